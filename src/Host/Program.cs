@@ -1,0 +1,1 @@
+namespace CommunityStream.Host; public static class P { public static void Main() { } }

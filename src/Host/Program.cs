@@ -1,1 +1,17 @@
-namespace CommunityStream.Host; public static class P { public static void Main() { } }
+using CommunityStream.Host;
+using CommunityStream.Host.Startup;
+
+try
+{
+    var app = CommunityStreamApp.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex)
+{
+    await Console.Error.WriteLineAsync($"CommunityStream could not start: {StartupFailure.Describe(ex)}");
+    return StartupFailure.ExitCode;
+}
+
+/// <summary>The Host's entry point (top-level statements above).</summary>
+public partial class Program;

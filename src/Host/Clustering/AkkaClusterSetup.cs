@@ -1,0 +1,114 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Discovery.Config.Hosting;
+using Akka.Discovery.KubernetesApi;
+using Akka.Hosting;
+using Akka.Management;
+using Akka.Management.Cluster.Bootstrap;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+using CommunityStream.BuildingBlocks;
+using CommunityStream.Host.Configuration;
+using LinqToDB;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CommunityStream.Host.Clustering;
+
+/// <summary>
+/// The node's ActorSystem: remoting, clustering (always on), split-brain resolver, persistence and the
+/// health checks behind <c>/healthz</c>. Module actors are added by each module's <c>WithXxxActors</c>.
+/// </summary>
+public static class AkkaClusterSetup
+{
+    /// <summary>Health-check tag of the liveness probe.</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>Health-check tag of the readiness probe.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Configures remoting, clustering, persistence and health checks from <paramref name="settings"/>.</summary>
+    public static AkkaConfigurationBuilder WithCommunityStreamCluster(this AkkaConfigurationBuilder builder, HostSettings settings)
+    {
+        var cluster = settings.Cluster;
+        builder
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = cluster.Hostname,
+                PublicHostName = cluster.PublicHostname,
+                Port = cluster.Port,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = [.. cluster.SeedNodes],
+                // Keep-majority: on a partition the larger side stays up and the smaller side downs itself.
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            .WithActorSystemLivenessCheck(tags: [LiveTag])
+            .WithAkkaClusterReadinessCheck(tags: [ReadyTag])
+            .WithSqlPersistence(
+                connectionString: settings.Database.ConnectionString,
+                providerName: ToLinq2DbProvider(settings.Database.Provider),
+                autoInitialize: true,
+                // The plugin's connectivity check is built against an older linq2db; Health/DatabaseHealthCheck does that job.
+                journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, tags: [ReadyTag, "journal"]),
+                snapshotBuilder: snapshot => snapshot.WithHealthCheck(HealthStatus.Unhealthy, tags: [ReadyTag, "snapshot-store"]));
+
+        return cluster.Discovery switch
+        {
+            ClusterDiscovery.None when cluster.SeedNodes.Count == 0 => builder.AddStartup(JoinSelf),
+            ClusterDiscovery.None => builder,
+            _ => builder.WithBootstrap(cluster),
+        };
+    }
+
+    private static string ToLinq2DbProvider(DatabaseProvider provider) => provider switch
+    {
+        // Microsoft.Data.Sqlite, the same driver Identity uses on the same file.
+        DatabaseProvider.Sqlite => ProviderName.SQLiteMS,
+        DatabaseProvider.PostgreSql => ProviderName.PostgreSQL15,
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
+    };
+
+    // With no seeds and no discovery the node is its own seed: the single-process default is a one-node cluster.
+    private static void JoinSelf(ActorSystem system, IActorRegistry registry)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        cluster.Join(cluster.SelfAddress);
+    }
+
+    private static AkkaConfigurationBuilder WithBootstrap(this AkkaConfigurationBuilder builder, ClusterSettings cluster)
+    {
+        var managementHost = cluster.PublicHostname ?? cluster.Hostname;
+        builder
+            .WithAkkaManagement(setup =>
+            {
+                setup.Http.HostName = managementHost;
+                setup.Http.Port = cluster.ManagementPort;
+                setup.Http.BindHostName = cluster.Hostname;
+                setup.Http.BindPort = cluster.ManagementPort;
+            })
+            .WithClusterBootstrap(options =>
+            {
+                options.ContactPointDiscovery.ServiceName = cluster.ServiceName;
+                options.ContactPointDiscovery.RequiredContactPointsNr = cluster.RequiredContactPoints;
+                options.ContactPointDiscovery.DiscoveryMethod =
+                    cluster.Discovery == ClusterDiscovery.Kubernetes ? "akka.discovery.kubernetes-api" : "config";
+                // Several nodes on one host use different management ports; do not filter on the default one.
+                options.ContactPoint.FilterOnFallbackPort = false;
+            }, autoStart: true);
+
+        return cluster.Discovery == ClusterDiscovery.Kubernetes
+            ? builder.WithKubernetesDiscovery(options => options.PodLabelSelector = cluster.KubernetesPodLabelSelector)
+            : builder.WithConfigDiscovery(options => options.Services.Add(new Service
+            {
+                Name = cluster.ServiceName,
+                Endpoints = [.. cluster.ConfigEndpoints],
+            }));
+    }
+}

@@ -1,0 +1,165 @@
+using CommunityStream.BuildingBlocks;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace CommunityStream.Host.Configuration;
+
+/// <summary>
+/// Reads <see cref="HostSettings"/> from configuration and rejects what cannot work, with one message
+/// that names the setting and its environment variable, so a bad deployment fails at once and clearly.
+/// </summary>
+public static class HostSettingsReader
+{
+    /// <summary>Reads and validates; throws <see cref="StartupConfigurationException"/> on the first problem.</summary>
+    public static HostSettings Read(IConfiguration configuration, string workingDirectory)
+    {
+        var urls = ReadUrls(configuration["Http:Url"] ?? "http://127.0.0.1:8080");
+        var dataDirectory = ReadDataDirectory(configuration["DataDirectory"] ?? "data", workingDirectory);
+        var database = ReadDatabase(configuration.GetSection("Persistence"), dataDirectory);
+        var cluster = ReadCluster(configuration.GetSection("Cluster"));
+        return new HostSettings(urls, dataDirectory, database, cluster);
+    }
+
+    private static string[] ReadUrls(string value)
+    {
+        var urls = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length == 0)
+        {
+            throw Invalid("Http:Url", "is empty");
+        }
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw Invalid("Http:Url", $"'{url}' is not an http:// or https:// address");
+            }
+        }
+        return urls;
+    }
+
+    private static string ReadDataDirectory(string value, string workingDirectory)
+    {
+        var path = Path.GetFullPath(value, workingDirectory);
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Invalid("DataDirectory", $"'{path}' cannot be created ({ex.Message})");
+        }
+        return path;
+    }
+
+    private static DatabaseOptions ReadDatabase(IConfigurationSection section, string dataDirectory)
+    {
+        var providerText = section["Provider"] ?? nameof(DatabaseProvider.Sqlite);
+        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider)
+            || !Enum.IsDefined(provider))
+        {
+            throw Invalid("Persistence:Provider", $"'{providerText}' is unknown (use Sqlite or PostgreSql)");
+        }
+
+        var connectionString = section["ConnectionString"];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider == DatabaseProvider.PostgreSql)
+            {
+                throw Invalid("Persistence:ConnectionString", "is required when Persistence:Provider is PostgreSql");
+            }
+            connectionString = $"Data Source={Path.Combine(dataDirectory, "communitystream.db")}";
+        }
+
+        try
+        {
+            connectionString = provider switch
+            {
+                DatabaseProvider.Sqlite => NormalizeSqlite(connectionString),
+                _ => new NpgsqlConnectionStringBuilder(connectionString).ConnectionString,
+            };
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+        {
+            // The parser's message may echo the string; never repeat it, it can hold a password.
+            throw Invalid("Persistence:ConnectionString", $"is not a valid {provider} connection string");
+        }
+        return new DatabaseOptions(provider, connectionString);
+    }
+
+    private static string NormalizeSqlite(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.DataSource))
+        {
+            throw new ArgumentException("Data Source is missing");
+        }
+        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        // Shared cache off and pooling on: the journal and Identity open many short connections.
+        builder.Pooling = true;
+        return builder.ConnectionString;
+    }
+
+    private static ClusterSettings ReadCluster(IConfigurationSection section)
+    {
+        ClusterSettings settings;
+        try
+        {
+            settings = section.Get<ClusterSettings>(o => o.ErrorOnUnknownConfiguration = true) ?? new ClusterSettings();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new StartupConfigurationException($"Configuration 'Cluster' is invalid: {ex.Message}", ex);
+        }
+
+        if (settings.Port is < 0 or > 65535)
+        {
+            throw Invalid("Cluster:Port", $"{settings.Port} is not a TCP port");
+        }
+        if (settings.ManagementPort is < 1 or > 65535)
+        {
+            throw Invalid("Cluster:ManagementPort", $"{settings.ManagementPort} is not a TCP port");
+        }
+        if (string.IsNullOrWhiteSpace(settings.Hostname))
+        {
+            throw Invalid("Cluster:Hostname", "is empty");
+        }
+        foreach (var seed in settings.SeedNodes)
+        {
+            if (!seed.StartsWith($"akka.tcp://{ClusterSettings.SystemName}@", StringComparison.Ordinal))
+            {
+                throw Invalid("Cluster:SeedNodes", $"'{seed}' must look like akka.tcp://{ClusterSettings.SystemName}@host:port");
+            }
+        }
+        if (settings.Discovery == ClusterDiscovery.Config)
+        {
+            if (settings.ConfigEndpoints.Count == 0)
+            {
+                throw Invalid("Cluster:ConfigEndpoints", "needs at least one host:port when Cluster:Discovery is Config");
+            }
+            foreach (var endpoint in settings.ConfigEndpoints)
+            {
+                var colon = endpoint.LastIndexOf(':');
+                if (colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+                {
+                    throw Invalid("Cluster:ConfigEndpoints", $"'{endpoint}' is not host:port");
+                }
+            }
+        }
+        if (settings.Discovery != ClusterDiscovery.None && settings.SeedNodes.Count > 0)
+        {
+            throw Invalid("Cluster:SeedNodes", "cannot be combined with Cluster:Discovery; choose one");
+        }
+        if (settings.RequiredContactPoints < 1)
+        {
+            throw Invalid("Cluster:RequiredContactPoints", "must be at least 1");
+        }
+        return settings;
+    }
+
+    private static StartupConfigurationException Invalid(string key, string problem) =>
+        new($"Configuration '{key}' (env CS_{key.Replace(":", "__", StringComparison.Ordinal)}) {problem}.");
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using CommunityStream.Host.Clustering;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CommunityStream.Host.Health;
+
+/// <summary>
+/// <c>/healthz/live</c> (the ActorSystem runs) and <c>/healthz/ready</c> (this node is an Up cluster member
+/// and the journal answers), for orchestrators and load balancers. Both answer JSON with each check's status.
+/// </summary>
+public static class HealthEndpoints
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Maps both probes; they are anonymous and cheap.</summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/healthz/live", Options(AkkaClusterSetup.LiveTag)).WithTags("Health");
+        endpoints.MapHealthChecks("/healthz/ready", Options(AkkaClusterSetup.ReadyTag)).WithTags("Health");
+        return endpoints;
+    }
+
+    private static HealthCheckOptions Options(string tag) => new()
+    {
+        Predicate = check => check.Tags.Contains(tag),
+        ResultStatusCodes =
+        {
+            [HealthStatus.Healthy] = StatusCodes.Status200OK,
+            [HealthStatus.Degraded] = StatusCodes.Status200OK,
+            [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+        },
+        ResponseWriter = WriteAsync,
+    };
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            durationMs = report.TotalDuration.TotalMilliseconds,
+            checks = report.Entries.Select(entry => new
+            {
+                name = entry.Key,
+                status = entry.Value.Status.ToString(),
+                description = entry.Value.Description,
+            }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, Json));
+    }
+}

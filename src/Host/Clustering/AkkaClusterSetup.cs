@@ -4,8 +4,6 @@ using Akka.Cluster.Hosting.SBR;
 using Akka.Discovery.Config.Hosting;
 using Akka.Discovery.KubernetesApi;
 using Akka.Hosting;
-using Akka.Management;
-using Akka.Management.Cluster.Bootstrap;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using CommunityStream.BuildingBlocks;
@@ -84,31 +82,16 @@ public static class AkkaClusterSetup
 
     private static AkkaConfigurationBuilder WithBootstrap(this AkkaConfigurationBuilder builder, ClusterSettings cluster)
     {
-        var managementHost = cluster.PublicHostname ?? cluster.Hostname;
-        builder
-            .WithAkkaManagement(setup =>
-            {
-                setup.Http.HostName = managementHost;
-                setup.Http.Port = cluster.ManagementPort;
-                setup.Http.BindHostName = cluster.Hostname;
-                setup.Http.BindPort = cluster.ManagementPort;
-            })
-            .WithClusterBootstrap(options =>
-            {
-                options.ContactPointDiscovery.ServiceName = cluster.ServiceName;
-                options.ContactPointDiscovery.RequiredContactPointsNr = cluster.RequiredContactPoints;
-                options.ContactPointDiscovery.DiscoveryMethod =
-                    cluster.Discovery == ClusterDiscovery.Kubernetes ? "akka.discovery.kubernetes-api" : "config";
-                // Several nodes on one host use different management ports; do not filter on the default one.
-                options.ContactPoint.FilterOnFallbackPort = false;
-            }, autoStart: true);
-
-        return cluster.Discovery == ClusterDiscovery.Kubernetes
+        const string kubernetesMethod = "akka.discovery.kubernetes-api";
+        builder = cluster.Discovery == ClusterDiscovery.Kubernetes
             ? builder.WithKubernetesDiscovery(options => options.PodLabelSelector = cluster.KubernetesPodLabelSelector)
             : builder.WithConfigDiscovery(options => options.Services.Add(new Service
             {
                 Name = cluster.ServiceName,
                 Endpoints = [.. cluster.ConfigEndpoints],
             }));
+        var method = cluster.Discovery == ClusterDiscovery.Kubernetes ? kubernetesMethod : "config";
+        return builder.AddStartup((system, _) =>
+            system.ActorOf(Props.Create(() => new DiscoverySeedJoiner(cluster, method)), "cluster-discovery-joiner"));
     }
 }

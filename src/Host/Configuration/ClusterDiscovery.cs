@@ -6,9 +6,9 @@ public enum ClusterDiscovery
     /// <summary>No discovery: join the configured seed nodes, or the node itself when there are none.</summary>
     None,
 
-    /// <summary>Akka.Management cluster bootstrap over a fixed list of management endpoints.</summary>
+    /// <summary>Bootstrap over Akka.Discovery's config method: a fixed list of node endpoints.</summary>
     Config,
 
-    /// <summary>Akka.Management cluster bootstrap over the Kubernetes API (pods with a label).</summary>
+    /// <summary>Bootstrap over Akka.Discovery.KubernetesApi: pods with a label.</summary>
     Kubernetes,
 }

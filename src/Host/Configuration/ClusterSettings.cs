@@ -24,14 +24,11 @@ public sealed record ClusterSettings
     /// <summary>Service name looked up by cluster bootstrap.</summary>
     public string ServiceName { get; init; } = "communitystream";
 
-    /// <summary>Management endpoints (<c>host:port</c>) for <see cref="ClusterDiscovery.Config"/>.</summary>
+    /// <summary>Akka.Remote endpoints (<c>host:port</c>) of the nodes, for <see cref="ClusterDiscovery.Config"/>.</summary>
     public IReadOnlyList<string> ConfigEndpoints { get; init; } = [];
 
     /// <summary>Contact points cluster bootstrap must see before a new cluster is formed.</summary>
     public int RequiredContactPoints { get; init; } = 2;
-
-    /// <summary>Akka.Management HTTP port (used only with discovery).</summary>
-    public int ManagementPort { get; init; } = 8558;
 
     /// <summary>Label selector for <see cref="ClusterDiscovery.Kubernetes"/>; <c>{0}</c> is the service name.</summary>
     public string KubernetesPodLabelSelector { get; init; } = "app={0}";

@@ -119,10 +119,6 @@ public static class HostSettingsReader
         {
             throw Invalid("Cluster:Port", $"{settings.Port} is not a TCP port");
         }
-        if (settings.ManagementPort is < 1 or > 65535)
-        {
-            throw Invalid("Cluster:ManagementPort", $"{settings.ManagementPort} is not a TCP port");
-        }
         if (string.IsNullOrWhiteSpace(settings.Hostname))
         {
             throw Invalid("Cluster:Hostname", "is empty");

@@ -1,0 +1,48 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommunityStream.Host.Tests.Support;
+
+/// <summary>A whole CommunityStream node (Kestrel + ActorSystem) inside the test process, on loopback.</summary>
+internal sealed class InProcessNode : IAsyncDisposable
+{
+    private readonly TempDirectory _data;
+
+    private InProcessNode(WebApplication app, TempDirectory data)
+    {
+        App = app;
+        _data = data;
+    }
+
+    public WebApplication App { get; }
+
+    public ActorSystem System => App.Services.GetRequiredService<ActorSystem>();
+
+    public Cluster Cluster => Cluster.Get(System);
+
+    public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features
+        .Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public static async Task<InProcessNode> StartAsync(params string[] arguments)
+    {
+        var data = new TempDirectory();
+        string[] defaults = ["--Http:Url", "http://127.0.0.1:0", "--DataDirectory", data.Path, "--Cluster:Port", "0"];
+        var app = CommunityStreamApp.Build([.. defaults, .. arguments]);
+        var node = new InProcessNode(app, data);
+        await app.StartAsync();
+        return node;
+    }
+
+    public int UpMembers() => Cluster.State.Members.Count(m => m.Status == MemberStatus.Up);
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        _data.Dispose();
+    }
+}

@@ -10,9 +10,9 @@ namespace CommunityStream.Host.Tests.Support;
 /// <summary>A whole CommunityStream node (Kestrel + ActorSystem) inside the test process, on loopback.</summary>
 internal sealed class InProcessNode : IAsyncDisposable
 {
-    private readonly TempDirectory _data;
+    private readonly TempDirectory? _data;
 
-    private InProcessNode(WebApplication app, TempDirectory data)
+    private InProcessNode(WebApplication app, TempDirectory? data)
     {
         App = app;
         _data = data;
@@ -27,12 +27,16 @@ internal sealed class InProcessNode : IAsyncDisposable
     public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features
         .Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<InProcessNode> StartAsync(params string[] arguments)
+    public static Task<InProcessNode> StartAsync(params string[] arguments) => StartAsync(new TempDirectory(), owned: true, arguments);
+
+    /// <summary>Starts a node on an existing data directory that outlives it (restart tests).</summary>
+    public static Task<InProcessNode> StartOnAsync(TempDirectory data, params string[] arguments) => StartAsync(data, owned: false, arguments);
+
+    private static async Task<InProcessNode> StartAsync(TempDirectory data, bool owned, string[] arguments)
     {
-        var data = new TempDirectory();
         string[] defaults = ["--Http:Url", "http://127.0.0.1:0", "--DataDirectory", data.Path, "--Cluster:Port", "0"];
         var app = CommunityStreamApp.Build([.. defaults, .. arguments]);
-        var node = new InProcessNode(app, data);
+        var node = new InProcessNode(app, owned ? data : null);
         await app.StartAsync();
         return node;
     }
@@ -43,6 +47,6 @@ internal sealed class InProcessNode : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        _data.Dispose();
+        _data?.Dispose();
     }
 }

@@ -1,0 +1,52 @@
+using System.Reflection;
+
+namespace CommunityStream.Host.Tests;
+
+/// <summary>
+/// The modular-monolith rule: modules reach each other only through public contracts, never the Host,
+/// and Chat and Media never depend on each other (kgrzybek/modular-monolith-with-ddd ArchTests).
+/// </summary>
+public sealed class ModuleBoundaryTests
+{
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        ["CommunityStream.BuildingBlocks"] = [],
+        ["CommunityStream.Identity"] = ["CommunityStream.BuildingBlocks"],
+        ["CommunityStream.Chat"] = ["CommunityStream.BuildingBlocks", "CommunityStream.Identity"],
+        ["CommunityStream.Media"] = ["CommunityStream.BuildingBlocks", "CommunityStream.Identity"],
+    };
+
+    [Theory]
+    [InlineData("CommunityStream.BuildingBlocks")]
+    [InlineData("CommunityStream.Identity")]
+    [InlineData("CommunityStream.Chat")]
+    [InlineData("CommunityStream.Media")]
+    public void Should_reference_only_the_allowed_project_assemblies(string module)
+    {
+        var assembly = Assembly.Load(module);
+
+        var projectReferences = assembly.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(name => name.StartsWith("CommunityStream.", StringComparison.Ordinal))
+            .Order()
+            .ToArray();
+
+        Assert.All(projectReferences, reference => Assert.Contains(reference, Allowed[module]));
+    }
+
+    [Theory]
+    [InlineData("CommunityStream.Identity", "IdentityModule")]
+    [InlineData("CommunityStream.Chat", "ChatModule")]
+    [InlineData("CommunityStream.Media", "MediaModule")]
+    public void Should_expose_one_module_entry_point(string module, string entryPoint)
+    {
+        var assembly = Assembly.Load(module);
+
+        var type = assembly.GetType($"{module}.{entryPoint}");
+
+        Assert.NotNull(type);
+        Assert.True(type.IsAbstract && type.IsSealed, $"{entryPoint} is a static class");
+        Assert.Contains(type.GetMethods(), m => m.Name.StartsWith("Add", StringComparison.Ordinal) && m.Name.EndsWith("Module", StringComparison.Ordinal));
+        Assert.Contains(type.GetMethods(), m => m.Name.StartsWith("Map", StringComparison.Ordinal) && m.Name.EndsWith("Endpoints", StringComparison.Ordinal));
+    }
+}

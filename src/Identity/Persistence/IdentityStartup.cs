@@ -8,11 +8,13 @@ namespace CommunityStream.Identity.Persistence;
 
 /// <summary>
 /// Runs before Kestrel listens (hosted services start first): creates or migrates the schema, loads or
-/// generates the signing key, and provisions the configured administrator.
+/// generates the signing key, drops expired refresh tokens, and provisions the configured administrator.
 /// </summary>
 internal sealed class IdentityStartup(
     IdentitySchema schema,
     SigningKeyProvider signingKey,
+    RefreshTokenStore refreshTokens,
+    TimeProvider time,
     IAccountAdministration administration,
     IOptions<IdentityOptions> options,
     ILogger<IdentityStartup> logger) : IHostedService
@@ -21,6 +23,7 @@ internal sealed class IdentityStartup(
     {
         await schema.EnsureCreatedAsync(cancellationToken);
         _ = signingKey.Key;
+        await refreshTokens.DeleteExpiredAsync(time.GetUtcNow(), cancellationToken);
 
         var admin = options.Value.Admin;
         if (admin.IsConfigured)

@@ -76,6 +76,15 @@ internal sealed class RefreshTokenStore(DatabaseOptions database)
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Expired tokens can never be used again, so their rows only cost space.</summary>
+    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.WithSql("DELETE FROM identity_refresh_tokens WHERE expires_at < @now;")
+            .With("now", now.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static DateTimeOffset? ToTime(long? milliseconds) =>
         milliseconds is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
 }

@@ -26,20 +26,29 @@ public sealed class IdentityTestApp : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public static async Task<IdentityTestApp> StartAsync(DatabaseOptions database, string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<IdentityTestApp> StartAsync(DatabaseOptions database, string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null, bool withOpenApi = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        configure?.Invoke(builder);
         builder.AddIdentityModule(database, dataDirectory);
+        if (withOpenApi)
+        {
+            builder.Services.AddOpenApi();
+        }
 
         var app = builder.Build();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapIdentityEndpoints();
+        if (withOpenApi)
+        {
+            app.MapOpenApi();
+        }
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -38,7 +38,16 @@ public abstract class IdentityAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Database = await CreateDatabaseAsync(Temp);
+        try
+        {
+            Database = await CreateDatabaseAsync(Temp);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose initialisation failed.
+            Temp.Dispose();
+            throw;
+        }
         if (SkipReason is null)
         {
             App = await IdentityTestApp.StartAsync(Database.Options!, Temp.Sub("data"), Settings());

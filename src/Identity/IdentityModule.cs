@@ -1,6 +1,17 @@
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Identity.Accounts;
+using CommunityStream.Identity.Configuration;
+using CommunityStream.Identity.Contracts;
+using CommunityStream.Identity.Http;
+using CommunityStream.Identity.Persistence;
+using CommunityStream.Identity.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CommunityStream.Identity;
 
@@ -8,8 +19,64 @@ namespace CommunityStream.Identity;
 public static class IdentityModule
 {
     /// <summary>Registers the module's services against the shared database and data directory.</summary>
-    public static IHostApplicationBuilder AddIdentityModule(this IHostApplicationBuilder builder, DatabaseOptions database, string dataDirectory) => builder;
+    public static IHostApplicationBuilder AddIdentityModule(this IHostApplicationBuilder builder, DatabaseOptions database, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        var services = builder.Services;
+
+        services.AddOptions<IdentityOptions>()
+            .Bind(builder.Configuration.GetSection(IdentityOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(database);
+        services.AddSingleton(new IdentityDataDirectory(dataDirectory));
+        services.AddSingleton<SigningKeyProvider>();
+        services.AddSingleton(sp => new AccessTokenService(
+            sp.GetRequiredService<SigningKeyProvider>().Key,
+            sp.GetRequiredService<IOptions<IdentityOptions>>().Value.Jwt,
+            sp.GetRequiredService<TimeProvider>()));
+
+        // The module's stores take the DatabaseOptions they were given, even if the Host registers another.
+        services.AddSingleton(sp => new IdentitySchema(database, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<IdentitySchema>>()));
+        services.AddSingleton(new UserStore(database));
+        services.AddSingleton(new RefreshTokenStore(database));
+        services.AddSingleton(new StreamKeyStore(database));
+
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<UserStatusCache>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<AccountAdministration>();
+        services.AddSingleton<StreamKeyService>();
+
+        services.AddSingleton<IAccountAdministration>(sp => sp.GetRequiredService<AccountAdministration>());
+        services.AddSingleton<IStreamKeyValidator>(sp => sp.GetRequiredService<StreamKeyService>());
+        services.AddSingleton<ITokenValidator, TokenValidator>();
+        services.AddSingleton<IUserDirectory, UserDirectory>();
+
+        services.AddHostedService<IdentityStartup>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(IdentityPolicies.Admin, policy => policy.RequireRole(Roles.Admin))
+            .AddPolicy(IdentityPolicies.Streamer, policy => policy.RequireRole(Roles.Streamer, Roles.Admin))
+            .AddPolicy(IdentityPolicies.Moderator, policy => policy.RequireRole(Roles.Moderator, Roles.Admin));
+        return builder;
+    }
 
     /// <summary>Maps <c>/api/auth/*</c>, <c>/api/me</c> and <c>/api/users/*</c>.</summary>
-    public static IEndpointRouteBuilder MapIdentityEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapIdentityEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var api = endpoints.MapGroup("/api");
+        AuthEndpoints.Map(api);
+        MeEndpoints.Map(api);
+        UserEndpoints.Map(api);
+        return endpoints;
+    }
 }

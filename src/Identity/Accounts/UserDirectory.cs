@@ -1,0 +1,14 @@
+using CommunityStream.Identity.Contracts;
+using CommunityStream.Identity.Persistence;
+
+namespace CommunityStream.Identity.Accounts;
+
+/// <summary>The <see cref="IUserDirectory"/> other modules use.</summary>
+internal sealed class UserDirectory(UserStore users) : IUserDirectory
+{
+    public async Task<UserSummary?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
+        (await users.FindByIdAsync(id, cancellationToken))?.ToSummary();
+
+    public async Task<UserSummary?> FindByUsernameAsync(string username, CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(username) ? null : (await users.FindByUsernameAsync(username, cancellationToken))?.ToSummary();
+}

@@ -1,6 +1,11 @@
 using CommunityStream.Host;
 using CommunityStream.Host.Startup;
 
+if (CreateAdminCommand.TryParse(args, out var createAdmin))
+{
+    return await createAdmin!.RunAsync(Console.In, Console.Out, Console.Error);
+}
+
 try
 {
     var app = CommunityStreamApp.Build(args);

@@ -1,0 +1,132 @@
+using CommunityStream.Media.WebRtc.Dtls;
+using Org.BouncyCastle.Tls;
+
+namespace CommunityStream.Media.Tests.Dtls;
+
+/// <summary>Our DTLS client against our DTLS server over real loopback UDP: keys, profiles, fingerprints, limits.</summary>
+public sealed class DtlsHandshakeTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly DtlsCertificate ServerCertificate = DtlsCertificate.Generate(TimeSpan.FromDays(30));
+    private static readonly DtlsCertificate ClientCertificate = DtlsCertificate.Generate(TimeSpan.FromDays(30));
+
+    private readonly DtlsHandshaker _server = new(ServerCertificate, maxConcurrent: 4, Timeout);
+    private readonly DtlsHandshaker _client = new(ClientCertificate, maxConcurrent: 4, Timeout);
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _client.Dispose();
+    }
+
+    [Theory]
+    [InlineData(new[] { SrtpProfile.AeadAes128Gcm, SrtpProfile.Aes128CmHmacSha1Tag80 }, SrtpProfile.AeadAes128Gcm)]
+    [InlineData(new[] { SrtpProfile.Aes128CmHmacSha1Tag80, SrtpProfile.AeadAes128Gcm }, SrtpProfile.AeadAes128Gcm)]
+    [InlineData(new[] { SrtpProfile.Aes128CmHmacSha1Tag80 }, SrtpProfile.Aes128CmHmacSha1Tag80)]
+    public async Task Should_agree_on_a_profile_and_export_matching_keys(SrtpProfile[] offered, SrtpProfile expected)
+    {
+        using var pair = HandshakePair.Start(_server, _client, offered);
+
+        var serverKeys = await pair.Server.Completion.WaitAsync(Timeout);
+        var clientKeys = await pair.Client.Completion.WaitAsync(Timeout);
+
+        Assert.Equal(expected, serverKeys.Profile);
+        Assert.Equal(expected, clientKeys.Profile);
+        Assert.Equal(16, serverKeys.LocalKey.Length);
+        Assert.Equal(SrtpProfiles.SaltLength(expected), serverKeys.LocalSalt.Length);
+        // What one side protects with, the other unprotects with.
+        Assert.Equal(serverKeys.LocalKey, clientKeys.RemoteKey);
+        Assert.Equal(serverKeys.LocalSalt, clientKeys.RemoteSalt);
+        Assert.Equal(clientKeys.LocalKey, serverKeys.RemoteKey);
+        Assert.Equal(clientKeys.LocalSalt, serverKeys.RemoteSalt);
+        Assert.NotEqual(serverKeys.LocalKey, serverKeys.RemoteKey);
+    }
+
+    [Fact]
+    public async Task Should_answer_the_first_ClientHello_with_a_HelloVerifyRequest_cookie()
+    {
+        using var pair = HandshakePair.Start(_server, _client, [SrtpProfile.AeadAes128Gcm]);
+        await pair.Server.Completion.WaitAsync(Timeout);
+
+        // DTLS record: content type 22 (handshake) at byte 0, handshake type at byte 13; 3 = hello_verify_request.
+        lock (pair.ServerSocket.Sent)
+        {
+            Assert.Equal(22, pair.ServerSocket.Sent[0][0]);
+            Assert.Equal(3, pair.ServerSocket.Sent[0][13]);
+        }
+    }
+
+    [Fact]
+    public async Task Should_reject_a_client_whose_certificate_does_not_match_the_offer_fingerprint()
+    {
+        var wrong = DtlsCertificate.Generate(TimeSpan.FromDays(1)).Fingerprint;
+        using var pair = HandshakePair.Start(_server, _client, [SrtpProfile.AeadAes128Gcm], serverExpects: wrong);
+
+        var alert = await Assert.ThrowsAsync<TlsFatalAlert>(() => pair.Server.Completion.WaitAsync(Timeout));
+        Assert.Equal(AlertDescription.bad_certificate, alert.AlertDescription);
+        // The client hears about it through the alert instead of waiting for its timeout.
+        var heard = await Assert.ThrowsAnyAsync<TlsException>(() => pair.Client.Completion.WaitAsync(Timeout));
+        Assert.Contains("bad_certificate", heard.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_reject_a_server_whose_certificate_does_not_match_the_answer_fingerprint()
+    {
+        var wrong = DtlsCertificate.Generate(TimeSpan.FromDays(1)).Fingerprint;
+        using var pair = HandshakePair.Start(_server, _client, [SrtpProfile.AeadAes128Gcm], clientExpects: wrong);
+
+        var alert = await Assert.ThrowsAsync<TlsFatalAlert>(() => pair.Client.Completion.WaitAsync(Timeout));
+        Assert.Equal(AlertDescription.bad_certificate, alert.AlertDescription);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_client_without_the_extended_master_secret()
+    {
+        using var pair = HandshakePair.Start(_server, _client, [SrtpProfile.AeadAes128Gcm], offerExtendedMasterSecret: false);
+
+        var alert = await Assert.ThrowsAsync<TlsFatalAlert>(() => pair.Server.Completion.WaitAsync(Timeout));
+        Assert.Equal(AlertDescription.handshake_failure, alert.AlertDescription);
+    }
+
+    [Fact]
+    public async Task Should_complete_despite_lost_flights_by_retransmitting()
+    {
+        var dropped = 0;
+        using var pair = HandshakePair.Start(_server, _client, [SrtpProfile.AeadAes128Gcm], dropServerFlight: _ => Interlocked.Increment(ref dropped) == 2);
+
+        var keys = await pair.Client.Completion.WaitAsync(Timeout);
+
+        Assert.Equal(SrtpProfile.AeadAes128Gcm, keys.Profile);
+        Assert.True(dropped > 2, "the server retransmitted after a lost datagram");
+    }
+
+    [Fact]
+    public async Task Should_fail_when_the_peer_never_answers()
+    {
+        using var quick = new DtlsHandshaker(ClientCertificate, maxConcurrent: 1, TimeSpan.FromSeconds(2));
+        using var silent = new UdpLoopbackPeer();
+        using var socket = new UdpLoopbackPeer();
+
+        using var session = quick.Connect(ServerCertificate.Fingerprint, [SrtpProfile.AeadAes128Gcm], socket.SenderTo(silent.EndPoint));
+
+        await Assert.ThrowsAsync<TlsTimeoutException>(() => session.Completion.WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task Should_run_at_most_the_configured_number_of_handshakes_at_once()
+    {
+        using var server = new DtlsHandshaker(ServerCertificate, maxConcurrent: 2, Timeout);
+        var pairs = Enumerable.Range(0, 8).Select(_ => HandshakePair.Start(server, _client, [SrtpProfile.AeadAes128Gcm])).ToList();
+        try
+        {
+            await Task.WhenAll(pairs.Select(p => p.Client.Completion)).WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.All(pairs, p => Assert.True(p.Server.Completion.IsCompletedSuccessfully));
+            Assert.InRange(server.PeakRunning, 1, 2);
+        }
+        finally
+        {
+            pairs.ForEach(p => p.Dispose());
+        }
+    }
+}

@@ -98,6 +98,7 @@ public class StunBindingTests
     {
         Assert.Equal(StunBindingVerdict.BadRequest, Check(Request(priority: false), out _));
         Assert.Equal(StunBindingVerdict.BadRequest, Check(Request(controlling: false), out _));
+        Assert.Equal(StunBindingVerdict.BadRequest, Check(Request(controlling: true, controlled: true), out _));
     }
 
     [Fact]

@@ -30,7 +30,8 @@ internal static class RtcpReceiverEstimatedMaxBitrate
 
         var exponent = fci[5] >> 2;
         var mantissa = ((fci[5] & 0x03) << 16) | (fci[6] << 8) | fci[7];
-        bitrate = exponent >= 46 ? ulong.MaxValue : (ulong)mantissa << exponent;
+        // An 18-bit mantissa shifted by more than 46 no longer fits 64 bits.
+        bitrate = exponent > 46 ? ulong.MaxValue : (ulong)mantissa << exponent;
         var copied = Math.Min(count, ssrcs.Length);
         for (var i = 0; i < copied; i++)
         {

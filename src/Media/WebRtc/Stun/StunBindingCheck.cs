@@ -65,11 +65,12 @@ internal static class StunBindingCheck
         var controlled = request.HasAttribute(StunAttributeType.IceControlled);
         if (controlling == controlled)
         {
-            // A lite agent is always controlled; a peer that also claims to be controlled has a role conflict
-            // (RFC 8445 §7.3.1.1), and one that claims neither role sent a malformed check.
-            return controlled ? StunBindingVerdict.RoleConflict : StunBindingVerdict.BadRequest;
+            // Neither role or both: a malformed check.
+            return StunBindingVerdict.BadRequest;
         }
 
+        // A lite agent is always controlled and cannot switch roles; a peer that also claims the controlled role has a
+        // role conflict (RFC 8445 §7.3.1.1), answered with 487 as mediasoup does.
         return controlled ? StunBindingVerdict.RoleConflict : StunBindingVerdict.Accepted;
     }
 }

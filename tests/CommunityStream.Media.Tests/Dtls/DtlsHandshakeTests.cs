@@ -1,4 +1,5 @@
 using CommunityStream.Media.WebRtc.Dtls;
+using CommunityStream.Media.WebRtc.Srtp;
 using Org.BouncyCastle.Tls;
 
 namespace CommunityStream.Media.Tests.Dtls;
@@ -33,7 +34,7 @@ public sealed class DtlsHandshakeTests : IDisposable
         Assert.Equal(expected, serverKeys.Profile);
         Assert.Equal(expected, clientKeys.Profile);
         Assert.Equal(16, serverKeys.LocalKey.Length);
-        Assert.Equal(SrtpProfiles.SaltLength(expected), serverKeys.LocalSalt.Length);
+        Assert.Equal(expected.SaltLength(), serverKeys.LocalSalt.Length);
         // What one side protects with, the other unprotects with.
         Assert.Equal(serverKeys.LocalKey, clientKeys.RemoteKey);
         Assert.Equal(serverKeys.LocalSalt, clientKeys.RemoteSalt);

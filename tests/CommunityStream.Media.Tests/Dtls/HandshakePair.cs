@@ -1,4 +1,5 @@
 using CommunityStream.Media.WebRtc.Dtls;
+using CommunityStream.Media.WebRtc.Srtp;
 
 namespace CommunityStream.Media.Tests.Dtls;
 

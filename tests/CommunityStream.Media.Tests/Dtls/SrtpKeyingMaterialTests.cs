@@ -1,4 +1,5 @@
 using CommunityStream.Media.WebRtc.Dtls;
+using CommunityStream.Media.WebRtc.Srtp;
 
 namespace CommunityStream.Media.Tests.Dtls;
 
@@ -11,7 +12,7 @@ public sealed class SrtpKeyingMaterialTests
     {
         // RFC 5764 §4.2: client_write_key | server_write_key | client_write_salt | server_write_salt.
         var exported = Enumerable.Range(0, length).Select(i => (byte)i).ToArray();
-        var saltLength = SrtpProfiles.SaltLength(profile);
+        var saltLength = profile.SaltLength();
 
         var server = SrtpKeyingMaterial.Split(profile, exported, isServer: true);
         var client = SrtpKeyingMaterial.Split(profile, exported, isServer: false);

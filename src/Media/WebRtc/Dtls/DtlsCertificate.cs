@@ -3,13 +3,14 @@ using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Security;
 
+
 namespace CommunityStream.Media.WebRtc.Dtls;
 
 /// <summary>
 /// The process's DTLS identity: a self-signed ECDSA P-256 certificate (what browsers generate too) and its
 /// SHA-256 fingerprint, which the SDP answer carries in <c>a=fingerprint</c> (RFC 8122 §5).
 /// </summary>
-public sealed class DtlsCertificate
+internal sealed class DtlsCertificate
 {
     private DtlsCertificate(byte[] der, AsymmetricKeyParameter privateKey)
     {

@@ -2,6 +2,8 @@ using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
+using CommunityStream.Media.WebRtc.Srtp;
+
 namespace CommunityStream.Media.WebRtc.Dtls;
 
 /// <summary>What the DTLS client and server share: our signer, the peer check and the profile choice.</summary>

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 
+
 namespace CommunityStream.Media.WebRtc.Dtls;
 
 /// <summary>A certificate fingerprint as SDP writes it: <c>sha-256 AB:CD:…</c> (RFC 8122 §5).</summary>
-public sealed record DtlsFingerprint(string Algorithm, byte[] Value)
+internal sealed record DtlsFingerprint(string Algorithm, byte[] Value)
 {
     /// <summary>The SHA-256 fingerprint of a DER certificate.</summary>
     public static DtlsFingerprint Sha256(ReadOnlySpan<byte> der) => new("sha-256", SHA256.HashData(der));

@@ -2,6 +2,8 @@ using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
+using CommunityStream.Media.WebRtc.Srtp;
+
 namespace CommunityStream.Media.WebRtc.Dtls;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace CommunityStream.Media.WebRtc.Dtls;
 /// for datagrams, so each running handshake owns a dedicated thread; at most <c>maxConcurrent</c> run at once
 /// and the rest wait (their peers retransmit), so 1,000 viewers joining together never starve the thread pool.
 /// </summary>
-public sealed class DtlsHandshaker : IDisposable
+internal sealed class DtlsHandshaker : IDisposable
 {
     private readonly DtlsCertificate _certificate;
     private readonly SemaphoreSlim _slots;

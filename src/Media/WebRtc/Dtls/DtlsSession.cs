@@ -1,5 +1,6 @@
 using Org.BouncyCastle.Tls;
 
+
 namespace CommunityStream.Media.WebRtc.Dtls;
 
 /// <summary>
@@ -7,7 +8,7 @@ namespace CommunityStream.Media.WebRtc.Dtls;
 /// (<see cref="Receive"/>); <see cref="Completion"/> yields the SRTP keys when the handshake succeeds, or fails
 /// with the reason (timeout, bad fingerprint, no common profile, peer alert).
 /// </summary>
-public sealed class DtlsSession : IDisposable
+internal sealed class DtlsSession : IDisposable
 {
     private readonly QueuedDatagramTransport _transport;
     private readonly TaskCompletionSource<SrtpKeyingMaterial> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);

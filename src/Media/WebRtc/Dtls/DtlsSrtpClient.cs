@@ -1,6 +1,8 @@
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
+using CommunityStream.Media.WebRtc.Srtp;
+
 namespace CommunityStream.Media.WebRtc.Dtls;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Org.BouncyCastle.Tls;
 
+
 namespace CommunityStream.Media.WebRtc.Dtls;
 
 /// <summary>

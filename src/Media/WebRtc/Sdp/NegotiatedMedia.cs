@@ -1,7 +1,7 @@
 namespace CommunityStream.Media.WebRtc.Sdp;
 
 /// <summary>What one accepted media section agreed on: the codec, its RTX, extension ids and SSRCs.</summary>
-public sealed record NegotiatedMedia
+internal sealed record NegotiatedMedia
 {
     public required string Mid { get; init; }
 
@@ -26,7 +26,7 @@ public sealed record NegotiatedMedia
 }
 
 /// <summary>The answer text plus everything the transport needs from the negotiation.</summary>
-public sealed record SdpAnswer(
+internal sealed record SdpAnswer(
     string Sdp,
     IReadOnlyList<NegotiatedMedia> Media,
     string RemoteIceUfrag,

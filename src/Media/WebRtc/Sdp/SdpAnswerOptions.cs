@@ -4,7 +4,7 @@ using CommunityStream.Media.WebRtc.Dtls;
 namespace CommunityStream.Media.WebRtc.Sdp;
 
 /// <summary>Whether the server receives media (WHIP publisher) or sends it (WHEP viewer).</summary>
-public enum AnswerMode
+internal enum AnswerMode
 {
     /// <summary>The offerer sends; we answer <c>recvonly</c>.</summary>
     Receive,
@@ -14,7 +14,7 @@ public enum AnswerMode
 }
 
 /// <summary>Our side of an answer: ICE credentials, DTLS fingerprint, host candidates and codec choice.</summary>
-public sealed record SdpAnswerOptions
+internal sealed record SdpAnswerOptions
 {
     public required AnswerMode Mode { get; init; }
 

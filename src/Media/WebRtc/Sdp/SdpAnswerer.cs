@@ -9,7 +9,7 @@ namespace CommunityStream.Media.WebRtc.Sdp;
 /// and send audio+video (WHEP). ICE-lite, BUNDLE, rtcp-mux and <c>setup:passive</c> (we are the DTLS server).
 /// An offer we cannot serve fails with <see cref="SdpParseException"/> saying which line and why.
 /// </summary>
-public static class SdpAnswerer
+internal static class SdpAnswerer
 {
     private static readonly string[] SupportedFeedback = ["nack", "nack pli", "ccm fir", "goog-remb", "transport-cc"];
 

@@ -1,7 +1,7 @@
 namespace CommunityStream.Media.WebRtc.Sdp;
 
 /// <summary>One payload type of a media section: <c>a=rtpmap</c>, <c>a=fmtp</c> and <c>a=rtcp-fb</c> lines.</summary>
-public sealed record SdpCodec(int PayloadType, string Name, int ClockRate, int Channels)
+internal sealed record SdpCodec(int PayloadType, string Name, int ClockRate, int Channels)
 {
     /// <summary>The <c>a=fmtp</c> parameters as written, or empty.</summary>
     public string Format { get; init; } = "";

@@ -1,7 +1,7 @@
 namespace CommunityStream.Media.WebRtc.Sdp;
 
 /// <summary>Media direction attribute of a section (RFC 8866 §6.7).</summary>
-public enum SdpDirection
+internal enum SdpDirection
 {
     SendRecv,
     SendOnly,

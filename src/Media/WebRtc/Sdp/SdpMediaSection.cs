@@ -1,7 +1,7 @@
 namespace CommunityStream.Media.WebRtc.Sdp;
 
 /// <summary>One <c>m=</c> section of an offer, as far as the SFU needs it.</summary>
-public sealed record SdpMediaSection
+internal sealed record SdpMediaSection
 {
     /// <summary>1-based line of the <c>m=</c> line, for error messages.</summary>
     public required int LineNumber { get; init; }

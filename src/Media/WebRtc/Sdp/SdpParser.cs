@@ -6,7 +6,7 @@ namespace CommunityStream.Media.WebRtc.Sdp;
 /// Parses an SDP offer (RFC 8866, the JSEP subset of RFC 8829 that browsers and OBS send). Unknown attributes
 /// are skipped, as the RFC asks; malformed lines that matter fail with <see cref="SdpParseException"/> naming the line.
 /// </summary>
-public static class SdpParser
+internal static class SdpParser
 {
     /// <summary>Longest SDP accepted; a browser offer with simulcast is under 10 KiB.</summary>
     public const int MaxLength = 64 * 1024;

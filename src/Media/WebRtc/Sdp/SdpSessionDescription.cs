@@ -1,7 +1,7 @@
 namespace CommunityStream.Media.WebRtc.Sdp;
 
 /// <summary>A parsed offer: session-level attributes and its media sections.</summary>
-public sealed record SdpSessionDescription
+internal sealed record SdpSessionDescription
 {
     public required IReadOnlyList<SdpMediaSection> Media { get; init; }
 

@@ -1,3 +1,9 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace CommunityStream.EndToEnd.Tests.Support;
@@ -11,8 +17,20 @@ public sealed class ChromiumFixture : IAsyncLifetime
     public const string ExecutablePath = "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
+    private WebApplication? _pages;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>An empty page on http://127.0.0.1: a secure context, so getUserMedia gives the fake devices.</summary>
+    public Uri BlankPage { get; private set; } = null!;
+
+    /// <summary>Opens a new tab on <see cref="BlankPage"/>.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync(BlankPage.ToString());
+        return page;
+    }
 
     /// <summary>Null when Chromium is missing (local runs without it); .ci/run installs it.</summary>
     public string? Unavailable { get; private set; }
@@ -28,6 +46,13 @@ public sealed class ChromiumFixture : IAsyncLifetime
             }
             return;
         }
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _pages = builder.Build();
+        _pages.MapGet("/", () => Results.Content("<!doctype html><html><head><title>CommunityStream test</title></head><body></body></html>", "text/html"));
+        await _pages.StartAsync();
+        BlankPage = new Uri(_pages.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -50,6 +75,10 @@ public sealed class ChromiumFixture : IAsyncLifetime
             await Browser.DisposeAsync();
         }
         _playwright?.Dispose();
+        if (_pages is not null)
+        {
+            await _pages.DisposeAsync();
+        }
     }
 
     /// <summary>Skips the calling test with the reason when Chromium is not available.</summary>

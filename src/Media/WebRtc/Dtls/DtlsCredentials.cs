@@ -1,16 +1,15 @@
+using CommunityStream.Media.WebRtc.Srtp;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
-
-using CommunityStream.Media.WebRtc.Srtp;
 
 namespace CommunityStream.Media.WebRtc.Dtls;
 
 /// <summary>What the DTLS client and server share: our signer, the peer check and the profile choice.</summary>
 internal static class DtlsCredentials
 {
-    // Our order of preference: AEAD-GCM is cheaper per packet and authenticates the header too.
-    private static readonly SrtpProfile[] Preference = [SrtpProfile.AeadAes128Gcm, SrtpProfile.Aes128CmHmacSha1Tag80];
+    /// <summary>Our default order of preference: AEAD-GCM is cheaper per packet and authenticates the header too.</summary>
+    public static readonly IReadOnlyList<SrtpProfile> DefaultPreference = [SrtpProfile.AeadAes128Gcm, SrtpProfile.Aes128CmHmacSha1Tag80];
 
     private static readonly SignatureAndHashAlgorithm EcdsaSha256 = new(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa);
 
@@ -37,9 +36,9 @@ internal static class DtlsCredentials
         }
     }
 
-    public static SrtpProfile? ChooseProfile(int[] offered)
+    public static SrtpProfile? ChooseProfile(int[] offered, IReadOnlyList<SrtpProfile> preference)
     {
-        foreach (var profile in Preference)
+        foreach (var profile in preference)
         {
             if (offered.Contains((int)profile))
             {

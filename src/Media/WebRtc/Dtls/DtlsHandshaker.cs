@@ -1,8 +1,7 @@
+using CommunityStream.Media.WebRtc.Srtp;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
-
-using CommunityStream.Media.WebRtc.Srtp;
 
 namespace CommunityStream.Media.WebRtc.Dtls;
 
@@ -19,6 +18,7 @@ internal sealed class DtlsHandshaker : IDisposable
     private readonly int _sendLimit;
     private readonly BcTlsCrypto _crypto = new(new SecureRandom());
     private readonly DtlsVerifier _verifier;
+    private readonly IReadOnlyList<SrtpProfile> _serverProfiles;
     private int _running;
     private int _peak;
 
@@ -26,8 +26,10 @@ internal sealed class DtlsHandshaker : IDisposable
     /// <param name="maxConcurrent">Handshakes running at once.</param>
     /// <param name="timeout">Give up on a handshake after this long.</param>
     /// <param name="sendLimit">Largest datagram to send; ~1,200 bytes stays under every path MTU we meet.</param>
-    public DtlsHandshaker(DtlsCertificate certificate, int maxConcurrent, TimeSpan timeout, int sendLimit = 1200)
+    /// <param name="serverProfiles">SRTP profiles the server accepts, most preferred first (default: GCM, then AES-CM).</param>
+    public DtlsHandshaker(DtlsCertificate certificate, int maxConcurrent, TimeSpan timeout, int sendLimit = 1200, IReadOnlyList<SrtpProfile>? serverProfiles = null)
     {
+        _serverProfiles = serverProfiles ?? DtlsCredentials.DefaultPreference;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrent, 1);
         _certificate = certificate;
         _slots = new SemaphoreSlim(maxConcurrent, maxConcurrent);
@@ -49,8 +51,23 @@ internal sealed class DtlsHandshaker : IDisposable
     /// Accepts a handshake from a browser. The first ClientHello must carry a cookie from a HelloVerifyRequest
     /// (RFC 6347 §4.2.1) bound to <paramref name="clientId"/> (the peer's transport address).
     /// </summary>
-    public DtlsSession AcceptServer(byte[] clientId, DtlsFingerprint expectedPeer, Action<ReadOnlyMemory<byte>> send)
+    public DtlsSession AcceptServer(byte[] clientId, DtlsFingerprint expectedPeer, Action<ReadOnlyMemory<byte>> send, bool requireCookie = true)
     {
+        if (!requireCookie)
+        {
+            // The peer's address is already proven by an authenticated ICE check (RFC 8445 §7.3), which is the
+            // return-routability a cookie adds. Chromium's ClientHello is also not accepted by BouncyCastle's
+            // DtlsVerifier (no HelloVerifyRequest is produced for it), so the WebRTC path runs without cookies.
+            var direct = new QueuedDatagramTransport(send, _sendLimit);
+            var directSession = new DtlsSession(direct, admit: null);
+            var directServer = new DtlsSrtpServer(_crypto, _certificate, expectedPeer, TimeoutMillis, _serverProfiles);
+            Run(directSession, () =>
+            {
+                var established = new DtlsServerProtocol().Accept(directServer, direct);
+                return (directServer.Keys!, established);
+            });
+            return directSession;
+        }
         var transport = new QueuedDatagramTransport(send, _sendLimit);
         DtlsSession? session = null;
         var sender = new SendOnlyDatagram(send, _sendLimit);
@@ -62,7 +79,7 @@ internal sealed class DtlsHandshaker : IDisposable
             {
                 return false;
             }
-            var server = new DtlsSrtpServer(_crypto, _certificate, expectedPeer, TimeoutMillis);
+            var server = new DtlsSrtpServer(_crypto, _certificate, expectedPeer, TimeoutMillis, _serverProfiles);
             Run(session!, () =>
             {
                 var established = new DtlsServerProtocol().Accept(server, transport, request);

@@ -1,7 +1,6 @@
+using CommunityStream.Media.WebRtc.Srtp;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
-
-using CommunityStream.Media.WebRtc.Srtp;
 
 namespace CommunityStream.Media.WebRtc.Dtls;
 

@@ -1,7 +1,6 @@
+using CommunityStream.Media.WebRtc.Srtp;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
-
-using CommunityStream.Media.WebRtc.Srtp;
 
 namespace CommunityStream.Media.WebRtc.Dtls;
 
@@ -10,7 +9,7 @@ namespace CommunityStream.Media.WebRtc.Dtls;
 /// client certificate whose SHA-256 must match the offer's <c>a=fingerprint</c>, <c>use_srtp</c> with AEAD-GCM
 /// preferred over AES-CM (RFC 5764, RFC 7714), and the extended master secret required (RFC 7627).
 /// </summary>
-internal sealed class DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint expectedPeer, int handshakeTimeoutMillis)
+internal sealed class DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint expectedPeer, int handshakeTimeoutMillis, IReadOnlyList<SrtpProfile> profiles)
     : DefaultTlsServer(crypto)
 {
     private static readonly int[] CipherSuites =
@@ -48,7 +47,7 @@ internal sealed class DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certifi
         base.ProcessClientExtensions(clientExtensions);
         var offered = TlsSrtpUtilities.GetUseSrtpExtension(clientExtensions)
             ?? throw new TlsFatalAlert(AlertDescription.handshake_failure, "The client offered no use_srtp extension.");
-        _profile = DtlsCredentials.ChooseProfile(offered.ProtectionProfiles)
+        _profile = DtlsCredentials.ChooseProfile(offered.ProtectionProfiles, profiles)
             ?? throw new TlsFatalAlert(AlertDescription.handshake_failure, "No common SRTP protection profile.");
     }
 

@@ -1,0 +1,27 @@
+namespace CommunityStream.EndToEnd.Tests;
+
+/// <summary>Page scripts for a publishing RTCPeerConnection with the fake camera and microphone.</summary>
+internal static class PublisherScript
+{
+    /// <summary>Creates a sendonly offer preferring <c>codec</c> for video; returns the SDP.</summary>
+    public const string CreateOffer = """
+        async (codec) => {
+          const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+          window.pc = new RTCPeerConnection();
+          pc.addTransceiver(stream.getAudioTracks()[0], { direction: 'sendonly' });
+          const video = pc.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendonly' });
+          const codecs = RTCRtpSender.getCapabilities('video').codecs;
+          const wanted = codecs.filter(c => c.mimeType.toLowerCase() === 'video/' + codec.toLowerCase()
+            && (codec !== 'H264' || (c.sdpFmtpLine || '').includes('packetization-mode=1')));
+          video.setCodecPreferences([...wanted, ...codecs.filter(c => !wanted.includes(c))]);
+          const offer = await pc.createOffer();
+          await pc.setLocalDescription(offer);
+          return offer.sdp;
+        }
+        """;
+
+    /// <summary>Applies the server's answer.</summary>
+    public const string Accept = """
+        async (sdp) => { await pc.setRemoteDescription({ type: 'answer', sdp }); }
+        """;
+}

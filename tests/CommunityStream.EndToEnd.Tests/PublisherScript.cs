@@ -25,3 +25,36 @@ internal static class PublisherScript
         async (sdp) => { await pc.setRemoteDescription({ type: 'answer', sdp }); }
         """;
 }
+
+/// <summary>Page scripts for a watching RTCPeerConnection in the same page.</summary>
+internal static class ViewerScript
+{
+    /// <summary>Creates a recvonly audio+video offer; returns the SDP.</summary>
+    public const string CreateOffer = """
+        async () => {
+          window.viewer = new RTCPeerConnection();
+          viewer.addTransceiver('audio', { direction: 'recvonly' });
+          viewer.addTransceiver('video', { direction: 'recvonly' });
+          const offer = await viewer.createOffer();
+          await viewer.setLocalDescription(offer);
+          return offer.sdp;
+        }
+        """;
+
+    public const string Accept = """
+        async (sdp) => { await viewer.setRemoteDescription({ type: 'answer', sdp }); }
+        """;
+
+    /// <summary>[video framesDecoded, audio packetsReceived, video frameWidth] from getStats.</summary>
+    public const string Stats = """
+        async () => {
+          const stats = await viewer.getStats();
+          let video = null, audio = null;
+          stats.forEach(r => {
+            if (r.type === 'inbound-rtp' && r.kind === 'video') video = r;
+            if (r.type === 'inbound-rtp' && r.kind === 'audio') audio = r;
+          });
+          return [video?.framesDecoded ?? 0, audio?.packetsReceived ?? 0, video?.frameWidth ?? 0];
+        }
+        """;
+}

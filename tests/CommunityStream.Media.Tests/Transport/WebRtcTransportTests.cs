@@ -99,16 +99,20 @@ public sealed class WebRtcTransportTests : IDisposable
         {
             var length = random.Next(1, buffer.Length);
             random.NextBytes(buffer.AsSpan(0, length));
-            // Cover each RFC 7983 range: STUN, DTLS, RTP/RTCP, and the gaps.
-            buffer[0] = (byte)((i % 4) switch { 0 => random.Next(0, 4), 1 => random.Next(20, 64), 2 => random.Next(128, 192), _ => random.Next(0, 256) });
-            (i % 2 == 0 ? stranger : _client).SendTo(buffer.AsSpan(0, length), _endpoint.LocalEndPoint);
+            // Cover each RFC 7983 range: STUN, DTLS, RTP/RTCP, and the gaps. The peer's own address sends no
+            // DTLS garbage: a broken handshake from the selected pair legitimately closes its transport.
+            var fromPeer = i % 2 == 1;
+            buffer[0] = (byte)((i % 4) switch { 0 => random.Next(0, 4), 1 => random.Next(128, 192), 2 => random.Next(20, 64), _ => random.Next(64, 128) });
+            (fromPeer ? _client : stranger).SendTo(buffer.AsSpan(0, length), _endpoint.LocalEndPoint);
         }
 
-        // Still alive and still answering, and the stranger's DTLS never reached the transport.
+        // Still alive and still answering; the stranger's datagrams were dropped, never handed to the transport.
         var response = Exchange(Check($"{_local.Ufrag}:peer", _local.Password, useCandidate: false));
         Assert.True(StunMessageReader.TryParse(response, out var reader));
         Assert.Equal(StunMessageType.BindingSuccess, reader.Type);
-        Assert.True(_endpoint.Dropped > 0);
+        // Some of the blast may be lost in the kernel's socket buffer; what arrived from the stranger was dropped.
+        Assert.True(_endpoint.Dropped > 0, $"dropped {_endpoint.Dropped}");
+        Assert.Equal(0, transport.DtlsReceived);
         Assert.Equal(ClientEndPoint, transport.SelectedRemote);
     }
 

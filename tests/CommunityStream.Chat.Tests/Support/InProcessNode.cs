@@ -24,12 +24,11 @@ internal sealed class InProcessNode : IAsyncDisposable
     {
         App = app;
         _data = data;
-        Http = new HttpClient { BaseAddress = BaseAddress };
     }
 
     public WebApplication App { get; }
 
-    public HttpClient Http { get; }
+    public HttpClient Http { get; private set; } = null!;
 
     public ActorSystem System => App.Services.GetRequiredService<ActorSystem>();
 
@@ -57,6 +56,7 @@ internal sealed class InProcessNode : IAsyncDisposable
         var app = CommunityStreamApp.Build([.. defaults, .. arguments]);
         var node = new InProcessNode(app, owned ? data : null);
         await app.StartAsync();
+        node.Http = new HttpClient { BaseAddress = node.BaseAddress };
         return node;
     }
 

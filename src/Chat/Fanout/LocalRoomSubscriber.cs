@@ -165,10 +165,8 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
 
     private void DeliverAll(long offset, byte[] frame)
     {
-        foreach (var outbox in _outboxes)
-        {
-            outbox.Deliver(_room, offset, frame);
-        }
+        // A slow consumer is dropped at once: it is being closed (4008) and must not count as a viewer.
+        _outboxes.RemoveWhere(outbox => !outbox.Deliver(_room, offset, frame));
     }
 
     private void OnTick()

@@ -21,6 +21,9 @@ internal sealed partial class ChatConnection : IDisposable
     private static readonly TimeSpan AbuseWindow = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
+    // A slow consumer gets this long to read what is buffered and the 4008 close before the socket is aborted.
+    private static readonly TimeSpan SlowConsumerGrace = TimeSpan.FromSeconds(10);
+
     private readonly WebSocket _socket;
     private readonly ChatOptions _options;
     private readonly IActorRef _region;
@@ -47,7 +50,11 @@ internal sealed partial class ChatConnection : IDisposable
         _tokens = tokens;
         _log = log;
         _askTimeout = TimeSpan.FromSeconds(options.AskTimeoutSeconds);
-        _outbox = new Outbox(options.OutboundQueueFrames) { UserName = user?.Username };
+        _outbox = new Outbox(options.OutboundQueueFrames)
+        {
+            UserName = user?.Username,
+            OnOverflow = () => _stop.CancelAfter(SlowConsumerGrace),
+        };
         Id = "c-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 4));
     }
 
@@ -69,6 +76,12 @@ internal sealed partial class ChatConnection : IDisposable
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
             // The peer vanished or the node is stopping; the finally block cleans up.
+        }
+        catch (Exception ex)
+        {
+            // A bug must cost one connection, never the node.
+            LogConnectionFailed(_log, ex, Id);
+            RequestClose(WebSocketCloseStatus.InternalServerError, "internal_error");
         }
         finally
         {
@@ -285,6 +298,9 @@ internal sealed partial class ChatConnection : IDisposable
         w.WriteNumber("maxRooms", _options.MaxRoomsPerConnection);
         w.WriteEndObject();
     });
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Chat connection {ConnectionId} failed")]
+    private static partial void LogConnectionFailed(ILogger logger, Exception exception, string connectionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat connection {ConnectionId} closed as a slow consumer")]
     private static partial void LogSlowConsumer(ILogger logger, string connectionId);

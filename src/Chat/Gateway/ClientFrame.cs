@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using CommunityStream.Chat.Rooms;
 
 namespace CommunityStream.Chat.Gateway;
@@ -31,6 +32,11 @@ internal static class ClientFrameParser
 
     public static (ClientFrame? Frame, FrameError? Error) Parse(ReadOnlyMemory<byte> utf8)
     {
+        // The reader checks UTF-8 only lazily (a bad string throws when read): check the whole frame first.
+        if (!Utf8.IsValid(utf8.Span))
+        {
+            return (null, new FrameError("bad_json", "The frame is not valid UTF-8."));
+        }
         JsonDocument document;
         try
         {
@@ -47,7 +53,8 @@ internal static class ClientFrameParser
             {
                 return (null, new FrameError("bad_frame", "A frame is a JSON object."));
             }
-            var reference = String(root, "ref");
+            // A `ref` that is not a string is ignored rather than refused: the error could not carry it anyway.
+            var reference = root.TryGetProperty("ref", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
             if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             {
                 return (null, new FrameError("bad_frame", "`type` is required.", reference));

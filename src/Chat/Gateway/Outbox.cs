@@ -16,6 +16,8 @@ internal sealed class Outbox
     private readonly Lock _gate = new();
     private readonly Dictionary<RoomId, List<(long Offset, byte[] Frame)>> _joining = [];
     private readonly Dictionary<RoomId, long> _lastOffsets = [];
+    private volatile bool _completed;
+    private volatile bool _overflowed;
 
     public Outbox(int capacity)
     {
@@ -28,7 +30,10 @@ internal sealed class Outbox
     }
 
     /// <summary>Set once the queue overflowed; the writer then closes with 4008.</summary>
-    public bool Overflowed { get; private set; }
+    public bool Overflowed => _overflowed;
+
+    /// <summary>Called once when the queue overflows (from the producer's thread).</summary>
+    public Action? OnOverflow { get; init; }
 
     /// <summary>Username for presence member lists; null when anonymous.</summary>
     public string? UserName { get; init; }
@@ -38,9 +43,17 @@ internal sealed class Outbox
     /// <summary>Queues a reply or error for this connection.</summary>
     public bool Enqueue(byte[] frame)
     {
+        if (Overflowed || _completed)
+        {
+            return false;
+        }
         if (_queue.Writer.TryWrite(frame))
         {
             return true;
+        }
+        if (_completed)
+        {
+            return false;
         }
         MarkOverflow();
         return false;
@@ -50,7 +63,8 @@ internal sealed class Outbox
     /// A room broadcast (offset 0 for frames without one: presence, moderation). Messages at or below the
     /// last offset this connection already has for the room are dropped, so history and live never repeat.
     /// </summary>
-    public void Deliver(RoomId room, long offset, byte[] frame)
+    /// <returns>False once the connection is a slow consumer: the caller stops delivering to it.</returns>
+    public bool Deliver(RoomId room, long offset, byte[] frame)
     {
         // Uncontended most of the time: the room's subscriber delivers, the connection only joins and leaves.
         lock (_gate)
@@ -60,21 +74,21 @@ internal sealed class Outbox
                 if (held.Count >= _capacity)
                 {
                     MarkOverflow();
-                    return;
+                    return false;
                 }
                 held.Add((offset, frame));
-                return;
+                return true;
             }
             if (offset > 0)
             {
                 if (_lastOffsets.TryGetValue(room, out var last) && offset <= last)
                 {
-                    return;
+                    return true;
                 }
                 _lastOffsets[room] = offset;
             }
         }
-        Enqueue(frame);
+        return Enqueue(frame);
     }
 
     /// <summary>Holds back the room's broadcasts until <see cref="CompleteJoin"/> or <see cref="CancelJoin"/>.</summary>
@@ -121,11 +135,20 @@ internal sealed class Outbox
     }
 
     /// <summary>No more frames: the writer drains what is queued and stops.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete()
+    {
+        _completed = true;
+        _queue.Writer.TryComplete();
+    }
 
     private void MarkOverflow()
     {
-        Overflowed = true;
+        if (_overflowed)
+        {
+            return;
+        }
+        _overflowed = true;
         _queue.Writer.TryComplete();
+        OnOverflow?.Invoke();
     }
 }

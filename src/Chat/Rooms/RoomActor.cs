@@ -27,6 +27,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _mediator;
     private RoomState _state;
+    private RoomState _decided;
     private (Create Command, IActorRef Sender)? _pendingCreate;
     private DateTime _notFoundUntil;
 
@@ -37,6 +38,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         _options = options.Value;
         _presence = new PresenceTally(_options.MemberListThreshold);
         _state = RoomState.Empty(RoomLimits.From(_options));
+        _decided = _state;
         _mediator = DistributedPubSub.Get(Context.System).Mediator;
 
         Recover<SnapshotOffer>(offer =>
@@ -49,6 +51,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         Recover<IRoomEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ =>
         {
+            _decided = _state;
             Timers.StartPeriodicTimer("presence", PresenceTick.Instance, TimeSpan.FromSeconds(1));
             Context.SetReceiveTimeout(TimeSpan.FromSeconds(_options.PassivateAfterSeconds));
         });
@@ -107,31 +110,58 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
             LookUpOwner();
             return;
         }
-        var decision = _state.Process(command, DateTimeOffset.UtcNow);
-        var reply = decision.Reply switch
+        if (command is Post or Moderate)
+        {
+            Decide(command);
+            return;
+        }
+        // Queries read the durable state only: nobody sees a message before it is in the journal.
+        Sender.Tell(_state.Process(command, DateTimeOffset.UtcNow).Reply switch
         {
             Joined joined => joined with { PresenceCount = _presence.Count },
             Info info => info with { PresenceCount = _presence.Count },
             var other => other,
-        };
+        });
+    }
+
+    /// <summary>
+    /// Writes are decided on <see cref="_decided"/>, which already holds the events still being written,
+    /// so offsets keep increasing while the journal batches several writes (PersistAsync). Replies and
+    /// broadcasts wait for durability; a reply with nothing to write waits for the writes before it
+    /// (DeferAsync), so a duplicate is never acknowledged before its original is durable.
+    /// </summary>
+    private void Decide(IRoomCommand command)
+    {
+        var decision = _decided.Process(command, DateTimeOffset.UtcNow);
+        var sender = Sender;
         if (decision.Events.Count == 0)
         {
-            Sender.Tell(reply);
+            DeferAsync(decision.Reply, reply => sender.Tell(reply));
             return;
         }
-        var sender = Sender;
+        foreach (var @event in decision.Events)
+        {
+            _decided = _decided.Apply(@event);
+        }
         var remaining = decision.Events.Count;
-        PersistAll(decision.Events, persisted =>
+        PersistAllAsync(decision.Events, persisted =>
         {
             _state = _state.Apply(persisted);
             // Durable: acknowledge first, then tell everyone.
             if (--remaining == 0)
             {
-                sender.Tell(reply);
+                sender.Tell(decision.Reply);
             }
             Publish(persisted);
             MaybeSnapshot();
         });
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        // Later decisions built on the rejected event: start over from the journal rather than leave a hole.
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
     }
 
     private void StartCreation(Create create)
@@ -188,6 +218,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         Persist(created, persisted =>
         {
             _state = _state.Apply(persisted);
+            _decided = _state;
             if (create is { } pending && persisted.OwnerId is null)
             {
                 pending.Sender.Tell(new Info(_id, _state.Epoch, 0, 0, _state.Settings, null));

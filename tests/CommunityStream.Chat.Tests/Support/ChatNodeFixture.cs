@@ -22,7 +22,8 @@ public sealed class ChatNodeFixture : IAsyncLifetime
         Node = await InProcessNode.StartAsync(
             "--Chat:OutboundQueueFrames", "32",
             "--Chat:RateLimitMessages", "100000",
-            "--Chat:MaxConnectionsPerIp", "50");
+            "--Chat:MaxConnectionsPerIp", "30",
+            "--Chat:MaxRoomsPerConnection", "3");
         AdminToken = await Node.CreateAdminAsync("root");
         await Node.RegisterAsync("alice", AdminToken, "viewer", "streamer");
         await Node.RegisterAsync("bob");

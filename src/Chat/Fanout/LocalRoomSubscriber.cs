@@ -17,7 +17,8 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
 {
     // DistributedPubSub spreads a new subscription by gossip (about a second per round): until it has
     // reached the room's node, messages are fetched by polling instead.
-    private const int WarmUpPolls = 5;
+    private const int WarmUpPolls = 10;
+    private const long Unknown = -1;
     private static readonly TimeSpan PresenceHeartbeat = TimeSpan.FromSeconds(2);
 
     private readonly RoomId _room;
@@ -30,7 +31,8 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
     private readonly SortedDictionary<long, MessageBroadcast> _held = [];
     private bool _subscribed;
     private bool _fetching;
-    private long _lastOffset;
+    // The last offset fanned out; unknown until the first join or message tells where the room is.
+    private long _lastOffset = Unknown;
     private int _warmUpPollsLeft = WarmUpPolls;
     private int _reportedCount = -1;
     private DateTime _reportedAt;
@@ -91,7 +93,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         {
             return;
         }
-        if (_lastOffset == 0 || offset == _lastOffset + 1)
+        if (_lastOffset == Unknown || offset == _lastOffset + 1)
         {
             Deliver(broadcast.Epoch, broadcast.Message);
             return;
@@ -102,7 +104,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
 
     private void FillUpTo(long offset)
     {
-        if (_lastOffset == 0)
+        if (_lastOffset == Unknown)
         {
             _lastOffset = offset;
             return;
@@ -171,7 +173,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
 
     private void OnTick()
     {
-        if (_warmUpPollsLeft > 0 && _subscribed && _lastOffset > 0)
+        if (_warmUpPollsLeft > 0 && _subscribed && _lastOffset != Unknown)
         {
             _warmUpPollsLeft--;
             FillUpTo(long.MaxValue - 1);

@@ -22,7 +22,8 @@ public sealed class RoomActorSpecs : Akka.TestKit.Xunit2.TestKit
         akka.loglevel = WARNING
         """);
 
-    private static readonly RoomId Alice = new("alice");
+    // The in-memory journal may outlive one test's ActorSystem: every test uses its own room.
+    private readonly RoomId _room = new("alice_" + Guid.NewGuid().ToString("N")[..8]);
     private static readonly ChatUser Bob = new(Guid.NewGuid(), "bob", false, false);
     private readonly Directory _directory = new();
 
@@ -32,7 +33,7 @@ public sealed class RoomActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef StartRoom(string name, int snapshotEvery = 200) =>
-        Sys.ActorOf(Props.Create(() => new RoomActor("alice", _directory, Options.Create(new ChatOptions { SnapshotEvery = snapshotEvery }))), name);
+        Sys.ActorOf(Props.Create(() => new RoomActor(_room.Value, _directory, Options.Create(new ChatOptions { SnapshotEvery = snapshotEvery }))), name);
 
     private async Task StopAsync(IActorRef room)
     {
@@ -45,11 +46,11 @@ public sealed class RoomActorSpecs : Akka.TestKit.Xunit2.TestKit
     public async Task Should_create_a_streamers_channel_and_acknowledge_then_publish_each_message()
     {
         var subscriber = CreateTestProbe();
-        DistributedPubSub.Get(Sys).Mediator.Tell(new Subscribe(Alice.Topic, subscriber.Ref), subscriber.Ref);
+        DistributedPubSub.Get(Sys).Mediator.Tell(new Subscribe(_room.Topic, subscriber.Ref), subscriber.Ref);
         await subscriber.ExpectMsgAsync<SubscribeAck>();
         var room = StartRoom("room-1");
 
-        room.Tell(new Post(Alice, Bob, "hello", "m-1"));
+        room.Tell(new Post(_room, Bob, "hello", "m-1"));
 
         var ack = await ExpectMsgAsync<Acked>();
         Assert.Equal(1, ack.Offset);
@@ -64,7 +65,7 @@ public sealed class RoomActorSpecs : Akka.TestKit.Xunit2.TestKit
         _directory.Roles = [Roles.Viewer];
         var room = StartRoom("room-2");
 
-        room.Tell(new Join(Alice, Bob, 50, null));
+        room.Tell(new Join(_room, Bob, 50, null));
 
         Assert.Equal("room_not_found", (await ExpectMsgAsync<Rejected>()).Code);
     }
@@ -75,17 +76,17 @@ public sealed class RoomActorSpecs : Akka.TestKit.Xunit2.TestKit
         var room = StartRoom("room-3");
         for (var i = 1; i <= 3; i++)
         {
-            room.Tell(new Post(Alice, Bob, $"m{i}", $"c{i}"));
+            room.Tell(new Post(_room, Bob, $"m{i}", $"c{i}"));
             Assert.Equal(i, (await ExpectMsgAsync<Acked>()).Offset);
         }
         await StopAsync(room);
 
         var again = StartRoom("room-3b");
-        again.Tell(new Join(Alice, Bob, 50, null));
+        again.Tell(new Join(_room, Bob, 50, null));
         var joined = await ExpectMsgAsync<Joined>();
-        again.Tell(new Post(Alice, Bob, "m1", "c1"));
+        again.Tell(new Post(_room, Bob, "m1", "c1"));
         var duplicate = await ExpectMsgAsync<Acked>();
-        again.Tell(new Post(Alice, Bob, "m4", "c4"));
+        again.Tell(new Post(_room, Bob, "m4", "c4"));
 
         Assert.Equal(["m1", "m2", "m3"], joined.Messages.Select(m => m.Text));
         Assert.True(duplicate.Duplicate);
@@ -100,22 +101,22 @@ public sealed class RoomActorSpecs : Akka.TestKit.Xunit2.TestKit
         var room = StartRoom("room-4", snapshotEvery: 3);
         for (var i = 1; i <= 7; i++)
         {
-            room.Tell(new Post(Alice, Bob, $"m{i}", null));
+            room.Tell(new Post(_room, Bob, $"m{i}", null));
             await ExpectMsgAsync<Acked>();
         }
-        room.Tell(new Moderate(Alice, new ChatUser(Guid.NewGuid(), "root", true, false), new ModerationRequest("delete", Offset: 2)));
+        room.Tell(new Moderate(_room, new ChatUser(Guid.NewGuid(), "root", true, false), new ModerationRequest("delete", Offset: 2)));
         await ExpectMsgAsync<Moderated>();
         await StopAsync(room);
 
         var again = StartRoom("room-4b", snapshotEvery: 3);
-        again.Tell(new Join(Alice, Bob, 50, null));
+        again.Tell(new Join(_room, Bob, 50, null));
 
         var joined = await ExpectMsgAsync<Joined>();
         Assert.Equal([1L, 3, 4, 5, 6, 7], joined.Messages.Select(m => m.Offset));
         Assert.Equal(7, joined.Offset);
     }
 
-    /// <summary>A user directory where <c>alice</c> exists with configurable roles.</summary>
+    /// <summary>A user directory where every <c>alice…</c> exists with configurable roles.</summary>
     private sealed class Directory : IUserDirectory
     {
         public IReadOnlyList<string> Roles { get; set; } = [Identity.Contracts.Roles.Viewer, Identity.Contracts.Roles.Streamer];
@@ -127,7 +128,7 @@ public sealed class RoomActorSpecs : Akka.TestKit.Xunit2.TestKit
         public Task<UserSummary?> FindByUsernameAsync(string username, CancellationToken cancellationToken)
         {
             Lookups++;
-            return Task.FromResult(username == "alice" ? new UserSummary(Guid.NewGuid(), "Alice", Roles, false) : null);
+            return Task.FromResult(username.StartsWith("alice", StringComparison.Ordinal) ? new UserSummary(Guid.NewGuid(), username, Roles, false) : null);
         }
     }
 }

@@ -163,7 +163,14 @@ internal sealed partial class ChatConnection
         }
         finally
         {
-            _inFlight.Release();
+            try
+            {
+                _inFlight.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection ended while the room was answering.
+            }
         }
     }
 

@@ -53,7 +53,7 @@ internal sealed partial class ChatConnection : IDisposable
         _outbox = new Outbox(options.OutboundQueueFrames)
         {
             UserName = user?.Username,
-            OnOverflow = () => _stop.CancelAfter(SlowConsumerGrace),
+            OnOverflow = AbortSlowConsumerLater,
         };
         Id = "c-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 4));
     }
@@ -95,6 +95,19 @@ internal sealed partial class ChatConnection : IDisposable
             await _stop.CancelAsync();
             _socket.Abort();
             await Task.WhenAll(writer.ContinueWith(_ => { }, TaskScheduler.Default), expiry.ContinueWith(_ => { }, TaskScheduler.Default));
+        }
+    }
+
+    // Runs on the room subscriber's thread; the connection may be finishing at the same moment.
+    private void AbortSlowConsumerLater()
+    {
+        try
+        {
+            _stop.CancelAfter(SlowConsumerGrace);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed.
         }
     }
 

@@ -180,6 +180,11 @@ internal sealed partial class ChatConnection
         if (user is null || _user is null || user.Id != _user.Id)
         {
             Reject("invalid_token", "The token is invalid, expired, or for another account.", frame.Ref);
+            // A refused token may mean the account was disabled: then the connection ends now.
+            if (_user is not null && await _directory.FindByIdAsync(_user.Id, shutdown) is { Disabled: true })
+            {
+                RequestClose((WebSocketCloseStatus)4003, "account_disabled");
+            }
             return;
         }
         _user = user;

@@ -29,6 +29,7 @@ internal sealed partial class ChatConnection : IDisposable
     private readonly IActorRef _region;
     private readonly IActorRef _localRooms;
     private readonly ITokenValidator _tokens;
+    private readonly IUserDirectory _directory;
     private readonly ILogger _log;
     private readonly Outbox _outbox;
     private readonly HashSet<RoomId> _rooms = [];
@@ -40,7 +41,7 @@ internal sealed partial class ChatConnection : IDisposable
     private CancellationTokenSource _refreshed = new();
     private (WebSocketCloseStatus Status, string Reason)? _close;
 
-    public ChatConnection(WebSocket socket, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, ILogger log)
+    public ChatConnection(WebSocket socket, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, ILogger log)
     {
         _socket = socket;
         _user = user;
@@ -48,6 +49,7 @@ internal sealed partial class ChatConnection : IDisposable
         _region = region;
         _localRooms = localRooms;
         _tokens = tokens;
+        _directory = directory;
         _log = log;
         _askTimeout = TimeSpan.FromSeconds(options.AskTimeoutSeconds);
         _outbox = new Outbox(options.OutboundQueueFrames)

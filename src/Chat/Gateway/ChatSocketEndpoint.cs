@@ -48,7 +48,7 @@ internal static class ChatSocketEndpoint
             var localRooms = await services.GetRequiredService<IRequiredActor<LocalRoomsMarker>>().GetAsync(cancel);
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
-            using var connection = new ChatConnection(socket, user, options, region, localRooms, tokens, log);
+            using var connection = new ChatConnection(socket, user, options, region, localRooms, tokens, services.GetRequiredService<IUserDirectory>(), log);
             var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             await connection.RunAsync(stopping);
             return Results.Empty;

@@ -53,6 +53,22 @@ public sealed class ConnectionTests(ChatNodeFixture fixture)
     }
 
     [Fact]
+    public async Task Should_close_with_4003_when_a_refresh_finds_the_account_disabled()
+    {
+        var id = await Node.RegisterAsync("dave");
+        var token = await Node.LoginAsync("dave");
+        await using var dave = await ChatClient.ConnectAsync(Node.WebSocketUri(token));
+        using var disable = new HttpRequestMessage(HttpMethod.Post, $"/api/users/{id}/disable");
+        disable.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.AdminToken);
+        using var disabled = await Node.Http.SendAsync(disable);
+        Assert.Equal(System.Net.HttpStatusCode.OK, disabled.StatusCode);
+
+        await dave.SendAsync(new { type = "refresh", accessToken = token });
+
+        Assert.Equal((WebSocketCloseStatus)4003, await dave.ClosedAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
     public async Task Should_limit_the_rooms_of_one_connection()
     {
         await using var bob = await ChatClient.ConnectAsync(Node.WebSocketUri(fixture.BobToken));

@@ -17,13 +17,13 @@ public sealed class ClusterChatTests
 {
     private static readonly TimeSpan Formation = TimeSpan.FromSeconds(30);
 
-    private static async Task<InProcessNode[]> StartClusterAsync(TempDirectory data, int count)
+    private static async Task<InProcessNode[]> StartClusterAsync(TempDirectory data, int count, params string[] arguments)
     {
-        var nodes = new List<InProcessNode> { await InProcessNode.StartOnAsync(data) };
+        var nodes = new List<InProcessNode> { await InProcessNode.StartOnAsync(data, arguments) };
         var seed = nodes[0].Cluster.SelfAddress.ToString();
         for (var i = 1; i < count; i++)
         {
-            nodes.Add(await InProcessNode.StartOnAsync(data, "--Cluster:SeedNodes:0", seed));
+            nodes.Add(await InProcessNode.StartOnAsync(data, [.. arguments, "--Cluster:SeedNodes:0", seed]));
         }
         await Eventually.True(() => nodes.All(n => n.UpMembers() == count), Formation, $"{count} Up members");
         return [.. nodes];
@@ -80,10 +80,19 @@ public sealed class ClusterChatTests
     }
 
     [Fact]
-    public async Task Should_resume_a_room_on_another_node_with_every_acknowledged_message()
+    public Task Should_resume_a_room_on_another_node_with_every_acknowledged_message() => ResumeAfterHostLossAsync();
+
+    [SkippableFact]
+    public async Task Should_resume_a_room_on_another_node_with_every_acknowledged_message_on_postgresql()
+    {
+        await using var postgres = await TestPostgres.CreateAsync();
+        await ResumeAfterHostLossAsync("--Persistence:Provider", "PostgreSql", "--Persistence:ConnectionString", postgres.ConnectionString);
+    }
+
+    private static async Task ResumeAfterHostLossAsync(params string[] persistence)
     {
         using var data = new TempDirectory();
-        var nodes = (await StartClusterAsync(data, 3)).ToList();
+        var nodes = (await StartClusterAsync(data, 3, persistence)).ToList();
         try
         {
             var admin = await nodes[0].CreateAdminAsync("root");

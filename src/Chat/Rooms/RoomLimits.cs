@@ -1,7 +1,7 @@
 namespace CommunityStream.Chat.Rooms;
 
 /// <summary>The node-wide limits a room enforces (from <see cref="ChatOptions"/>); not persisted.</summary>
-public sealed record RoomLimits(
+internal sealed record RoomLimits(
     int MaxMessageLength,
     int RateLimitMessages,
     TimeSpan RateLimitWindow,
@@ -26,7 +26,7 @@ public sealed record RoomLimits(
 }
 
 /// <summary>What <see cref="RoomState.Process"/> decided: the reply, and the events to persist before replying.</summary>
-public sealed record RoomDecision(object Reply, IReadOnlyList<IRoomEvent> Events)
+internal sealed record RoomDecision(object Reply, IReadOnlyList<IRoomEvent> Events)
 {
     /// <summary>A reply with nothing to persist.</summary>
     public static RoomDecision ReplyOnly(object reply) => new(reply, []);

@@ -6,7 +6,7 @@ namespace CommunityStream.Chat.Rooms;
 /// A room's durable state in a serializer-friendly shape (arrays, no immutable collections). Rate-limit
 /// windows are not kept: after recovery from a snapshot they start empty.
 /// </summary>
-public sealed record RoomSnapshot(
+internal sealed record RoomSnapshot(
     string Epoch,
     Guid? OwnerId,
     string? OwnerName,
@@ -21,13 +21,13 @@ public sealed record RoomSnapshot(
     ClientIdEntry[] ClientIds);
 
 /// <summary>A user's timeout in a <see cref="RoomSnapshot"/>.</summary>
-public sealed record TimeoutEntry(string User, DateTimeOffset Until);
+internal sealed record TimeoutEntry(string User, DateTimeOffset Until);
 
 /// <summary>An idempotency key in a <see cref="RoomSnapshot"/>, oldest first.</summary>
-public sealed record ClientIdEntry(string Key, long Offset);
+internal sealed record ClientIdEntry(string Key, long Offset);
 
 /// <summary>Snapshot conversion.</summary>
-public sealed partial record RoomState
+internal sealed partial record RoomState
 {
     /// <summary>The durable part of this state.</summary>
     public RoomSnapshot ToSnapshot() => new(

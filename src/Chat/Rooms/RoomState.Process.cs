@@ -6,7 +6,7 @@ using static CommunityStream.Chat.Rooms.RoomReplies;
 namespace CommunityStream.Chat.Rooms;
 
 /// <summary>The room's decisions: pure functions of the state, the command and the clock.</summary>
-public sealed partial record RoomState
+internal sealed partial record RoomState
 {
     /// <summary>Longest timeout a moderator may give (14 days, as the protocol doc says).</summary>
     public const int MaxTimeoutSeconds = 1_209_600;

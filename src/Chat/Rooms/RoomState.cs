@@ -7,7 +7,7 @@ namespace CommunityStream.Chat.Rooms;
 /// A room's state: settings, bans, the retained history and idempotency keys. Immutable; decisions in
 /// <see cref="Process"/> (RoomState.Process.cs), changes only through <see cref="Apply"/>.
 /// </summary>
-public sealed partial record RoomState
+internal sealed partial record RoomState
 {
     /// <summary>A room that was never created.</summary>
     public static RoomState Empty(RoomLimits limits) => new() { Limits = limits };

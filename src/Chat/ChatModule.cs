@@ -1,21 +1,63 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using CommunityStream.Chat.Fanout;
+using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Http;
+using CommunityStream.Chat.Rooms;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CommunityStream.Chat;
 
 /// <summary>
-/// Entry point of the Chat module: chat rooms over WebSockets. The rooms, their actors and the
-/// WebSocket endpoint arrive with the chat issue; the Host already calls these three hooks.
+/// Entry point of the Chat module: sharded, persistent chat rooms fanned out over WebSockets
+/// (docs/chat.md, docs/chat-protocol.md).
 /// </summary>
 public static class ChatModule
 {
-    /// <summary>Registers the module's services.</summary>
-    public static IHostApplicationBuilder AddChatModule(this IHostApplicationBuilder builder) => builder;
+    /// <summary>Shards the rooms spread over; fixed for the cluster's life (changing it moves every room).</summary>
+    public const int RoomShards = 100;
 
-    /// <summary>Registers the module's actors (sharded rooms) with the ActorSystem.</summary>
-    public static AkkaConfigurationBuilder WithChatActors(this AkkaConfigurationBuilder builder) => builder;
+    /// <summary>Registers the module's services and binds <see cref="ChatOptions"/> to the <c>Chat</c> section.</summary>
+    public static IHostApplicationBuilder AddChatModule(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<ChatOptions>().Bind(builder.Configuration.GetSection(ChatOptions.SectionName));
+        builder.Services.AddSingleton<ConnectionsPerAddress>();
+        return builder;
+    }
 
-    /// <summary>Maps the module's HTTP and WebSocket endpoints.</summary>
-    public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    /// <summary>Registers the room shard region, DistributedPubSub and the node's local room subscribers.</summary>
+    public static AkkaConfigurationBuilder WithChatActors(this AkkaConfigurationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .WithDistributedPubSub(role: null!)
+            .WithShardRegion<RoomRegionMarker>(
+                "room",
+                (_, _, resolver) => entityId => resolver.Props<RoomActor>(entityId),
+                new RoomMessageExtractor(RoomShards),
+                new ShardOptions())
+            .WithActors((system, registry, resolver) =>
+            {
+                var options = resolver.GetService<IOptions<ChatOptions>>().Value;
+                var region = registry.Get<RoomRegionMarker>();
+                var localRooms = system.ActorOf(Props.Create(() => new LocalRoomsActor(region, options)), "chat-local-rooms");
+                registry.Register<LocalRoomsMarker>(localRooms);
+            });
+    }
+
+    /// <summary>Maps <c>GET /ws</c> and <c>/api/rooms</c>.</summary>
+    public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet("/ws", new Func<HttpContext, Task<IResult>>(ChatSocketEndpoint.HandleAsync)).ExcludeFromDescription().AllowAnonymous();
+        RoomEndpoints.Map(endpoints);
+        return endpoints;
+    }
 }

@@ -49,6 +49,8 @@ public static class HostBuilderExtensions
         // Unhandled errors and bare status codes (404, 405, 415) become RFC 7807 problem bodies.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Chat's /ws; protocol-level pings keep idle sockets alive through proxies and notice dead peers.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");

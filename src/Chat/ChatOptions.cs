@@ -1,0 +1,50 @@
+namespace CommunityStream.Chat;
+
+/// <summary>Settings of the Chat module, section <c>Chat</c> (environment: <c>CS_Chat__Name</c>). See docs/chat.md.</summary>
+public sealed class ChatOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Chat";
+
+    /// <summary>Messages returned by a plain join when the client does not ask for a number.</summary>
+    public int HistoryOnJoin { get; set; } = 50;
+
+    /// <summary>Messages a new room keeps for history and recovery.</summary>
+    public int DefaultRetention { get; set; } = 1000;
+
+    /// <summary>Longest message text, in Unicode scalar values.</summary>
+    public int MaxMessageLength { get; set; } = 500;
+
+    /// <summary>Messages one user may post in one room per window.</summary>
+    public int RateLimitMessages { get; set; } = 20;
+
+    /// <summary>The rate-limit window.</summary>
+    public int RateLimitWindowSeconds { get; set; } = 30;
+
+    /// <summary>Owner, moderators and admins may post this many times more.</summary>
+    public int ModeratorRateMultiplier { get; set; } = 5;
+
+    /// <summary>Largest client frame; a bigger one closes the socket with 1009.</summary>
+    public int MaxFrameBytes { get; set; } = 4096;
+
+    /// <summary>Rooms one connection may join.</summary>
+    public int MaxRoomsPerConnection { get; set; } = 20;
+
+    /// <summary>Concurrent WebSockets from one IP address.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 200;
+
+    /// <summary>Frames queued for one socket before it is closed as a slow consumer (4008).</summary>
+    public int OutboundQueueFrames { get; set; } = 1024;
+
+    /// <summary>Rooms with fewer members than this include the member list in presence.</summary>
+    public int MemberListThreshold { get; set; } = 100;
+
+    /// <summary>An idle room actor stops after this long (it recovers from the journal on demand).</summary>
+    public int PassivateAfterSeconds { get; set; } = 120;
+
+    /// <summary>A room saves a snapshot (and prunes older events) every this many events.</summary>
+    public int SnapshotEvery { get; set; } = 200;
+
+    /// <summary>How long the gateway waits for a room to answer before replying <c>unavailable</c>.</summary>
+    public int AskTimeoutSeconds { get; set; } = 10;
+}

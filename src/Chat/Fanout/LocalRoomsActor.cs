@@ -1,0 +1,74 @@
+using Akka.Actor;
+using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Rooms;
+
+namespace CommunityStream.Chat.Fanout;
+
+/// <summary>The <c>IRequiredActor</c> key of this node's <see cref="LocalRoomsActor"/>.</summary>
+public sealed class LocalRoomsMarker;
+
+/// <summary>Local-only messages between connections and the node's room subscribers.</summary>
+internal static class LocalRoomMessages
+{
+    /// <summary>Start fanning the room out to <paramref name="Outbox"/>; replied with <see cref="Attached"/> once subscribed.</summary>
+    public sealed record Attach(RoomId Room, Outbox Outbox) : INoSerializationVerificationNeeded;
+
+    public sealed record Detach(RoomId Room, Outbox Outbox) : INoSerializationVerificationNeeded;
+
+    /// <summary>A join saw the room at <paramref name="Offset"/>: the subscriber fills any gap up to it.</summary>
+    public sealed record Seen(RoomId Room, long Offset) : INoSerializationVerificationNeeded;
+
+    public sealed class Attached : INoSerializationVerificationNeeded
+    {
+        public static readonly Attached Instance = new();
+    }
+}
+
+/// <summary>
+/// Keeps one <see cref="LocalRoomSubscriber"/> per room that has local connections: created on the
+/// first attach, stopped when the last connection leaves. So a room's events cross to this node once.
+/// </summary>
+internal sealed class LocalRoomsActor : ReceiveActor
+{
+    private readonly Dictionary<RoomId, (IActorRef Subscriber, int Connections)> _rooms = [];
+    private long _generation;
+
+    public LocalRoomsActor(IActorRef roomRegion, ChatOptions options)
+    {
+        Receive<LocalRoomMessages.Attach>(attach =>
+        {
+            if (!_rooms.TryGetValue(attach.Room, out var entry))
+            {
+                // A fresh name per generation: the previous subscriber of the room may still be stopping.
+                var name = $"{attach.Room.Value}-{++_generation}";
+                entry = (Context.ActorOf(Props.Create(() => new LocalRoomSubscriber(attach.Room, roomRegion, options)), name), 0);
+            }
+            _rooms[attach.Room] = (entry.Subscriber, entry.Connections + 1);
+            entry.Subscriber.Forward(attach);
+        });
+        Receive<LocalRoomMessages.Detach>(detach =>
+        {
+            if (!_rooms.TryGetValue(detach.Room, out var entry))
+            {
+                return;
+            }
+            if (entry.Connections <= 1)
+            {
+                _rooms.Remove(detach.Room);
+                Context.Stop(entry.Subscriber);
+            }
+            else
+            {
+                _rooms[detach.Room] = (entry.Subscriber, entry.Connections - 1);
+                entry.Subscriber.Forward(detach);
+            }
+        });
+        Receive<LocalRoomMessages.Seen>(seen =>
+        {
+            if (_rooms.TryGetValue(seen.Room, out var entry))
+            {
+                entry.Subscriber.Forward(seen);
+            }
+        });
+    }
+}

@@ -1,0 +1,220 @@
+using System.Net.WebSockets;
+using Akka.Actor;
+using CommunityStream.Chat.Fanout;
+using CommunityStream.Chat.Rooms;
+using static CommunityStream.Chat.Rooms.RoomReplies;
+
+namespace CommunityStream.Chat.Gateway;
+
+/// <summary>What the connection does with each client frame.</summary>
+internal sealed partial class ChatConnection
+{
+    private async Task HandleFrameAsync(ReadOnlyMemory<byte> utf8, CancellationToken shutdown)
+    {
+        var (frame, error) = ClientFrameParser.Parse(utf8);
+        if (frame is null)
+        {
+            Reject(error!.Code, error.Message, error.Ref);
+            return;
+        }
+        switch (frame.Type)
+        {
+            case "ping":
+                _outbox.Enqueue(ServerFrames.Simple("pong", frame.Ref));
+                break;
+            case "join":
+                await JoinAsync(frame);
+                break;
+            case "leave":
+                Leave(frame);
+                break;
+            case "send":
+            case "mod":
+                await StartRoomCommandAsync(frame, shutdown);
+                break;
+            case "refresh":
+                await RefreshAsync(frame, shutdown);
+                break;
+        }
+    }
+
+    private async Task JoinAsync(ClientFrame frame)
+    {
+        if (RoomId.TryParse(frame.Room) is not { } room)
+        {
+            Reject("room_not_found", "Room names are 3 to 25 letters, digits or underscores.", frame.Ref);
+            return;
+        }
+        if (_rooms.Contains(room))
+        {
+            // A second join of the same room restarts it: the client gets a fresh `joined`.
+            Detach(room);
+        }
+        if (_rooms.Count >= _options.MaxRoomsPerConnection)
+        {
+            Reject("too_many_rooms", $"At most {_options.MaxRoomsPerConnection} rooms per connection.", frame.Ref);
+            return;
+        }
+        if (frame.History is < 0 or > 100)
+        {
+            Reject("bad_frame", "`history` is 0 to 100.", frame.Ref);
+            return;
+        }
+
+        // Subscribe locally first (holding live frames back), then read history from the room: no message
+        // can fall between the two, and the held frames already in the history are dropped.
+        _outbox.BeginJoin(room);
+        _rooms.Add(room);
+        object reply;
+        try
+        {
+            await _localRooms.Ask<LocalRoomMessages.Attached>(new LocalRoomMessages.Attach(room, _outbox), _askTimeout);
+            reply = await _region.Ask<object>(new RoomCommands.Join(room, User, frame.History ?? _options.HistoryOnJoin, frame.Recover), _askTimeout);
+        }
+        catch (AskTimeoutException)
+        {
+            reply = new Rejected("unavailable", "The room did not answer in time; try again.");
+        }
+        if (reply is Joined joined)
+        {
+            _outbox.CompleteJoin(room, ServerFrames.Joined(joined, frame.Ref), joined.Offset);
+            _localRooms.Tell(new LocalRoomMessages.Seen(room, joined.Offset));
+            return;
+        }
+        Detach(room);
+        var rejected = reply as Rejected ?? new Rejected("unavailable", "Unexpected reply.");
+        Reject(rejected.Code, rejected.Message, frame.Ref, rejected.RetryAfterMs);
+    }
+
+    private void Leave(ClientFrame frame)
+    {
+        if (RoomId.TryParse(frame.Room) is not { } room || !_rooms.Contains(room))
+        {
+            Reject("not_joined", "The room is not joined on this connection.", frame.Ref);
+            return;
+        }
+        Detach(room);
+        _outbox.Enqueue(ServerFrames.Simple("left", frame.Ref, room.Value));
+    }
+
+    private void Detach(RoomId room)
+    {
+        _rooms.Remove(room);
+        _localRooms.Tell(new LocalRoomMessages.Detach(room, _outbox));
+        _outbox.CancelJoin(room);
+    }
+
+    private async Task StartRoomCommandAsync(ClientFrame frame, CancellationToken shutdown)
+    {
+        if (RoomId.TryParse(frame.Room) is not { } room || !_rooms.Contains(room))
+        {
+            Reject("not_joined", "The room is not joined on this connection.", frame.Ref);
+            return;
+        }
+        IRoomCommand command;
+        if (frame.Type == "send")
+        {
+            command = new RoomCommands.Post(room, User, frame.Text!, frame.ClientId);
+        }
+        else if (User is { } user)
+        {
+            command = new RoomCommands.Moderate(room, user, frame.Moderation!);
+        }
+        else
+        {
+            Reject("forbidden", "Anonymous connections cannot moderate.", frame.Ref);
+            return;
+        }
+        // Commands run concurrently (acks carry `ref`), but at most a few per connection: a flood waits here.
+        await _inFlight.WaitAsync(shutdown);
+        _ = AskRoomAsync(command, frame.Ref);
+    }
+
+    private async Task AskRoomAsync(IRoomCommand command, string? reference)
+    {
+        try
+        {
+            var reply = await _region.Ask<object>(command, _askTimeout);
+            switch (reply)
+            {
+                case Acked ack:
+                    _outbox.Enqueue(ServerFrames.Ack(ack, reference));
+                    break;
+                case Moderated moderated:
+                    _outbox.Enqueue(ServerFrames.Write(w =>
+                    {
+                        w.WriteString("type", "mod_ok");
+                        w.WriteString("room", moderated.Room.Value);
+                        w.WriteString("action", moderated.Action);
+                        if (reference is not null)
+                        {
+                            w.WriteString("ref", reference);
+                        }
+                    }));
+                    break;
+                case Rejected rejected:
+                    Reject(rejected.Code, rejected.Message, reference, rejected.RetryAfterMs);
+                    break;
+            }
+        }
+        catch (AskTimeoutException)
+        {
+            _outbox.Enqueue(ServerFrames.Error("unavailable", "The room did not answer in time; safe to retry with the same clientId.", reference));
+        }
+        finally
+        {
+            try
+            {
+                _inFlight.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection ended while the room was answering.
+            }
+        }
+    }
+
+    private async Task RefreshAsync(ClientFrame frame, CancellationToken shutdown)
+    {
+        var user = await _tokens.ValidateAccessTokenAsync(frame.AccessToken!, shutdown);
+        if (user is null || _user is null || user.Id != _user.Id)
+        {
+            Reject("invalid_token", "The token is invalid, expired, or for another account.", frame.Ref);
+            // A refused token may mean the account was disabled: then the connection ends now.
+            if (_user is not null && await _directory.FindByIdAsync(_user.Id, shutdown) is { Disabled: true })
+            {
+                RequestClose((WebSocketCloseStatus)4003, "account_disabled");
+            }
+            return;
+        }
+        _user = user;
+        var previous = _refreshed;
+        _refreshed = new CancellationTokenSource();
+        await previous.CancelAsync();
+        previous.Dispose();
+        _outbox.Enqueue(ServerFrames.WithTime("refreshed", "expiresAt", user.ExpiresAt ?? DateTimeOffset.MaxValue, frame.Ref));
+    }
+
+    /// <summary>Sends an error; invalid frames and limit violations count towards the abuse limit (close 4029).</summary>
+    private void Reject(string code, string message, string? reference, long? retryAfterMs = null)
+    {
+        _outbox.Enqueue(ServerFrames.Error(code, message, reference, retryAfterMs));
+        if (code is "unavailable" or "room_not_found" or "not_joined" or "banned" or "forbidden" or "timed_out")
+        {
+            return;
+        }
+        var now = DateTime.UtcNow;
+        lock (_violations)
+        {
+            _violations.Enqueue(now);
+            while (_violations.Peek() < now - AbuseWindow)
+            {
+                _violations.Dequeue();
+            }
+            if (_violations.Count >= AbuseLimit)
+            {
+                RequestClose((WebSocketCloseStatus)4029, "abuse");
+            }
+        }
+    }
+}

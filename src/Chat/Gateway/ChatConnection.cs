@@ -1,0 +1,322 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Akka.Actor;
+using CommunityStream.Chat.Fanout;
+using CommunityStream.Chat.Rooms;
+using CommunityStream.Identity.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace CommunityStream.Chat.Gateway;
+
+/// <summary>
+/// One client WebSocket: a reader loop that parses frames and asks rooms, and a writer loop that drains the
+/// <see cref="Outbox"/>, coalescing queued frames into newline-separated messages. Not an actor: the rooms
+/// and the node's subscribers are; this only moves bytes and keeps the per-connection limits.
+/// </summary>
+internal sealed partial class ChatConnection : IDisposable
+{
+    private const int MaxBatchBytes = 64 * 1024;
+    private const int MaxInFlightCommands = 16;
+    private const int AbuseLimit = 10;
+    private static readonly TimeSpan AbuseWindow = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    // A slow consumer gets this long to read what is buffered and the 4008 close before the socket is aborted.
+    private static readonly TimeSpan SlowConsumerGrace = TimeSpan.FromSeconds(10);
+
+    private readonly WebSocket _socket;
+    private readonly ChatOptions _options;
+    private readonly IActorRef _region;
+    private readonly IActorRef _localRooms;
+    private readonly ITokenValidator _tokens;
+    private readonly IUserDirectory _directory;
+    private readonly ILogger _log;
+    private readonly Outbox _outbox;
+    private readonly HashSet<RoomId> _rooms = [];
+    private readonly SemaphoreSlim _inFlight = new(MaxInFlightCommands);
+    private readonly Queue<DateTime> _violations = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TimeSpan _askTimeout;
+    private AuthenticatedUser? _user;
+    private CancellationTokenSource _refreshed = new();
+    private (WebSocketCloseStatus Status, string Reason)? _close;
+
+    public ChatConnection(WebSocket socket, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, ILogger log)
+    {
+        _socket = socket;
+        _user = user;
+        _options = options;
+        _region = region;
+        _localRooms = localRooms;
+        _tokens = tokens;
+        _directory = directory;
+        _log = log;
+        _askTimeout = TimeSpan.FromSeconds(options.AskTimeoutSeconds);
+        _outbox = new Outbox(options.OutboundQueueFrames)
+        {
+            UserName = user?.Username,
+            OnOverflow = AbortSlowConsumerLater,
+        };
+        Id = "c-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 4));
+    }
+
+    public string Id { get; }
+
+    private ChatUser? User => _user is { } u ? new ChatUser(u.Id, u.Username, u.IsInRole(Roles.Admin), u.IsInRole(Roles.Moderator)) : null;
+
+    /// <summary>Runs the connection until either side closes it.</summary>
+    public async Task RunAsync(CancellationToken shutdown)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _stop.Token);
+        _outbox.Enqueue(Welcome());
+        var writer = Task.Run(() => WriteLoopAsync(linked.Token), CancellationToken.None);
+        var expiry = Task.Run(() => ExpiryLoopAsync(linked.Token), CancellationToken.None);
+        try
+        {
+            await ReadLoopAsync(shutdown, linked.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The peer vanished or the node is stopping; the finally block cleans up.
+        }
+        catch (Exception ex)
+        {
+            // A bug must cost one connection, never the node.
+            LogConnectionFailed(_log, ex, Id);
+            RequestClose(WebSocketCloseStatus.InternalServerError, "internal_error");
+        }
+        finally
+        {
+            foreach (var room in _rooms)
+            {
+                _localRooms.Tell(new LocalRoomMessages.Detach(room, _outbox));
+            }
+            _rooms.Clear();
+            RequestClose(shutdown.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure, "bye");
+            await Task.WhenAny(writer, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
+            await _stop.CancelAsync();
+            _socket.Abort();
+            await Task.WhenAll(writer.ContinueWith(_ => { }, TaskScheduler.Default), expiry.ContinueWith(_ => { }, TaskScheduler.Default));
+        }
+    }
+
+    // Runs on the room subscriber's thread; the connection may be finishing at the same moment.
+    private void AbortSlowConsumerLater()
+    {
+        try
+        {
+            _stop.CancelAfter(SlowConsumerGrace);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed.
+        }
+    }
+
+    public void Dispose()
+    {
+        _inFlight.Dispose();
+        _refreshed.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>Closes with <paramref name="status"/> after the queued frames (the first reason wins).</summary>
+    private void RequestClose(WebSocketCloseStatus status, string reason)
+    {
+        lock (_outbox)
+        {
+            _close ??= (status, reason);
+        }
+        _outbox.Complete();
+    }
+
+    private async Task ReadLoopAsync(CancellationToken shutdown, CancellationToken stop)
+    {
+        // One byte more than the limit tells an over-limit frame from one that fits exactly.
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxFrameBytes + 1);
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, _options.MaxFrameBytes + 1 - length), stop);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && length <= _options.MaxFrameBytes && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                    return;
+                }
+                if (length > _options.MaxFrameBytes)
+                {
+                    _outbox.Enqueue(ServerFrames.Error("frame_too_large", $"Frames are at most {_options.MaxFrameBytes} bytes.", null));
+                    RequestClose(WebSocketCloseStatus.MessageTooBig, "frame_too_large");
+                    await DrainUntilClosedAsync(buffer, stop);
+                    return;
+                }
+                if (_close is not null)
+                {
+                    continue;
+                }
+                await HandleFrameAsync(buffer.AsMemory(0, length), shutdown);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // After asking to close, read (and ignore) until the peer's close frame or the writer's time-out.
+    private async Task DrainUntilClosedAsync(byte[] buffer, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested && _socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+        {
+            var result = await _socket.ReceiveAsync(buffer.AsMemory(), stop);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync(CancellationToken stop)
+    {
+        var reader = _outbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stop))
+            {
+                var batch = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+                try
+                {
+                    var length = 0;
+                    while (reader.TryPeek(out var frame))
+                    {
+                        if (length > 0 && length + 1 + frame.Length > MaxBatchBytes)
+                        {
+                            break;
+                        }
+                        reader.TryRead(out _);
+                        if (frame.Length > MaxBatchBytes)
+                        {
+                            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, stop);
+                            continue;
+                        }
+                        if (length > 0)
+                        {
+                            // Newline-delimited JSON: JSON text never holds a raw newline.
+                            batch[length++] = (byte)'\n';
+                        }
+                        frame.CopyTo(batch, length);
+                        length += frame.Length;
+                    }
+                    if (length > 0)
+                    {
+                        await _socket.SendAsync(batch.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, stop);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(batch);
+                }
+            }
+            var (status, reason) = _outbox.Overflowed
+                ? ((WebSocketCloseStatus)4008, "slow_consumer")
+                : _close ?? (WebSocketCloseStatus.NormalClosure, "bye");
+            if (_outbox.Overflowed)
+            {
+                LogSlowConsumer(_log, Id);
+            }
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(status, reason, stop);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The socket is gone; the reader notices too.
+        }
+        finally
+        {
+            // Closed (or broken) for writing: give the peer a moment to answer the close, then stop reading.
+            _stop.CancelAfter(CloseHandshakeTimeout);
+        }
+    }
+
+    private async Task ExpiryLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested && _user?.ExpiresAt is { } expiresAt)
+            {
+                var refreshed = _refreshed.Token;
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop, refreshed);
+                try
+                {
+                    var warnAt = expiresAt.AddSeconds(-60) - DateTimeOffset.UtcNow;
+                    if (warnAt > TimeSpan.Zero)
+                    {
+                        await Task.Delay(warnAt, wait.Token);
+                    }
+                    _outbox.Enqueue(ServerFrames.WithTime("token_expiring", "expiresAt", expiresAt));
+                    var untilExpiry = expiresAt - DateTimeOffset.UtcNow;
+                    if (untilExpiry > TimeSpan.Zero)
+                    {
+                        await Task.Delay(untilExpiry, wait.Token);
+                    }
+                    RequestClose((WebSocketCloseStatus)4001, "token_expired");
+                    return;
+                }
+                catch (OperationCanceledException) when (refreshed.IsCancellationRequested && !stop.IsCancellationRequested)
+                {
+                    // A refresh moved the expiry: start over with the new one.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection ended.
+        }
+    }
+
+    private byte[] Welcome() => ServerFrames.Write(w =>
+    {
+        w.WriteString("type", "welcome");
+        w.WriteNumber("v", 1);
+        w.WriteString("connectionId", Id);
+        if (_user is null)
+        {
+            w.WriteNull("user");
+        }
+        else
+        {
+            w.WriteStartObject("user");
+            w.WriteString("id", _user.Id);
+            w.WriteString("name", _user.Username);
+            w.WriteStartArray("roles");
+            foreach (var role in _user.Roles)
+            {
+                w.WriteStringValue(role);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteStartObject("limits");
+        w.WriteNumber("maxMessageLength", _options.MaxMessageLength);
+        w.WriteNumber("maxFrameBytes", _options.MaxFrameBytes);
+        w.WriteNumber("maxRooms", _options.MaxRoomsPerConnection);
+        w.WriteEndObject();
+    });
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Chat connection {ConnectionId} failed")]
+    private static partial void LogConnectionFailed(ILogger logger, Exception exception, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat connection {ConnectionId} closed as a slow consumer")]
+    private static partial void LogSlowConsumer(ILogger logger, string connectionId);
+}

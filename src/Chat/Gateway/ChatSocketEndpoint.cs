@@ -1,0 +1,76 @@
+using System.Net;
+using Akka.Hosting;
+using CommunityStream.BuildingBlocks;
+using CommunityStream.Chat.Fanout;
+using CommunityStream.Chat.Rooms;
+using CommunityStream.Identity.Contracts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CommunityStream.Chat.Gateway;
+
+/// <summary><c>GET /ws</c>: authenticates, applies the per-IP limit, upgrades, and runs a <see cref="ChatConnection"/>.</summary>
+internal static class ChatSocketEndpoint
+{
+    public static async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, "WebSocket upgrade required.", "Connect with a WebSocket client; see docs/chat-protocol.md.");
+        }
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<ChatOptions>>().Value;
+        var tokens = services.GetRequiredService<ITokenValidator>();
+        var cancel = context.RequestAborted;
+
+        AuthenticatedUser? user = null;
+        if (BearerToken.From(context.Request) is { } token)
+        {
+            user = await tokens.ValidateAccessTokenAsync(token, cancel);
+            if (user is null)
+            {
+                return Problems.Status(StatusCodes.Status401Unauthorized, "Invalid access token.", "The token is invalid or expired; log in again.");
+            }
+        }
+
+        var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var perAddress = services.GetRequiredService<ConnectionsPerAddress>();
+        if (!perAddress.TryAcquire(address, options.MaxConnectionsPerIp))
+        {
+            return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many connections.", $"At most {options.MaxConnectionsPerIp} WebSockets per address.");
+        }
+        try
+        {
+            var region = await services.GetRequiredService<IRequiredActor<RoomRegionMarker>>().GetAsync(cancel);
+            var localRooms = await services.GetRequiredService<IRequiredActor<LocalRoomsMarker>>().GetAsync(cancel);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
+            using var connection = new ChatConnection(socket, user, options, region, localRooms, tokens, services.GetRequiredService<IUserDirectory>(), log);
+            var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            await connection.RunAsync(stopping);
+            return Results.Empty;
+        }
+        finally
+        {
+            perAddress.Release(address);
+        }
+    }
+}
+
+/// <summary>The access token of a request: <c>Authorization: Bearer</c> or, for browsers' WebSockets, <c>access_token</c>.</summary>
+internal static class BearerToken
+{
+    public static string? From(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7)
+        {
+            return header[7..].Trim();
+        }
+        var query = request.Query["access_token"].ToString();
+        return string.IsNullOrEmpty(query) ? null : query;
+    }
+}

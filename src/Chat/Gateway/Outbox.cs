@@ -1,0 +1,154 @@
+using System.Threading.Channels;
+using CommunityStream.Chat.Rooms;
+
+namespace CommunityStream.Chat.Gateway;
+
+/// <summary>
+/// One connection's bounded outbound queue of ready-made frames. Room broadcasts, replies and errors all
+/// go through it, so one writer loop owns the socket. Never blocks a producer: when the queue is full the
+/// connection is marked a slow consumer and closed (4008), and the room goes on.
+/// While a room is being joined its broadcasts are held back, so history and live frames do not overlap.
+/// </summary>
+internal sealed class Outbox
+{
+    private readonly Channel<byte[]> _queue;
+    private readonly int _capacity;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<RoomId, List<(long Offset, byte[] Frame)>> _joining = [];
+    private readonly Dictionary<RoomId, long> _lastOffsets = [];
+    private volatile bool _completed;
+    private volatile bool _overflowed;
+
+    public Outbox(int capacity)
+    {
+        _capacity = capacity;
+        _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Set once the queue overflowed; the writer then closes with 4008.</summary>
+    public bool Overflowed => _overflowed;
+
+    /// <summary>Called once when the queue overflows (from the producer's thread).</summary>
+    public Action? OnOverflow { get; init; }
+
+    /// <summary>Username for presence member lists; null when anonymous.</summary>
+    public string? UserName { get; init; }
+
+    public ChannelReader<byte[]> Reader => _queue.Reader;
+
+    /// <summary>Queues a reply or error for this connection.</summary>
+    public bool Enqueue(byte[] frame)
+    {
+        if (Overflowed || _completed)
+        {
+            return false;
+        }
+        if (_queue.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+        if (_completed)
+        {
+            return false;
+        }
+        MarkOverflow();
+        return false;
+    }
+
+    /// <summary>
+    /// A room broadcast (offset 0 for frames without one: presence, moderation). Messages at or below the
+    /// last offset this connection already has for the room are dropped, so history and live never repeat.
+    /// </summary>
+    /// <returns>False once the connection is a slow consumer: the caller stops delivering to it.</returns>
+    public bool Deliver(RoomId room, long offset, byte[] frame)
+    {
+        // Uncontended most of the time: the room's subscriber delivers, the connection only joins and leaves.
+        lock (_gate)
+        {
+            if (_joining.TryGetValue(room, out var held))
+            {
+                if (held.Count >= _capacity)
+                {
+                    MarkOverflow();
+                    return false;
+                }
+                held.Add((offset, frame));
+                return true;
+            }
+            if (offset > 0)
+            {
+                if (_lastOffsets.TryGetValue(room, out var last) && offset <= last)
+                {
+                    return true;
+                }
+                _lastOffsets[room] = offset;
+            }
+        }
+        return Enqueue(frame);
+    }
+
+    /// <summary>Holds back the room's broadcasts until <see cref="CompleteJoin"/> or <see cref="CancelJoin"/>.</summary>
+    public void BeginJoin(RoomId room)
+    {
+        lock (_gate)
+        {
+            _joining[room] = [];
+            _lastOffsets.Remove(room);
+        }
+    }
+
+    /// <summary>
+    /// Queues the joined frame, then the held broadcasts newer than the history it carried
+    /// (<paramref name="lastOffset"/>), and lets live broadcasts through.
+    /// </summary>
+    public void CompleteJoin(RoomId room, byte[] joinedFrame, long lastOffset)
+    {
+        lock (_gate)
+        {
+            Enqueue(joinedFrame);
+            if (_joining.Remove(room, out var held))
+            {
+                foreach (var (offset, frame) in held)
+                {
+                    if (offset == 0 || offset > lastOffset)
+                    {
+                        Enqueue(frame);
+                        lastOffset = Math.Max(lastOffset, offset);
+                    }
+                }
+            }
+            _lastOffsets[room] = lastOffset;
+        }
+    }
+
+    public void CancelJoin(RoomId room)
+    {
+        lock (_gate)
+        {
+            _joining.Remove(room);
+            _lastOffsets.Remove(room);
+        }
+    }
+
+    /// <summary>No more frames: the writer drains what is queued and stops.</summary>
+    public void Complete()
+    {
+        _completed = true;
+        _queue.Writer.TryComplete();
+    }
+
+    private void MarkOverflow()
+    {
+        if (_overflowed)
+        {
+            return;
+        }
+        _overflowed = true;
+        _queue.Writer.TryComplete();
+        OnOverflow?.Invoke();
+    }
+}

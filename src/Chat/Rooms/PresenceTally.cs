@@ -1,0 +1,54 @@
+namespace CommunityStream.Chat.Rooms;
+
+/// <summary>
+/// The room's view of who is watching, from per-node reports. Volatile (not persisted): nodes report
+/// every second or two, and a node that stops reporting is forgotten after <see cref="Expiry"/>.
+/// </summary>
+internal sealed class PresenceTally(int memberListThreshold)
+{
+    /// <summary>How long a node's last report counts.</summary>
+    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<string, (int Count, string[]? Members, DateTime At)> _nodes = [];
+    private (int Count, string[]? Members) _published = (0, []);
+
+    public int Count { get; private set; }
+
+    public void Report(string node, int count, string[]? members, DateTime now)
+    {
+        if (count <= 0)
+        {
+            _nodes.Remove(node);
+        }
+        else
+        {
+            _nodes[node] = (count, members, now);
+        }
+        Recount();
+    }
+
+    /// <summary>Forgets silent nodes; returns the new presence when it differs from the last one published.</summary>
+    public (int Count, string[]? Members)? Tick(DateTime now)
+    {
+        foreach (var stale in _nodes.Where(n => now - n.Value.At > Expiry).Select(n => n.Key).ToArray())
+        {
+            _nodes.Remove(stale);
+        }
+        Recount();
+        string[]? members = null;
+        if (Count < memberListThreshold && _nodes.Values.All(n => n.Members is not null))
+        {
+            members = [.. _nodes.Values.SelectMany(n => n.Members!).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
+        }
+        var same = Count == _published.Count &&
+                   (members is null ? _published.Members is null : _published.Members is not null && members.SequenceEqual(_published.Members));
+        if (same)
+        {
+            return null;
+        }
+        _published = (Count, members);
+        return _published;
+    }
+
+    private void Recount() => Count = _nodes.Values.Sum(n => n.Count);
+}

@@ -1,0 +1,269 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Akka.Persistence;
+using CommunityStream.Identity.Contracts;
+using Microsoft.Extensions.Options;
+using static CommunityStream.Chat.Rooms.RoomCommands;
+using static CommunityStream.Chat.Rooms.RoomEvents;
+using Info = CommunityStream.Chat.Rooms.RoomReplies.Info;
+using Joined = CommunityStream.Chat.Rooms.RoomReplies.Joined;
+using Rejected = CommunityStream.Chat.Rooms.RoomReplies.Rejected;
+
+namespace CommunityStream.Chat.Rooms;
+
+/// <summary>
+/// The single writer of one room, a sharded entity persisted as <c>room-{id}</c>. It decides through
+/// <see cref="RoomState"/>, persists, then replies and publishes each event once to <c>room:{id}</c>.
+/// A channel room is created on first use when its owner is a streamer (or admin).
+/// </summary>
+internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
+{
+    private readonly RoomId _id;
+    private readonly IUserDirectory _directory;
+    private readonly ChatOptions _options;
+    private readonly PresenceTally _presence;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IActorRef _mediator;
+    private RoomState _state;
+    private RoomState _decided;
+    private (Create Command, IActorRef Sender)? _pendingCreate;
+    private DateTime _notFoundUntil;
+
+    public RoomActor(string entityId, IUserDirectory directory, IOptions<ChatOptions> options)
+    {
+        _id = RoomId.TryParse(entityId) ?? throw new ArgumentException($"Invalid room id '{entityId}'.", nameof(entityId));
+        _directory = directory;
+        _options = options.Value;
+        _presence = new PresenceTally(_options.MemberListThreshold);
+        _state = RoomState.Empty(RoomLimits.From(_options));
+        _decided = _state;
+        _mediator = DistributedPubSub.Get(Context.System).Mediator;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is RoomSnapshot snapshot)
+            {
+                _state = RoomState.FromSnapshot(snapshot, _state.Limits);
+            }
+        });
+        Recover<IRoomEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            _decided = _state;
+            Timers.StartPeriodicTimer("presence", PresenceTick.Instance, TimeSpan.FromSeconds(1));
+            Context.SetReceiveTimeout(TimeSpan.FromSeconds(_options.PassivateAfterSeconds));
+        });
+
+        Ready();
+    }
+
+    public override string PersistenceId => "room-" + _id.Value;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private void Ready()
+    {
+        Command<PresenceTick>(_ => OnPresenceTick());
+        Command<ReportPresence>(report => _presence.Report(report.Node, report.Count, report.Members, DateTime.UtcNow));
+        Command<Create>(create => StartCreation(create));
+        Command<IRoomCommand>(Handle);
+        CommonCommands();
+    }
+
+    private void LookingUpOwner()
+    {
+        Command<PresenceTick>(_ => OnPresenceTick());
+        Command<ReportPresence>(report => _presence.Report(report.Node, report.Count, report.Members, DateTime.UtcNow));
+        Command<OwnerLookedUp>(OnOwnerLookedUp);
+        Command<IRoomCommand>(_ => Stash.Stash());
+        CommonCommands();
+    }
+
+    private void CommonCommands()
+    {
+        Command<SaveSnapshotSuccess>(success =>
+        {
+            // Older snapshots and the events the snapshot covers are no longer needed.
+            DeleteMessages(success.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failure => _log.Warning(failure.Cause, "Room {0}: snapshot failed", _id));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failure => _log.Warning(failure.Cause, "Room {0}: pruning events failed", _id));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Room {0}: pruning snapshots failed", _id));
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+    }
+
+    private void Handle(IRoomCommand command)
+    {
+        if (!_state.Exists)
+        {
+            if (DateTime.UtcNow < _notFoundUntil)
+            {
+                Sender.Tell(new Rejected("room_not_found", "No such room."));
+                return;
+            }
+            Stash.Stash();
+            LookUpOwner();
+            return;
+        }
+        if (command is Post or Moderate)
+        {
+            Decide(command);
+            return;
+        }
+        // Queries read the durable state only: nobody sees a message before it is in the journal.
+        Sender.Tell(_state.Process(command, DateTimeOffset.UtcNow).Reply switch
+        {
+            Joined joined => joined with { PresenceCount = _presence.Count },
+            Info info => info with { PresenceCount = _presence.Count },
+            var other => other,
+        });
+    }
+
+    /// <summary>
+    /// Writes are decided on <see cref="_decided"/>, which already holds the events still being written,
+    /// so offsets keep increasing while the journal batches several writes (PersistAsync). Replies and
+    /// broadcasts wait for durability; a reply with nothing to write waits for the writes before it
+    /// (DeferAsync), so a duplicate is never acknowledged before its original is durable.
+    /// </summary>
+    private void Decide(IRoomCommand command)
+    {
+        var decision = _decided.Process(command, DateTimeOffset.UtcNow);
+        var sender = Sender;
+        if (decision.Events.Count == 0)
+        {
+            DeferAsync(decision.Reply, reply => sender.Tell(reply));
+            return;
+        }
+        foreach (var @event in decision.Events)
+        {
+            _decided = _decided.Apply(@event);
+        }
+        var remaining = decision.Events.Count;
+        PersistAllAsync(decision.Events, persisted =>
+        {
+            _state = _state.Apply(persisted);
+            // Durable: acknowledge first, then tell everyone.
+            if (--remaining == 0)
+            {
+                sender.Tell(decision.Reply);
+            }
+            Publish(persisted);
+            MaybeSnapshot();
+        });
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        // Later decisions built on the rejected event: start over from the journal rather than leave a hole.
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
+
+    private void StartCreation(Create create)
+    {
+        if (_state.Exists)
+        {
+            Sender.Tell(new Rejected("room_exists", "The room already exists."));
+            return;
+        }
+        _pendingCreate = (create, Sender);
+        LookUpOwner();
+    }
+
+    private void LookUpOwner()
+    {
+        Become(LookingUpOwner);
+        _directory.FindByUsernameAsync(_id.Value, CancellationToken.None)
+            .PipeTo(Self, success: user => new OwnerLookedUp(user, null), failure: ex => new OwnerLookedUp(null, ex));
+    }
+
+    private void OnOwnerLookedUp(OwnerLookedUp result)
+    {
+        var create = _pendingCreate;
+        _pendingCreate = null;
+        RoomCreated? created = null;
+        var now = DateTimeOffset.UtcNow;
+        if (result.Failure is not null)
+        {
+            _log.Warning(result.Failure, "Room {0}: owner look-up failed", _id);
+            create?.Sender.Tell(new Rejected("unavailable", "The user directory is unavailable."));
+        }
+        else if (result.User is { } user && RoomState.MayOwnChannel(user.Username, user.Disabled, user.Roles))
+        {
+            created = new RoomCreated(NewEpoch(), user.Id, user.Username, AnonymousRead: true, _options.DefaultRetention, now);
+            create?.Sender.Tell(new Rejected("room_exists", "The name is a streamer's channel."));
+        }
+        else if (create is { } pending && result.User is null)
+        {
+            created = new RoomCreated(NewEpoch(), null, null, pending.Command.AnonymousRead, _options.DefaultRetention, now);
+        }
+        else
+        {
+            create?.Sender.Tell(new Rejected("room_exists", "The name belongs to an account."));
+        }
+
+        Become(Ready);
+        if (created is null)
+        {
+            // Do not look the name up again for every command of a flood.
+            _notFoundUntil = DateTime.UtcNow.AddSeconds(2);
+            Stash.UnstashAll();
+            return;
+        }
+        Persist(created, persisted =>
+        {
+            _state = _state.Apply(persisted);
+            _decided = _state;
+            if (create is { } pending && persisted.OwnerId is null)
+            {
+                pending.Sender.Tell(new Info(_id, _state.Epoch, 0, 0, _state.Settings, null));
+            }
+            Stash.UnstashAll();
+        });
+    }
+
+    private void OnPresenceTick()
+    {
+        if (_presence.Tick(DateTime.UtcNow) is { } presence)
+        {
+            _mediator.Tell(new Publish(_id.Topic, new RoomBroadcasts.PresenceBroadcast(_id, presence.Count, presence.Members)));
+        }
+    }
+
+    private void Publish(IRoomEvent @event)
+    {
+        IRoomBroadcast? broadcast = @event switch
+        {
+            MessagePosted posted => new RoomBroadcasts.MessageBroadcast(_id, _state.Epoch, posted.Message),
+            IModerationEvent moderation => new RoomBroadcasts.ModerationBroadcast(_id, moderation),
+            _ => null,
+        };
+        if (broadcast is not null)
+        {
+            _mediator.Tell(new Publish(_id.Topic, broadcast));
+        }
+    }
+
+    private void MaybeSnapshot()
+    {
+        if (LastSequenceNr % _options.SnapshotEvery == 0)
+        {
+            SaveSnapshot(_state.ToSnapshot());
+        }
+    }
+
+    // Short and random: names this room's history; a new one would mean history was lost.
+    private static string NewEpoch() => "e-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 4));
+
+    private sealed record OwnerLookedUp(UserSummary? User, Exception? Failure) : INoSerializationVerificationNeeded;
+
+    private sealed class PresenceTick : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
+    {
+        public static readonly PresenceTick Instance = new();
+    }
+}

@@ -1,0 +1,17 @@
+namespace CommunityStream.Chat.Rooms;
+
+/// <summary>Published once per event to the room's DistributedPubSub topic; each node fans it out locally.</summary>
+public interface IRoomBroadcast : IWithRoomId;
+
+/// <summary>The broadcasts of a room.</summary>
+public static class RoomBroadcasts
+{
+    /// <summary>A new message (offset order is the room's order).</summary>
+    public sealed record MessageBroadcast(RoomId Room, string Epoch, ChatMessage Message) : IRoomBroadcast;
+
+    /// <summary>A moderation action; <see cref="Event"/> is the persisted event.</summary>
+    public sealed record ModerationBroadcast(RoomId Room, IModerationEvent Event) : IRoomBroadcast;
+
+    /// <summary>The cluster-wide viewer count, and the member list for small rooms.</summary>
+    public sealed record PresenceBroadcast(RoomId Room, int Count, string[]? Members) : IRoomBroadcast;
+}

@@ -1,0 +1,45 @@
+namespace CommunityStream.Chat.Rooms;
+
+/// <summary>Anything addressed to one room; the shard region routes on <see cref="Room"/>.</summary>
+public interface IWithRoomId
+{
+    /// <summary>The room the message is for.</summary>
+    RoomId Room { get; }
+}
+
+/// <summary>A command or query handled by a room's <c>RoomActor</c>.</summary>
+public interface IRoomCommand : IWithRoomId;
+
+/// <summary>The commands and queries a room understands. All of them cross the cluster.</summary>
+public static class RoomCommands
+{
+    /// <summary>Post a message; replied with <see cref="RoomReplies.Acked"/> once durable, or <see cref="RoomReplies.Rejected"/>.</summary>
+    public sealed record Post(RoomId Room, ChatUser? User, string Text, string? ClientId) : IRoomCommand;
+
+    /// <summary>Join (read) the room: replied with <see cref="RoomReplies.Joined"/> carrying history or a recovery range.</summary>
+    public sealed record Join(RoomId Room, ChatUser? User, int History, RecoverPosition? Recover) : IRoomCommand;
+
+    /// <summary>A moderation action; replied with <see cref="RoomReplies.Moderated"/> once durable.</summary>
+    public sealed record Moderate(RoomId Room, ChatUser User, ModerationRequest Request) : IRoomCommand;
+
+    /// <summary>Visible messages with offsets in (<paramref name="After"/>, <paramref name="Before"/>), the latest <paramref name="Limit"/> of them.</summary>
+    public sealed record GetMessages(RoomId Room, ChatUser? User, long After, long? Before, int Limit) : IRoomCommand;
+
+    /// <summary>
+    /// Every retained message in (<paramref name="After"/>, <paramref name="Before"/>), deleted ones excepted,
+    /// without permission checks: nodes use it to fill gaps in what they fan out.
+    /// </summary>
+    public sealed record FetchRange(RoomId Room, long After, long Before) : IRoomCommand;
+
+    /// <summary>Settings, latest offset and presence; replied with <see cref="RoomReplies.Info"/>.</summary>
+    public sealed record GetInfo(RoomId Room, ChatUser? User) : IRoomCommand;
+
+    /// <summary>An admin creates a standalone room; replied with <see cref="RoomReplies.Info"/> or <c>room_exists</c>.</summary>
+    public sealed record Create(RoomId Room, ChatUser Admin, bool AnonymousRead) : IRoomCommand;
+
+    /// <summary>
+    /// One node's local viewers of the room, sent at most once a second when it changed and as a heartbeat;
+    /// the room forgets a node that stops reporting. <paramref name="Members"/> is null for large rooms.
+    /// </summary>
+    public sealed record ReportPresence(RoomId Room, string Node, int Count, string[]? Members) : IRoomCommand;
+}

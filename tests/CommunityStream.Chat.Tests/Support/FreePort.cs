@@ -1,0 +1,15 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace CommunityStream.Chat.Tests.Support;
+
+/// <summary>Loopback TCP ports that are free right now (for settings that must be known before start).</summary>
+internal static class FreePort
+{
+    public static int Next()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

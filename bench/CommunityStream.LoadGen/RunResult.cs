@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CommunityStream.LoadGen;
+
+/// <summary>The machine-readable result of a run (one process, or merged from child processes).</summary>
+internal sealed class RunResult
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string Scenario { get; set; } = "";
+
+    public string Clock { get; set; } = "";
+
+    public int Processes { get; set; } = 1;
+
+    public long ConnectionsAttempted { get; set; }
+
+    public long ConnectionsOpened { get; set; }
+
+    public long ConnectionsHeld { get; set; }
+
+    public long ConnectionsFailed { get; set; }
+
+    public long Joined { get; set; }
+
+    public Dictionary<string, long> FailureReasons { get; set; } = [];
+
+    public Dictionary<string, long> CloseCodes { get; set; } = [];
+
+    public Dictionary<string, long> ErrorCodes { get; set; } = [];
+
+    public double PublishSeconds { get; set; }
+
+    public long MessagesPublished { get; set; }
+
+    public long Acks { get; set; }
+
+    public long Deliveries { get; set; }
+
+    public long ExpectedDeliveries { get; set; }
+
+    public double DeliveriesPerSecond { get; set; }
+
+    public long UnstampedMessages { get; set; }
+
+    public long BadFrames { get; set; }
+
+    public LatencySummary Latency { get; set; } = new();
+
+    public HistogramSnapshot? LatencyHistogram { get; set; }
+
+    public SequenceSummary PublisherSequences { get; set; } = new();
+
+    public SequenceSummary RoomOffsets { get; set; } = new();
+
+    public long[] PublishedPerRoom { get; set; } = [];
+
+    public long[] JoinedPerRoom { get; set; } = [];
+
+    public ServerFigures? Server { get; set; }
+
+    public GeneratorFigures Generator { get; set; } = new();
+
+    /// <summary>Recomputes derived figures (latency percentiles, expected deliveries, rate) from the raw ones.</summary>
+    public void Finish(LogLinearHistogram latency)
+    {
+        LatencyHistogram = latency.ToSnapshot();
+        Latency = LatencySummary.Of(latency);
+        ExpectedDeliveries = 0;
+        for (var r = 0; r < PublishedPerRoom.Length && r < JoinedPerRoom.Length; r++)
+        {
+            ExpectedDeliveries += PublishedPerRoom[r] * JoinedPerRoom[r];
+        }
+
+        DeliveriesPerSecond = PublishSeconds > 0 ? Math.Round(Deliveries / PublishSeconds, 1) : 0;
+    }
+
+    /// <summary>Sums the results of child processes; histograms are merged bucket by bucket.</summary>
+    public static RunResult Merge(IReadOnlyList<RunResult> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var merged = new RunResult { Processes = parts.Count };
+        var latency = new LogLinearHistogram();
+        foreach (var part in parts)
+        {
+            merged.Scenario = part.Scenario;
+            merged.Clock = part.Clock;
+            merged.ConnectionsAttempted += part.ConnectionsAttempted;
+            merged.ConnectionsOpened += part.ConnectionsOpened;
+            merged.ConnectionsHeld += part.ConnectionsHeld;
+            merged.ConnectionsFailed += part.ConnectionsFailed;
+            merged.Joined += part.Joined;
+            Add(merged.FailureReasons, part.FailureReasons);
+            Add(merged.CloseCodes, part.CloseCodes);
+            Add(merged.ErrorCodes, part.ErrorCodes);
+            merged.PublishSeconds = Math.Max(merged.PublishSeconds, part.PublishSeconds);
+            merged.MessagesPublished += part.MessagesPublished;
+            merged.Acks += part.Acks;
+            merged.Deliveries += part.Deliveries;
+            merged.UnstampedMessages += part.UnstampedMessages;
+            merged.BadFrames += part.BadFrames;
+            merged.PublisherSequences = merged.PublisherSequences.Plus(part.PublisherSequences);
+            merged.RoomOffsets = merged.RoomOffsets.Plus(part.RoomOffsets);
+            merged.PublishedPerRoom = Sum(merged.PublishedPerRoom, part.PublishedPerRoom);
+            merged.JoinedPerRoom = Sum(merged.JoinedPerRoom, part.JoinedPerRoom);
+            merged.Generator = merged.Generator.Plus(part.Generator);
+            if (part.LatencyHistogram is not null)
+            {
+                latency.Merge(LogLinearHistogram.FromSnapshot(part.LatencyHistogram));
+            }
+        }
+
+        merged.Finish(latency);
+        return merged;
+    }
+
+    private static void Add(Dictionary<string, long> into, Dictionary<string, long> from)
+    {
+        foreach (var (key, value) in from)
+        {
+            into[key] = into.GetValueOrDefault(key) + value;
+        }
+    }
+
+    private static long[] Sum(long[] a, long[] b)
+    {
+        var sum = new long[Math.Max(a.Length, b.Length)];
+        for (var i = 0; i < sum.Length; i++)
+        {
+            sum[i] = (i < a.Length ? a[i] : 0) + (i < b.Length ? b[i] : 0);
+        }
+
+        return sum;
+    }
+
+    public string ToTable()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        void Row(string name, string value) => text.Append(ci, $"  {name,-34} {value}\n");
+        static string Map(Dictionary<string, long> map) =>
+            map.Count == 0 ? "-" : string.Join(", ", map.OrderByDescending(p => p.Value).Select(p => $"{p.Key}={p.Value}"));
+
+        text.Append(ci, $"== {Scenario} ({Processes} process(es), clock {Clock}) ==\n");
+        Row("connections attempted/opened/held", $"{ConnectionsAttempted} / {ConnectionsOpened} / {ConnectionsHeld}");
+        Row("connections failed", $"{ConnectionsFailed} ({Map(FailureReasons)})");
+        Row("joined", Joined.ToString(ci));
+        Row("ends (close codes / reasons)", Map(CloseCodes));
+        Row("error frames", Map(ErrorCodes));
+        if (Server is { } s)
+        {
+            Row("server RSS baseline/held/peak KiB", $"{s.RssBaselineKiB} / {s.RssHeldKiB} / {s.RssPeakKiB}");
+            Row("server bytes per held connection", s.RssBytesPerConnection.ToString("F0", ci));
+            Row("server CPU seconds", s.CpuSeconds.ToString("F2", ci));
+        }
+
+        Row("generator CPU s / peak RSS KiB", $"{Generator.CpuSeconds.ToString("F2", ci)} / {Generator.PeakRssKiB}");
+        Row("publish window s", PublishSeconds.ToString("F1", ci));
+        Row("messages published / acked", $"{MessagesPublished} / {Acks}");
+        Row("deliveries / expected", $"{Deliveries} / {ExpectedDeliveries}");
+        Row("deliveries per second", DeliveriesPerSecond.ToString("F0", ci));
+        Row("latency µs p50/p99/p99.9/max", $"{Latency.P50} / {Latency.P99} / {Latency.P999} / {Latency.Max}");
+        Row("publisher seq gaps/dups/reorders", PublisherSequences.ToString());
+        Row("room offset gaps/dups/reorders", RoomOffsets.ToString());
+        return text.ToString();
+    }
+}
+
+/// <summary>Delivery latency percentiles in microseconds, from the merged histogram.</summary>
+internal sealed class LatencySummary
+{
+    public long Count { get; set; }
+
+    public long P50 { get; set; }
+
+    public long P90 { get; set; }
+
+    public long P99 { get; set; }
+
+    public long P999 { get; set; }
+
+    public long Max { get; set; }
+
+    public static LatencySummary Of(LogLinearHistogram h) => new()
+    {
+        Count = h.Count,
+        P50 = h.ValueAtPercentile(50),
+        P90 = h.ValueAtPercentile(90),
+        P99 = h.ValueAtPercentile(99),
+        P999 = h.ValueAtPercentile(99.9),
+        Max = h.Max,
+    };
+}
+
+/// <summary>Totals over receivers: missing numbers, repeats, late arrivals, and receivers that saw any gap.</summary>
+internal sealed record SequenceSummary(long Gaps = 0, long Duplicates = 0, long Reorders = 0, long ReceiversWithGaps = 0)
+{
+    public SequenceSummary Plus(SequenceSummary o) =>
+        new(Gaps + o.Gaps, Duplicates + o.Duplicates, Reorders + o.Reorders, ReceiversWithGaps + o.ReceiversWithGaps);
+
+    public override string ToString() => $"{Gaps} / {Duplicates} / {Reorders} (receivers with gaps: {ReceiversWithGaps})";
+}
+
+/// <summary>Server figures: RSS before connecting, while holding, peak; CPU seconds over the run.</summary>
+internal sealed class ServerFigures
+{
+    public int[] Pids { get; set; } = [];
+
+    public long RssBaselineKiB { get; set; }
+
+    public long RssHeldKiB { get; set; }
+
+    public long RssPeakKiB { get; set; }
+
+    public double RssBytesPerConnection { get; set; }
+
+    public double CpuSeconds { get; set; }
+}
+
+/// <summary>The generator's own cost (summed over processes).</summary>
+internal sealed record GeneratorFigures(double CpuSeconds = 0, long PeakRssKiB = 0)
+{
+    public GeneratorFigures Plus(GeneratorFigures o) => new(CpuSeconds + o.CpuSeconds, PeakRssKiB + o.PeakRssKiB);
+}

@@ -83,6 +83,8 @@ internal sealed class LoadGenOptions
 
     public bool Quiet { get; set; }
 
+    public IReadOnlyList<string> Merge { get; set; } = [];
+
     public bool Help { get; set; }
 
     /// <summary>The effective clock: monotonic in one process, wall-clock µs when split over processes.</summary>
@@ -122,6 +124,7 @@ internal sealed class LoadGenOptions
           --processes K                    split over K child processes (each gets its share of connections and addresses)
           --clock monotonic|wall           stamp clock (default monotonic; wall µs when --processes > 1)
           --quiet                          flag: no progress lines
+          --merge a.json,b.json            only merge earlier results (histograms, counters, server figures summed) and print them
         """;
 
     public static LoadGenOptions Parse(IReadOnlyList<string> args)
@@ -196,6 +199,7 @@ internal sealed class LoadGenOptions
                     options.SliceCount = PositiveInt(arg, parts[1], allowZero: true);
                     break;
                 case "--quiet": options.Quiet = true; break;
+                case "--merge": options.Merge = List(Value()); break;
                 case "--help" or "-h": options.Help = true; break;
                 default: throw new ArgumentException($"unknown option {arg}");
             }
@@ -227,7 +231,7 @@ internal sealed class LoadGenOptions
             throw new ArgumentException("--setup needs --admin login:password");
         }
 
-        if (!Idle && Publishers > 0 && Token is null && Users == 0 && TokensFile is null)
+        if (Merge.Count == 0 && !Idle && Publishers > 0 && Token is null && Users == 0 && TokensFile is null)
         {
             throw new ArgumentException("publishers need --token, --users K or --tokens-file (anonymous connections never post)");
         }

@@ -20,6 +20,24 @@ if (options.Help)
     return 0;
 }
 
+if (options.Merge.Count > 0)
+{
+    var parts = new List<RunResult>();
+    foreach (var file in options.Merge)
+    {
+        parts.Add(JsonSerializer.Deserialize<RunResult>(await File.ReadAllTextAsync(file), RunResult.Json)!);
+    }
+
+    var merged = RunResult.Merge(parts);
+    Console.Write(merged.ToTable());
+    if (options.Json is not null)
+    {
+        await File.WriteAllTextAsync(options.Json, JsonSerializer.Serialize(merged, RunResult.Json));
+    }
+
+    return 0;
+}
+
 // Hard stop: whatever happens, the process ends shortly after --duration (plus time for logins).
 using var watchdog = new Timer(
     _ =>

@@ -86,7 +86,7 @@ internal sealed class RunResult
     public static RunResult Merge(IReadOnlyList<RunResult> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        var merged = new RunResult { Processes = parts.Count };
+        var merged = new RunResult { Processes = parts.Sum(p => p.Processes) };
         var latency = new LogLinearHistogram();
         foreach (var part in parts)
         {
@@ -111,6 +111,7 @@ internal sealed class RunResult
             merged.PublishedPerRoom = Sum(merged.PublishedPerRoom, part.PublishedPerRoom);
             merged.JoinedPerRoom = Sum(merged.JoinedPerRoom, part.JoinedPerRoom);
             merged.Generator = merged.Generator.Plus(part.Generator);
+            merged.Server = ServerFigures.Plus(merged.Server, part.Server);
             if (part.LatencyHistogram is not null)
             {
                 latency.Merge(LogLinearHistogram.FromSnapshot(part.LatencyHistogram));
@@ -118,6 +119,11 @@ internal sealed class RunResult
         }
 
         merged.Finish(latency);
+        if (merged.Server is { } server)
+        {
+            server.RssBytesPerConnection = merged.ConnectionsHeld > 0 ? Math.Round((server.RssHeldKiB - server.RssBaselineKiB) * 1024.0 / merged.ConnectionsHeld) : 0;
+        }
+
         return merged;
     }
 
@@ -222,6 +228,16 @@ internal sealed class ServerFigures
     public double RssBytesPerConnection { get; set; }
 
     public double CpuSeconds { get; set; }
+
+    /// <summary>Figures of separate servers (e.g. cluster nodes measured by separate generators) added up.</summary>
+    public static ServerFigures? Plus(ServerFigures? a, ServerFigures? b) => a is null ? b : b is null ? a : new ServerFigures
+    {
+        Pids = [.. a.Pids, .. b.Pids],
+        RssBaselineKiB = a.RssBaselineKiB + b.RssBaselineKiB,
+        RssHeldKiB = a.RssHeldKiB + b.RssHeldKiB,
+        RssPeakKiB = a.RssPeakKiB + b.RssPeakKiB,
+        CpuSeconds = a.CpuSeconds + b.CpuSeconds,
+    };
 }
 
 /// <summary>The generator's own cost (summed over processes).</summary>

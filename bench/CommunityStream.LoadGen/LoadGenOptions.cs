@@ -61,6 +61,8 @@ internal sealed class LoadGenOptions
 
     public int History { get; set; }
 
+    public double Warmup { get; set; } = 2;
+
     public int MessageSize { get; set; }
 
     public IReadOnlyList<int> ServerPids { get; set; } = [];
@@ -112,12 +114,14 @@ internal sealed class LoadGenOptions
           --duration S                     hard cap on the whole run, seconds (default 30)
           --ramp-rate C                    connections opened per second (default 2000)
           --connect-concurrency K          connects in flight at once (default 200)
-          --source-addresses a,b,...       bind client sockets to these local addresses round-robin
+          --source-addresses a,b,...       bind client sockets to these local addresses round-robin (a range: 127.0.0.2-101)
           --token JWT                      access token for every authenticated connection
           --users K                        register (or reuse) and log in K users lguser-0..K-1, reuse their tokens
           --user-prefix P / --password PW  names and password of those users
           --auth-readers                   flag: readers also connect with a token (default anonymous)
           --history H                      history asked for on join (default 0)
+          --warmup S                       messages sent in the first S seconds of publishing are counted and checked but not
+                                           in the latency histogram (default 2; at most half the publish window)
           --idle                           flag: connect and hold until the end, no join, no publishing
           --server-pid PID / --server-pids a,b   sample server RSS and CPU from /proc
           --json FILE                      write the machine-readable result
@@ -174,13 +178,14 @@ internal sealed class LoadGenOptions
                 case "--duration": options.Duration = PositiveDouble(arg, Value()); break;
                 case "--ramp-rate": options.RampRate = PositiveDouble(arg, Value()); break;
                 case "--connect-concurrency": options.ConnectConcurrency = PositiveInt(arg, Value()); break;
-                case "--source-addresses": options.SourceAddresses = [.. List(Value()).Select(IPAddress.Parse)]; break;
+                case "--source-addresses": options.SourceAddresses = Addresses(Value()); break;
                 case "--token": options.Token = Value(); break;
                 case "--tokens-file": options.TokensFile = Value(); break;
                 case "--users": options.Users = PositiveInt(arg, Value(), allowZero: true); break;
                 case "--user-prefix": options.UserPrefix = Value(); break;
                 case "--password": options.Password = Value(); break;
                 case "--auth-readers": options.AuthenticatedReaders = true; break;
+                case "--warmup": options.Warmup = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--history": options.History = PositiveInt(arg, Value(), allowZero: true); break;
                 case "--idle": options.Idle = true; break;
                 case "--server-pid":
@@ -235,6 +240,35 @@ internal sealed class LoadGenOptions
         {
             throw new ArgumentException("publishers need --token, --users K or --tokens-file (anonymous connections never post)");
         }
+    }
+
+    /// <summary>A comma list of IPv4 addresses; an entry <c>127.0.0.2-101</c> is a range of the last octet.</summary>
+    internal static IReadOnlyList<IPAddress> Addresses(string value)
+    {
+        var addresses = new List<IPAddress>();
+        foreach (var entry in List(value))
+        {
+            var dash = entry.IndexOf('-', StringComparison.Ordinal);
+            if (dash < 0)
+            {
+                addresses.Add(IPAddress.Parse(entry));
+                continue;
+            }
+
+            var first = IPAddress.Parse(entry[..dash]).GetAddressBytes();
+            var last = PositiveInt("--source-addresses", entry[(dash + 1)..]);
+            if (first.Length != 4 || last > 255 || last < first[3])
+            {
+                throw new ArgumentException($"bad address range '{entry}' (expected like 127.0.0.2-101)");
+            }
+
+            for (int octet = first[3]; octet <= last; octet++)
+            {
+                addresses.Add(new IPAddress([first[0], first[1], first[2], (byte)octet]));
+            }
+        }
+
+        return addresses;
     }
 
     private static string[] List(string value) =>

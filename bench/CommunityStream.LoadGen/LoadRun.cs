@@ -71,6 +71,9 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
             // Give joins a moment to be answered before the first message.
             await Task.Delay(Remaining(_clock.Elapsed + TimeSpan.FromSeconds(1)));
             var start = _clock.Elapsed;
+            var warmup = Math.Min(options.Warmup, (_schedule.PublishEnd - start).TotalSeconds / 2);
+            var clockUnitsPerSecond = options.EffectiveClock == StampClock.Monotonic ? Stopwatch.Frequency : 1_000_000;
+            Volatile.Write(ref stats.LatencyFromTimestamp, StampClocks.Now(options.EffectiveClock) + (long)(warmup * clockUnitsPerSecond));
             var publishers = connections.Where(c => c.IsPublisher && c.Open)
                 .Select(c => PublishLoopAsync(c, options.Rate / layout.PublishersPerRoom[c.Room], roomJson[c.Room], stats))
                 .ToList();
@@ -212,6 +215,7 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
             Acks = stats.Acks,
             Deliveries = stats.Deliveries,
             UnstampedMessages = stats.UnstampedMessages,
+            WarmupDeliveries = stats.WarmupDeliveries,
             BadFrames = stats.BadFrames,
             PublisherSequences = publishers,
             RoomOffsets = offsets,

@@ -75,7 +75,15 @@ internal sealed class ReceiverState(RunStats stats, StampClock clock, int room)
             return;
         }
 
-        stats.RecordLatency(StampClocks.MicrosecondsSince(clock, frame.Stamp.Timestamp));
+        if (frame.Stamp.Timestamp >= Volatile.Read(ref stats.LatencyFromTimestamp))
+        {
+            stats.RecordLatency(StampClocks.MicrosecondsSince(clock, frame.Stamp.Timestamp));
+        }
+        else
+        {
+            Interlocked.Increment(ref stats.WarmupDeliveries);
+        }
+
         Interlocked.Increment(ref stats.Deliveries);
         if (!_publishers.TryGetValue(frame.Stamp.Publisher, out var tracker))
         {

@@ -50,6 +50,9 @@ internal sealed class RunResult
 
     public long UnstampedMessages { get; set; }
 
+    /// <summary>Deliveries of messages sent during the warm-up: counted and checked, not in the latency figures.</summary>
+    public long WarmupDeliveries { get; set; }
+
     public long BadFrames { get; set; }
 
     public LatencySummary Latency { get; set; } = new();
@@ -105,6 +108,7 @@ internal sealed class RunResult
             merged.Acks += part.Acks;
             merged.Deliveries += part.Deliveries;
             merged.UnstampedMessages += part.UnstampedMessages;
+            merged.WarmupDeliveries += part.WarmupDeliveries;
             merged.BadFrames += part.BadFrames;
             merged.PublisherSequences = merged.PublisherSequences.Plus(part.PublisherSequences);
             merged.RoomOffsets = merged.RoomOffsets.Plus(part.RoomOffsets);
@@ -172,7 +176,7 @@ internal sealed class RunResult
         Row("messages published / acked", $"{MessagesPublished} / {Acks}");
         Row("deliveries / expected", $"{Deliveries} / {ExpectedDeliveries}");
         Row("deliveries per second", DeliveriesPerSecond.ToString("F0", ci));
-        Row("latency µs p50/p99/p99.9/max", $"{Latency.P50} / {Latency.P99} / {Latency.P999} / {Latency.Max}");
+        Row("latency µs p50/p99/p99.9/max", $"{Latency.P50} / {Latency.P99} / {Latency.P999} / {Latency.Max} ({Latency.Count} after warm-up)");
         Row("publisher seq gaps/dups/reorders", PublisherSequences.ToString());
         Row("room offset gaps/dups/reorders", RoomOffsets.ToString());
         return text.ToString();

@@ -22,6 +22,10 @@ internal sealed class RunStats(int rooms) : IDisposable
     public long PresenceFrames;
     public long BadFrames;
     public long ClosedByServer;
+    public long WarmupDeliveries;
+
+    /// <summary>Stamps older than this (on the run's clock) are warm-up: counted and sequence-checked, not in the latency histogram.</summary>
+    public long LatencyFromTimestamp = long.MinValue;
 
     public ConcurrentDictionary<string, long> FailureReasons { get; } = new();
 

@@ -56,6 +56,14 @@ public class OptionsTests
         Assert.ThrowsAny<ArgumentException>(() => LoadGenOptions.Parse(["--token", "t", "--rooms", "3", name, value]));
 
     [Fact]
+    public void Address_ranges_expand()
+    {
+        var addresses = LoadGenOptions.Addresses("127.0.0.2-4,10.0.0.1");
+        Assert.Equal(["127.0.0.2", "127.0.0.3", "127.0.0.4", "10.0.0.1"], addresses.Select(a => a.ToString()));
+        Assert.Throws<ArgumentException>(() => LoadGenOptions.Addresses("127.0.0.5-4"));
+    }
+
+    [Fact]
     public void Publishers_need_a_token_unless_idle()
     {
         Assert.Throws<ArgumentException>(() => LoadGenOptions.Parse(["--publishers", "1"]));

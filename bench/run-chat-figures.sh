@@ -12,6 +12,7 @@
 #   --quick         small sizes and short durations (a smoke run of the script itself)
 # Environment: CHAT_HOST_ARGS   extra Host arguments (chat limits, e.g. per-IP connections, per-user rate)
 #              CREATE_ROOM_PATH admin endpoint creating a standalone room for (b) (default /api/rooms)
+#              PIN_GENERATOR=1  pin the generator to core 1 (the server is always on core 0 when taskset exists)
 #              FIGURES_OUT      directory for logs and JSON results (default: a new temp directory)
 set -euo pipefail
 
@@ -58,8 +59,9 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
 fi
 host_args=(--Identity:Throttle:RegisterAttemptsPerMinute 10000 --Identity:Throttle:IpAttemptsPerMinute 10000
            --Identity:Jwt:AccessTokenMinutes 120)
+# Chat limits made roomy for load (per-IP sockets, per-user rate, no history on join); CHAT_HOST_ARGS replaces them.
 # shellcheck disable=SC2206
-extra_host_args=(${CHAT_HOST_ARGS:-})
+extra_host_args=(${CHAT_HOST_ARGS:---Chat:MaxConnectionsPerIp 20000 --Chat:RateLimitMessages 100000 --Chat:HistoryOnJoin 0})
 
 say() { printf '\n### %s\n' "$*"; }
 
@@ -124,7 +126,8 @@ elif [ $cluster_only = 0 ]; then
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
     -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' http://127.0.0.1:8080/ws || true)
   if [ "$code" != 101 ]; then
-    echo "GET /ws answered $code, not 101: this Host has no chat endpoint yet; only the idle scenario can say anything."
+    echo "GET /ws answered '$code', not 101: this Host has no chat endpoint yet, so there is nothing to measure. Stopping."
+    exit 0
   fi
   admin_token=$(login http://127.0.0.1:8080 admin "$admin_pw" 127.0.0.1)
   room=benchstreamer

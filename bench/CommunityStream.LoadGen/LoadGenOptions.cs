@@ -31,7 +31,7 @@ internal sealed class LoadGenOptions
 
     public IReadOnlyList<string>? RoomNames { get; set; }
 
-    public string RoomPrefix { get; set; } = "lg-room-";
+    public string RoomPrefix { get; set; } = "lgroom";
 
     public int Publishers { get; set; } = 1;
 
@@ -104,7 +104,7 @@ internal sealed class LoadGenOptions
           --rooms M                        rooms (default 1)
           --room-sizes SPEC                uniform | one-big:K | explicit list "10,10,500" (default uniform)
           --room-names a,b,c               room names (default --room-prefix + index)
-          --room-prefix P                  default lg-room-
+          --room-prefix P                  default lgroom (names are 3–25 letters, digits, underscores)
           --setup none|channel|create      create the rooms first (channel: owner named like the room gets the streamer role; needs --admin)
           --admin login:password           admin account for --setup
           --create-room-path /api/rooms    endpoint for --setup create

@@ -77,7 +77,7 @@ public class OptionsTests
         var o = LoadGenOptions.Parse(["--room-names", "alice,bob", "--token", "t"]);
         Assert.Equal(2, o.Rooms);
         Assert.Equal("bob", o.RoomName(1));
-        Assert.Equal("lg-room-7", LoadGenOptions.Parse(["--token", "t"]).RoomName(7));
+        Assert.Equal("lgroom7", LoadGenOptions.Parse(["--token", "t"]).RoomName(7));
     }
 
     [Fact]

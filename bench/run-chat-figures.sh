@@ -12,6 +12,7 @@
 #   --quick         small sizes and short durations (a smoke run of the script itself)
 # Environment: CHAT_HOST_ARGS   extra Host arguments (chat limits, e.g. per-IP connections, per-user rate)
 #              CREATE_ROOM_PATH admin endpoint creating a standalone room for (b) (default /api/rooms)
+#              HOST_DLL         run this Host build instead of building src/Host (e.g. another branch's build)
 #              PIN_GENERATOR=1  pin the generator to core 1 (the server is always on core 0 when taskset exists)
 #              FIGURES_OUT      directory for logs and JSON results (default: a new temp directory)
 set -euo pipefail
@@ -44,7 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-host_dll=$repo/src/Host/bin/Release/net10.0/CommunityStream.Host.dll
+host_dll=${HOST_DLL:-$repo/src/Host/bin/Release/net10.0/CommunityStream.Host.dll}
 lg_dll=$repo/bench/CommunityStream.LoadGen/bin/Release/net10.0/CommunityStream.LoadGen.dll
 admin_pw='Bench-Admin-Password-2026!'
 user_pw='LoadGen-Password-2026!'
@@ -74,7 +75,7 @@ ceiling=${ceiling:-0}
 
 say "build (Release)"
 dotnet build -c Release --nologo -v q "$repo/bench/CommunityStream.LoadGen" >"$out/build-loadgen.log" 2>&1 || { cat "$out/build-loadgen.log"; exit 1; }
-[ "$target" = host ] && { dotnet build -c Release --nologo -v q "$repo/src/Host" >"$out/build-host.log" 2>&1 || { cat "$out/build-host.log"; exit 1; }; }
+[ "$target" = host ] && [ -z "${HOST_DLL:-}" ] && { dotnet build -c Release --nologo -v q "$repo/src/Host" >"$out/build-host.log" 2>&1 || { cat "$out/build-host.log"; exit 1; }; }
 
 wait_ready() { # url seconds
   for _ in $(seq 1 "$2"); do curl -fsS -o /dev/null "$1/healthz/ready" 2>/dev/null && return 0; sleep 1; done

@@ -47,7 +47,7 @@ trap cleanup EXIT
 
 host_dll=${HOST_DLL:-$repo/src/Host/bin/Release/net10.0/CommunityStream.Host.dll}
 lg_dll=$repo/bench/CommunityStream.LoadGen/bin/Release/net10.0/CommunityStream.LoadGen.dll
-admin_pw='Bench-Admin-Password-2026!'
+admin_pw='Bench-Root-Password-2026!'
 user_pw='LoadGen-Password-2026!'
 # 100 loopback source addresses: past the ~28k ephemeral ports of one address, and under a per-IP limit of 200.
 src=127.0.0.2-101
@@ -121,7 +121,7 @@ if [ "$target" = node ]; then
 elif [ $cluster_only = 0 ]; then
   data=$(mktemp -d /tmp/chat-figures-host.XXXXXX)
   say "Host: create admin, start (pinned to core 0), streamer channel and users"
-  printf '%s\n' "$admin_pw" | dotnet "$host_dll" --create-admin admin admin@example.test --DataDirectory "$data" >"$out/create-admin.log" 2>&1
+  printf '%s\n' "$admin_pw" | dotnet "$host_dll" --create-admin admin admin@example.test --DataDirectory "$data" >"$out/create-admin.log" 2>&1  || { cat "$out/create-admin.log"; exit 1; }
   server=$(start_host 8080 0 "$data"); pids+=("$server")
   wait_ready http://127.0.0.1:8080 90
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \

@@ -187,8 +187,19 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
     {
         var publishers = new SequenceSummary();
         var offsets = new SequenceSummary();
+        var lastOffsetSum = new long[options.Rooms];
+        long silent = 0;
         foreach (var c in connections)
         {
+            if (c.Receiver.Joined)
+            {
+                lastOffsetSum[c.Room] += c.Receiver.Offsets.Last;
+                if (stats.MaxAckedOffsetPerRoom[c.Room] > 0 && !c.Receiver.Publishers.Any())
+                {
+                    silent++;
+                }
+            }
+
             var gaps = c.Receiver.Publishers.Sum(t => t.Gaps);
             publishers = publishers.Plus(new SequenceSummary(gaps, c.Receiver.Publishers.Sum(t => t.Duplicates), c.Receiver.Publishers.Sum(t => t.Reorders), gaps > 0 ? 1 : 0));
             var o = c.Receiver.Offsets;
@@ -221,6 +232,9 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
             RoomOffsets = offsets,
             PublishedPerRoom = stats.PublishedPerRoom,
             JoinedPerRoom = stats.JoinedPerRoom,
+            MaxAckedOffsetPerRoom = stats.MaxAckedOffsetPerRoom,
+            LastOffsetSumPerRoom = lastOffsetSum,
+            SilentReceivers = silent,
             Server = server,
             Generator = new GeneratorFigures(Math.Round(self.TotalProcessorTime.TotalSeconds, 2), self.PeakWorkingSet64 / 1024),
         };

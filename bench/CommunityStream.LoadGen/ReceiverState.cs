@@ -49,6 +49,11 @@ internal sealed class ReceiverState(RunStats stats, StampClock clock, int room)
                     break;
                 case ServerFrameType.Ack:
                     Interlocked.Increment(ref stats.Acks);
+                    if (frame.HasOffset)
+                    {
+                        stats.RecordAck(room, frame.Offset);
+                    }
+
                     break;
                 case ServerFrameType.Presence:
                     Interlocked.Increment(ref stats.PresenceFrames);

@@ -67,6 +67,21 @@ internal sealed class RunResult
 
     public long[] JoinedPerRoom { get; set; } = [];
 
+    public long[] MaxAckedOffsetPerRoom { get; set; } = [];
+
+    /// <summary>Per room, the sum over joined receivers of the last offset each saw (its join offset if none).</summary>
+    public long[] LastOffsetSumPerRoom { get; set; } = [];
+
+    /// <summary>
+    /// Acknowledged messages that joined receivers had not received when the run closed, after the drain:
+    /// Σ rooms (joined × highest acked offset − Σ last offset seen). Catches receivers that got nothing at
+    /// all, which sequence gaps cannot.
+    /// </summary>
+    public long UndeliveredAtEnd { get; set; }
+
+    /// <summary>Joined receivers that got no stamped message although their room had acknowledged ones (rooms whose publisher is in the same process).</summary>
+    public long SilentReceivers { get; set; }
+
     public ServerFigures? Server { get; set; }
 
     public GeneratorFigures Generator { get; set; } = new();
@@ -80,6 +95,15 @@ internal sealed class RunResult
         for (var r = 0; r < PublishedPerRoom.Length && r < JoinedPerRoom.Length; r++)
         {
             ExpectedDeliveries += PublishedPerRoom[r] * JoinedPerRoom[r];
+        }
+
+        UndeliveredAtEnd = 0;
+        for (var r = 0; r < MaxAckedOffsetPerRoom.Length && r < JoinedPerRoom.Length && r < LastOffsetSumPerRoom.Length; r++)
+        {
+            if (MaxAckedOffsetPerRoom[r] > 0)
+            {
+                UndeliveredAtEnd += Math.Max(0, (JoinedPerRoom[r] * MaxAckedOffsetPerRoom[r]) - LastOffsetSumPerRoom[r]);
+            }
         }
 
         DeliveriesPerSecond = PublishSeconds > 0 ? Math.Round(Deliveries / PublishSeconds, 1) : 0;
@@ -108,12 +132,15 @@ internal sealed class RunResult
             merged.Acks += part.Acks;
             merged.Deliveries += part.Deliveries;
             merged.UnstampedMessages += part.UnstampedMessages;
+            merged.SilentReceivers += part.SilentReceivers;
             merged.WarmupDeliveries += part.WarmupDeliveries;
             merged.BadFrames += part.BadFrames;
             merged.PublisherSequences = merged.PublisherSequences.Plus(part.PublisherSequences);
             merged.RoomOffsets = merged.RoomOffsets.Plus(part.RoomOffsets);
             merged.PublishedPerRoom = Sum(merged.PublishedPerRoom, part.PublishedPerRoom);
             merged.JoinedPerRoom = Sum(merged.JoinedPerRoom, part.JoinedPerRoom);
+            merged.LastOffsetSumPerRoom = Sum(merged.LastOffsetSumPerRoom, part.LastOffsetSumPerRoom);
+            merged.MaxAckedOffsetPerRoom = Max(merged.MaxAckedOffsetPerRoom, part.MaxAckedOffsetPerRoom);
             merged.Generator = merged.Generator.Plus(part.Generator);
             merged.Server = ServerFigures.Plus(merged.Server, part.Server);
             if (part.LatencyHistogram is not null)
@@ -150,6 +177,17 @@ internal sealed class RunResult
         return sum;
     }
 
+    private static long[] Max(long[] a, long[] b)
+    {
+        var max = new long[Math.Max(a.Length, b.Length)];
+        for (var i = 0; i < max.Length; i++)
+        {
+            max[i] = Math.Max(i < a.Length ? a[i] : 0, i < b.Length ? b[i] : 0);
+        }
+
+        return max;
+    }
+
     public string ToTable()
     {
         var ci = CultureInfo.InvariantCulture;
@@ -175,6 +213,7 @@ internal sealed class RunResult
         Row("publish window s", PublishSeconds.ToString("F1", ci));
         Row("messages published / acked", $"{MessagesPublished} / {Acks}");
         Row("deliveries / expected", $"{Deliveries} / {ExpectedDeliveries}");
+        Row("acked but undelivered at end", $"{UndeliveredAtEnd} (receivers that got nothing: {SilentReceivers})");
         Row("deliveries per second", DeliveriesPerSecond.ToString("F0", ci));
         Row("latency µs p50/p99/p99.9/max", $"{Latency.P50} / {Latency.P99} / {Latency.P999} / {Latency.Max} ({Latency.Count} after warm-up)");
         Row("publisher seq gaps/dups/reorders", PublisherSequences.ToString());

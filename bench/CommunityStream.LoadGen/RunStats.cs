@@ -37,6 +37,19 @@ internal sealed class RunStats(int rooms) : IDisposable
 
     public long[] JoinedPerRoom { get; } = new long[rooms];
 
+    /// <summary>Highest offset acknowledged to a publisher of this run, per room.</summary>
+    public long[] MaxAckedOffsetPerRoom { get; } = new long[rooms];
+
+    public void RecordAck(int room, long offset)
+    {
+        long seen;
+        do
+        {
+            seen = Volatile.Read(ref MaxAckedOffsetPerRoom[room]);
+        }
+        while (offset > seen && Interlocked.CompareExchange(ref MaxAckedOffsetPerRoom[room], offset, seen) != seen);
+    }
+
     public void RecordLatency(long microseconds) => _latency.Value!.Record(microseconds);
 
     public static void Count(ConcurrentDictionary<string, long> counts, string key) =>

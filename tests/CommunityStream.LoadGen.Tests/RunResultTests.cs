@@ -42,4 +42,14 @@ public class RunResultTests
         Assert.Equal(40 * 1024 / 40, merged.Server.RssBytesPerConnection);
         Assert.Contains("4008=2", merged.ToTable(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Undelivered_counts_receivers_behind_the_highest_ack()
+    {
+        // Room 0: 3 receivers, highest ack 10; they last saw 10, 10 and 4 (one missed 6). Room 1: no acks, ignored.
+        var a = new RunResult { JoinedPerRoom = [2, 5], MaxAckedOffsetPerRoom = [10, 0], LastOffsetSumPerRoom = [20, 7] };
+        var b = new RunResult { JoinedPerRoom = [1, 0], MaxAckedOffsetPerRoom = [8, 0], LastOffsetSumPerRoom = [4, 0] };
+        var merged = RunResult.Merge([a, b]);
+        Assert.Equal(6, merged.UndeliveredAtEnd);
+    }
 }

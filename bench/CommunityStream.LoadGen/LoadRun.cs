@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace CommunityStream.LoadGen;
@@ -15,6 +16,9 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
 {
     private readonly RunSchedule _schedule = RunSchedule.For(options.Duration);
     private readonly Stopwatch _clock = new();
+
+    // clientIds make sends idempotent per user and room on the server: they must never repeat across runs.
+    private readonly string _runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     public async Task<RunResult> RunAsync()
     {
@@ -141,7 +145,7 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
             sequence++;
             var stamp = new MessageStamp(connection.Index, sequence, StampClocks.Now(options.EffectiveClock));
             var frame = string.Create(CultureInfo.InvariantCulture,
-                $"{{\"type\":\"send\",\"room\":{roomJson},\"text\":\"{stamp.Format(options.MessageSize)}\",\"clientId\":\"lg-{connection.Index}-{sequence}\"}}");
+                $"{{\"type\":\"send\",\"room\":{roomJson},\"text\":\"{stamp.Format(options.MessageSize)}\",\"clientId\":\"lg-{_runId}-{connection.Index}-{sequence}\"}}");
             if (!await connection.SendTextAsync(frame))
             {
                 break;
@@ -224,6 +228,7 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
             PublishSeconds = Math.Round(publishSeconds, 3),
             MessagesPublished = stats.Published,
             Acks = stats.Acks,
+            DuplicateAcks = stats.DuplicateAcks,
             Deliveries = stats.Deliveries,
             UnstampedMessages = stats.UnstampedMessages,
             WarmupDeliveries = stats.WarmupDeliveries,

@@ -49,6 +49,10 @@ internal sealed class ReceiverState(RunStats stats, StampClock clock, int room)
                     break;
                 case ServerFrameType.Ack:
                     Interlocked.Increment(ref stats.Acks);
+                    if (frame.Duplicate)
+                    {
+                        Interlocked.Increment(ref stats.DuplicateAcks);
+                    }
                     if (frame.HasOffset)
                     {
                         stats.RecordAck(room, frame.Offset);

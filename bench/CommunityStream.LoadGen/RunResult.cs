@@ -42,6 +42,9 @@ internal sealed class RunResult
 
     public long Acks { get; set; }
 
+    /// <summary>Acks with <c>duplicate: true</c>: the server took the send for a resend and posted nothing.</summary>
+    public long DuplicateAcks { get; set; }
+
     public long Deliveries { get; set; }
 
     public long ExpectedDeliveries { get; set; }
@@ -130,6 +133,7 @@ internal sealed class RunResult
             merged.PublishSeconds = Math.Max(merged.PublishSeconds, part.PublishSeconds);
             merged.MessagesPublished += part.MessagesPublished;
             merged.Acks += part.Acks;
+            merged.DuplicateAcks += part.DuplicateAcks;
             merged.Deliveries += part.Deliveries;
             merged.UnstampedMessages += part.UnstampedMessages;
             merged.SilentReceivers += part.SilentReceivers;
@@ -211,7 +215,7 @@ internal sealed class RunResult
 
         Row("generator CPU s / peak RSS KiB", $"{Generator.CpuSeconds.ToString("F2", ci)} / {Generator.PeakRssKiB}");
         Row("publish window s", PublishSeconds.ToString("F1", ci));
-        Row("messages published / acked", $"{MessagesPublished} / {Acks}");
+        Row("messages published / acked (dup)", $"{MessagesPublished} / {Acks} ({DuplicateAcks})");
         Row("deliveries / expected", $"{Deliveries} / {ExpectedDeliveries}");
         Row("acked but undelivered at end", $"{UndeliveredAtEnd} (receivers that got nothing: {SilentReceivers})");
         Row("deliveries per second", DeliveriesPerSecond.ToString("F0", ci));

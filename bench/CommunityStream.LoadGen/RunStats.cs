@@ -17,6 +17,7 @@ internal sealed class RunStats(int rooms) : IDisposable
     public long Joined;
     public long Published;
     public long Acks;
+    public long DuplicateAcks;
     public long Deliveries;
     public long UnstampedMessages;
     public long PresenceFrames;

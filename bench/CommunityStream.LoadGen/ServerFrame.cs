@@ -29,6 +29,7 @@ internal ref struct ServerFrame
     public bool HasStamp;
     public MessageStamp Stamp;
     public string? Code;
+    public bool Duplicate;
 
     public static bool TryParse(ReadOnlySpan<byte> json, out ServerFrame frame)
     {
@@ -66,6 +67,11 @@ internal ref struct ServerFrame
                             ? MessageStamp.TryParse(System.Text.Encoding.UTF8.GetBytes(reader.GetString() ?? ""), out frame.Stamp)
                             : MessageStamp.TryParse(reader.ValueSpan, out frame.Stamp);
                     }
+                }
+                else if (reader.ValueTextEquals("duplicate"u8))
+                {
+                    reader.Read();
+                    frame.Duplicate = reader.TokenType == JsonTokenType.True;
                 }
                 else if (reader.ValueTextEquals("code"u8))
                 {

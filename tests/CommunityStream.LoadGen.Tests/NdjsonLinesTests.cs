@@ -42,12 +42,15 @@ public class NdjsonLinesTests
             $"{{\"type\":\"message\",\"room\":\"r\",\"offset\":13,\"text\":\"lg1 4 2 {now}\"}}",
             "{\"type\":\"message\",\"room\":\"r\",\"offset\":14,\"text\":\"plain \\\"quoted\\\" text\"}",
             "{\"type\":\"error\",\"code\":\"rate_limited\",\"retryAfterMs\":10}",
+            "{\"type\":\"ack\",\"room\":\"r\",\"clientId\":\"m\",\"offset\":20,\"duplicate\":true}",
             "not json");
         receiver.OnText(Encoding.UTF8.GetBytes(batch));
         Assert.Equal(1, stats.Joined);
         Assert.Equal(3, stats.Deliveries);
         Assert.Equal(1, stats.UnstampedMessages);
         Assert.Equal(1, stats.BadFrames);
+        Assert.Equal(1, stats.DuplicateAcks);
+        Assert.Equal(20, stats.MaxAckedOffsetPerRoom[0]);
         Assert.Equal(1, stats.ErrorCodes["rate_limited"]);
         Assert.Equal(1, receiver.Offsets.Gaps);
         Assert.Equal(1, receiver.Offsets.Duplicates);

@@ -158,6 +158,11 @@ if [ $cluster_only = 0 ]; then
   say "(b) $brooms rooms × 10 members, 1 msg/s per room"
   loadgen b-$brooms "${common[@]}" --connections $((brooms * 10)) --rooms $brooms --room-prefix lgroom --publishers $brooms \
     --rate 1 --duration $dur --ramp-rate 2500 "${auth[@]}" "${room_setup[@]}"
+  if [ "$target" = host ]; then # a fresh Host, so the baseline is not the heap left by (a) and (b)
+    kill "$server"; wait_gone=0; while kill -0 "$server" 2>/dev/null && [ $wait_gone -lt 30 ]; do sleep 1; wait_gone=$((wait_gone + 1)); done
+    server=$(start_host 8080 0 "$data"); pids+=("$server"); wait_ready http://127.0.0.1:8080 90
+    common=(--url ws://127.0.0.1:8080/ws --http http://127.0.0.1:8080 --source-addresses "$src" --server-pid "$server")
+  fi
   say "(c) $idle idle connections held by one server process (generator split in 2 processes for fds)"
   loadgen c-$idle "${common[@]}" --connections $idle --idle --processes 2 --duration $((dur + 5)) --ramp-rate 3000
   kill "$server" 2>/dev/null || true

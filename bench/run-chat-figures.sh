@@ -147,7 +147,7 @@ elif [ $cluster_only = 0 ]; then
   room_setup=(--setup create --admin "admin:$admin_pw" --create-room-path "${CREATE_ROOM_PATH:-/api/rooms}")
 fi
 
-common=(--url ws://127.0.0.1:8080/ws --http http://127.0.0.1:8080 --source-addresses "$src" --server-pid "$server")
+common=(--url ws://127.0.0.1:8080/ws --http http://127.0.0.1:8080 --source-addresses "$src" --server-pid "${server:-0}")
 if [ $cluster_only = 0 ]; then
   say "(a) one room, $a1 connections, 10 msg/s"
   loadgen a-$a1 "${common[@]}" --connections $a1 --rooms 1 --room-names $room --publishers 10 --rate 10 \

@@ -29,6 +29,7 @@ if (options.Merge.Count > 0)
     }
 
     var merged = RunResult.Merge(parts);
+    merged.Scenario = string.Create(CultureInfo.InvariantCulture, $"{merged.Scenario}; merged from {parts.Count} runs");
     Console.Write(merged.ToTable());
     if (options.Json is not null)
     {

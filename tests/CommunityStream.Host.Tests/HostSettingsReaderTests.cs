@@ -1,6 +1,5 @@
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Host.Configuration;
-using CommunityStream.Host.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
 namespace CommunityStream.Host.Tests;

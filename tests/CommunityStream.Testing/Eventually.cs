@@ -1,7 +1,7 @@
-namespace CommunityStream.Host.Tests.Support;
+namespace CommunityStream.Testing;
 
 /// <summary>Waits on a condition with a deadline instead of sleeping and hoping.</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
     {

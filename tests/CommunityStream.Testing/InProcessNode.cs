@@ -11,10 +11,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CommunityStream.Chat.Tests.Support;
+namespace CommunityStream.Testing;
 
 /// <summary>A whole CommunityStream node (Kestrel + ActorSystem) inside the test process, on loopback.</summary>
-internal sealed class InProcessNode : IAsyncDisposable
+public sealed class InProcessNode : IAsyncDisposable
 {
     public const string Password = "Correct-Horse-42";
 

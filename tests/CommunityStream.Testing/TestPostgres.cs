@@ -1,12 +1,12 @@
 using Npgsql;
 
-namespace CommunityStream.Chat.Tests.Support;
+namespace CommunityStream.Testing;
 
 /// <summary>
 /// A fresh PostgreSQL database per test on the server named by <c>CS_TEST_POSTGRES</c> (set by .ci/run).
 /// Without it the test is skipped with a visible reason, unless <c>CS_TEST_REQUIRE_POSTGRES=1</c> makes that a failure.
 /// </summary>
-internal sealed class TestPostgres : IAsyncDisposable
+public sealed class TestPostgres : IAsyncDisposable
 {
     private readonly string _adminConnectionString;
 
@@ -32,7 +32,7 @@ internal sealed class TestPostgres : IAsyncDisposable
             }
             Skip.If(true, "CS_TEST_POSTGRES is not set: run .ci/start-postgres.sh and export its output to run PostgreSQL tests");
         }
-        var database = "cs_chat_" + Guid.NewGuid().ToString("N")[..16];
+        var database = "cs_test_" + Guid.NewGuid().ToString("N")[..16];
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE {database}", connection);

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace CommunityStream.Host.Tests.Support;
+namespace CommunityStream.Testing;
 
 /// <summary>Loopback TCP ports that are free right now (for settings that must be known before start).</summary>
-internal static class FreePort
+public static class FreePort
 {
     public static int Next()
     {

@@ -45,6 +45,23 @@ public sealed class WebRtcTransportTests : IDisposable
         Assert.Equal(ClientEndPoint, transport.SelectedRemote);
     }
 
+    [Fact]
+    public void Should_switch_the_selected_pair_on_a_nominating_check_from_a_new_address()
+    {
+        using var transport = NewTransport(TimeSpan.FromSeconds(30));
+        using var roamed = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        roamed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Exchange(Check($"{_local.Ufrag}:peer", _local.Password, useCandidate: true));
+
+        // The client moved networks (RFC 8445 §8.1.1): its nominated check from the new address wins.
+        Exchange(roamed, Check($"{_local.Ufrag}:peer", _local.Password, useCandidate: true));
+        Assert.Equal(roamed.LocalEndPoint, transport.SelectedRemote);
+
+        // A plain consent check from the old address keeps the new selection.
+        Exchange(Check($"{_local.Ufrag}:peer", _local.Password, useCandidate: false));
+        Assert.Equal(roamed.LocalEndPoint, transport.SelectedRemote);
+    }
+
     [Theory]
     [InlineData("wrong-password-0123456789", 401)]
     public void Should_refuse_a_check_with_the_wrong_password(string password, int expected)
@@ -119,18 +136,20 @@ public sealed class WebRtcTransportTests : IDisposable
         new(_endpoint, _handshaker, _local, "peer", Certificate.Fingerprint, consent);
 
     // Like a real ICE agent, retransmit the check (RFC 8445 §14.3): a blast can overflow the kernel's socket buffer.
-    private byte[] Exchange(byte[] request)
+    private byte[] Exchange(byte[] request) => Exchange(_client, request);
+
+    private byte[] Exchange(Socket client, byte[] request)
     {
-        _client.ReceiveTimeout = 500;
+        client.ReceiveTimeout = 500;
         var buffer = new byte[1500];
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            _client.SendTo(request, _endpoint.LocalEndPoint);
+            client.SendTo(request, _endpoint.LocalEndPoint);
             try
             {
                 while (true)
                 {
-                    var length = _client.Receive(buffer);
+                    var length = client.Receive(buffer);
                     // Skip anything that is not the STUN reply to this request (e.g. a DTLS flight).
                     if (length >= 20 && buffer[0] < 4 && buffer.AsSpan(8, 12).SequenceEqual(request.AsSpan(8, 12)))
                     {

@@ -1,9 +1,6 @@
-using System.Net;
 using CommunityStream.EndToEnd.Tests.Support;
-using CommunityStream.Media.WebRtc.Dtls;
 using CommunityStream.Media.WebRtc.Sdp;
 using CommunityStream.Media.WebRtc.Srtp;
-using CommunityStream.Media.WebRtc.Transport;
 
 namespace CommunityStream.EndToEnd.Tests;
 
@@ -12,13 +9,8 @@ namespace CommunityStream.EndToEnd.Tests;
 /// SSRCs, protected with our SRTP keys, and Chromium decodes it (framesDecoded keeps increasing).
 /// </summary>
 [Collection(ChromiumTests.Name)]
-public sealed class WebRtcEchoInteropTests(ChromiumFixture chromium) : IDisposable
+public sealed class WebRtcEchoInteropTests(ChromiumFixture chromium)
 {
-    private static readonly DtlsCertificate Certificate = DtlsCertificate.Generate(TimeSpan.FromDays(1));
-    private readonly WebRtcEndpoint _endpoint = new(new IPEndPoint(IPAddress.Loopback, 0));
-
-    public void Dispose() => _endpoint.Dispose();
-
     [SkippableTheory]
     [InlineData("VP8", SrtpProfile.AeadAes128Gcm)]
     [InlineData("H264", SrtpProfile.Aes128CmHmacSha1Tag80)]
@@ -27,12 +19,12 @@ public sealed class WebRtcEchoInteropTests(ChromiumFixture chromium) : IDisposab
     public async Task Should_send_media_back_that_Chromium_decodes(string videoCodec, SrtpProfile profile)
     {
         chromium.SkipIfUnavailable();
-        using var handshaker = new DtlsHandshaker(Certificate, maxConcurrent: 4, TimeSpan.FromSeconds(10), serverProfiles: [profile]);
+        using var server = new LoopbackMediaServer(profile);
         var page = await chromium.NewPageAsync();
         try
         {
-            var (publisher, publisherAnswer) = Negotiate(handshaker, await page.EvaluateAsync<string>(PublisherScript.CreateOffer, videoCodec), AnswerMode.Receive, videoCodec);
-            var (viewer, viewerAnswer) = Negotiate(handshaker, await page.EvaluateAsync<string>(ViewerScript.CreateOffer), AnswerMode.Send, videoCodec);
+            var (publisher, publisherAnswer) = server.Negotiate(await page.EvaluateAsync<string>(PublisherScript.CreateOffer, videoCodec), AnswerMode.Receive, videoCodec);
+            var (viewer, viewerAnswer) = server.Negotiate(await page.EvaluateAsync<string>(ViewerScript.CreateOffer), AnswerMode.Send, videoCodec);
             using (publisher)
             using (viewer)
             {
@@ -54,22 +46,6 @@ public sealed class WebRtcEchoInteropTests(ChromiumFixture chromium) : IDisposab
         {
             await page.CloseAsync();
         }
-    }
-
-    private (WebRtcTransport Transport, SdpAnswer Answer) Negotiate(DtlsHandshaker handshaker, string offer, AnswerMode mode, string videoCodec)
-    {
-        var local = IceCredentials.Generate();
-        var answer = SdpAnswerer.Answer(offer, new SdpAnswerOptions
-        {
-            Mode = mode,
-            IceUfrag = local.Ufrag,
-            IcePwd = local.Password,
-            Fingerprint = Certificate.Fingerprint,
-            Candidates = [_endpoint.LocalEndPoint],
-            VideoCodecs = [videoCodec],
-            OutgoingSsrcs = new Dictionary<string, uint> { ["audio"] = 0x1111, ["video"] = 0x2222 },
-        });
-        return (new WebRtcTransport(_endpoint, handshaker, local, answer.RemoteIceUfrag, answer.RemoteFingerprint, TimeSpan.FromSeconds(30)), answer);
     }
 
     private static async Task<long[]> WaitForStats(Microsoft.Playwright.IPage page, Func<long[], bool> done, TimeSpan timeout)

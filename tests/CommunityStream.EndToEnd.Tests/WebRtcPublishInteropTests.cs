@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using CommunityStream.EndToEnd.Tests.Support;
 using CommunityStream.Media.WebRtc.Dtls;
 using CommunityStream.Media.WebRtc.Rtp;
 using CommunityStream.Media.WebRtc.Sdp;
 using CommunityStream.Media.WebRtc.Srtp;
-using CommunityStream.Media.WebRtc.Transport;
 
 namespace CommunityStream.EndToEnd.Tests;
 
@@ -14,13 +12,8 @@ namespace CommunityStream.EndToEnd.Tests;
 /// must all interoperate for valid RTP to be counted per SSRC.
 /// </summary>
 [Collection(ChromiumTests.Name)]
-public sealed class WebRtcPublishInteropTests(ChromiumFixture chromium) : IDisposable
+public sealed class WebRtcPublishInteropTests(ChromiumFixture chromium)
 {
-    private static readonly DtlsCertificate Certificate = DtlsCertificate.Generate(TimeSpan.FromDays(1));
-    private readonly WebRtcEndpoint _endpoint = new(new IPEndPoint(IPAddress.Loopback, 0));
-
-    public void Dispose() => _endpoint.Dispose();
-
     [SkippableTheory]
     [InlineData("VP8", SrtpProfile.AeadAes128Gcm)]
     [InlineData("H264", SrtpProfile.AeadAes128Gcm)]
@@ -32,20 +25,9 @@ public sealed class WebRtcPublishInteropTests(ChromiumFixture chromium) : IDispo
         var page = await chromium.NewPageAsync();
         try
         {
-            var offer = await page.EvaluateAsync<string>(PublisherScript.CreateOffer, videoCodec);
-            // Chromium offers both SRTP profiles; a server that accepts only one proves each interoperates.
-            using var handshaker = new DtlsHandshaker(Certificate, maxConcurrent: 4, TimeSpan.FromSeconds(10), serverProfiles: [profile]);
-            var local = IceCredentials.Generate();
-            var answer = SdpAnswerer.Answer(offer, new SdpAnswerOptions
-            {
-                Mode = AnswerMode.Receive,
-                IceUfrag = local.Ufrag,
-                IcePwd = local.Password,
-                Fingerprint = Certificate.Fingerprint,
-                Candidates = [_endpoint.LocalEndPoint],
-                VideoCodecs = [videoCodec],
-            });
-            using var transport = new WebRtcTransport(_endpoint, handshaker, local, answer.RemoteIceUfrag, answer.RemoteFingerprint, TimeSpan.FromSeconds(30));
+            using var server = new LoopbackMediaServer(profile);
+            var (transport, answer) = server.Negotiate(await page.EvaluateAsync<string>(PublisherScript.CreateOffer, videoCodec), AnswerMode.Receive, videoCodec);
+            using var disposeTransport = transport;
             var perSsrc = new ConcurrentDictionary<uint, int>();
             var payloadTypes = new ConcurrentDictionary<byte, bool>();
             transport.RtpReceived = (_, packet) =>
@@ -66,7 +48,7 @@ public sealed class WebRtcPublishInteropTests(ChromiumFixture chromium) : IDispo
             catch (Exception ex)
             {
                 var state = await page.EvaluateAsync<string>("() => `ice=${pc.iceConnectionState} conn=${pc.connectionState} dtls=${pc.getTransceivers()[0].sender.transport?.state}`");
-                throw new InvalidOperationException($"Not connected ({ex.GetType().Name}: {ex.Message}); browser {state}; selected {transport.SelectedRemote}; endpoint dropped {_endpoint.Dropped}; rejected {transport.PacketsRejected}; dtls in {transport.DtlsReceived} out {transport.DtlsSent}", ex);
+                throw new InvalidOperationException($"Not connected ({ex.GetType().Name}: {ex.Message}); browser {state}; selected {transport.SelectedRemote}; endpoint dropped {server.Endpoint.Dropped}; rejected {transport.PacketsRejected}; dtls in {transport.DtlsReceived} out {transport.DtlsSent}", ex);
             }
 
             var audio = answer.Media.Single(m => m.Kind == "audio");

@@ -28,6 +28,8 @@ public sealed class ClusterFormationTests
         int[] ports = [FreePort.Next(), FreePort.Next(), FreePort.Next()];
         string[] discovery =
         [
+            // Cluster ports are picked before the nodes start; HTTP on another loopback address cannot take one of them.
+            "--Http:Url", "http://127.0.0.2:0",
             "--Cluster:Discovery", "Config",
             "--Cluster:RequiredContactPoints", "3",
             .. ports.SelectMany((port, i) => new[] { $"--Cluster:ConfigEndpoints:{i}", $"127.0.0.1:{port}" }),

@@ -10,13 +10,17 @@ internal sealed class HostProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _errors = new();
 
-    private HostProcess(Process process, Uri baseAddress)
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HostProcess(Process process)
     {
         _process = process;
-        BaseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>The address Kestrel reported ("Now listening on: …"); valid once <see cref="WaitReadyAsync"/> returned.</summary>
+    public Uri BaseAddress => _listening.Task.IsCompletedSuccessfully
+        ? _listening.Task.Result
+        : throw new InvalidOperationException("The host has not reported its address yet");
 
     public int Id => _process.Id;
 
@@ -44,9 +48,12 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the Host on a free loopback HTTP port with a free cluster port, plus <paramref name="arguments"/>.</summary>
+    /// <summary>
+    /// Starts the Host with HTTP and cluster ports chosen by the OS (port 0), plus <paramref name="arguments"/>;
+    /// picking a "free" port in the test would race with the node's own port-0 cluster socket.
+    /// </summary>
     public static HostProcess Start(string dataDirectory, params string[] arguments) =>
-        StartOn(FreePort.Next(), dataDirectory, arguments);
+        StartOn(0, dataDirectory, arguments);
 
     public static HostProcess StartOn(int httpPort, string dataDirectory, params string[] arguments)
     {
@@ -70,8 +77,12 @@ internal sealed class HostProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var host = new HostProcess(process, new Uri($"http://127.0.0.1:{httpPort}"));
-        process.OutputDataReceived += (_, e) => Append(host._output, e.Data);
+        var host = new HostProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            Append(host._output, e.Data);
+            host.NoticeListening(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => Append(host._errors, e.Data);
         process.Start();
         process.BeginOutputReadLine();
@@ -82,6 +93,12 @@ internal sealed class HostProcess : IAsyncDisposable
     /// <summary>Polls <c>/healthz/ready</c> until it answers 200; fails early if the process dies.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout)
     {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(timeout));
+        if (first != _listening.Task)
+        {
+            throw new InvalidOperationException($"Host reported no listening address (exited: {_process.HasExited}): {Errors}\n{Output}");
+        }
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.Until(
             async () =>
@@ -130,6 +147,16 @@ internal sealed class HostProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+    }
+
+    private void NoticeListening(string? line)
+    {
+        const string marker = "Now listening on: ";
+        var at = line?.IndexOf(marker, StringComparison.Ordinal) ?? -1;
+        if (at >= 0)
+        {
+            _listening.TrySetResult(new Uri(line![(at + marker.Length)..].Trim()));
+        }
     }
 
     private static void Append(StringBuilder target, string? line)

@@ -117,10 +117,13 @@ public sealed class DtlsHandshakeTests : IDisposable
     public async Task Should_run_at_most_the_configured_number_of_handshakes_at_once()
     {
         using var server = new DtlsHandshaker(ServerCertificate, maxConcurrent: 2, Timeout);
-        var pairs = Enumerable.Range(0, 8).Select(_ => HandshakePair.Start(server, _client, [SrtpProfile.AeadAes128Gcm])).ToList();
+        // Queued handshakes wait for a slot while their clients keep retransmitting, so the clients' own
+        // timeout must outlast the queue: 8 handshakes through 2 slots on a loaded CI machine can take a while.
+        using var patientClient = new DtlsHandshaker(ClientCertificate, maxConcurrent: 8, TimeSpan.FromSeconds(90));
+        var pairs = Enumerable.Range(0, 8).Select(_ => HandshakePair.Start(server, patientClient, [SrtpProfile.AeadAes128Gcm])).ToList();
         try
         {
-            await Task.WhenAll(pairs.Select(p => p.Client.Completion)).WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.WhenAll(pairs.Select(p => p.Client.Completion)).WaitAsync(TimeSpan.FromSeconds(120));
 
             Assert.All(pairs, p => Assert.True(p.Server.Completion.IsCompletedSuccessfully));
             Assert.InRange(server.PeakRunning, 1, 2);

@@ -18,6 +18,7 @@ internal sealed class WebRtcTransport : IDisposable
     private readonly DtlsHandshaker _handshaker;
     private readonly DtlsFingerprint _remoteFingerprint;
     private readonly byte[] _remoteUfragPrefix;
+    private readonly byte[] _localUfrag;
     private readonly TimeSpan _consentTimeout;
     private readonly byte[] _sendBuffer = new byte[2048];
     private SocketAddress? _selected;
@@ -31,6 +32,7 @@ internal sealed class WebRtcTransport : IDisposable
     public WebRtcTransport(WebRtcEndpoint endpoint, DtlsHandshaker handshaker, IceCredentials local, string remoteUfrag, DtlsFingerprint remoteFingerprint, TimeSpan consentTimeout)
     {
         Local = local;
+        _localUfrag = System.Text.Encoding.ASCII.GetBytes(local.Ufrag);
         _endpoint = endpoint;
         _handshaker = handshaker;
         _remoteFingerprint = remoteFingerprint;
@@ -68,7 +70,7 @@ internal sealed class WebRtcTransport : IDisposable
     internal void HandleStun(in StunMessageReader request, SocketAddress from)
     {
         Span<ushort> unknown = stackalloc ushort[8];
-        var verdict = StunBindingCheck.Check(in request, System.Text.Encoding.ASCII.GetBytes(Local.Ufrag), Local.IntegrityKey, unknown, out var unknownCount);
+        var verdict = StunBindingCheck.Check(in request, _localUfrag, Local.IntegrityKey, unknown, out var unknownCount);
         Span<byte> response = stackalloc byte[256];
         var remote = ToEndPoint(from);
         int length;

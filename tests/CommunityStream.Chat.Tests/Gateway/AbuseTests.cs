@@ -12,12 +12,6 @@ public sealed class AbuseTests(ChatNodeFixture fixture)
 {
     private InProcessNode Node => fixture.Node;
 
-    private async Task<string> NewRoomAsync()
-    {
-        var name = "r_" + Guid.NewGuid().ToString("N")[..10];
-        await Node.CreateRoomAsync(fixture.AdminToken, name);
-        return name;
-    }
 
     [Fact]
     public async Task Should_answer_bad_frames_with_error_codes_and_close_repeated_abuse_with_4029()
@@ -72,7 +66,7 @@ public sealed class AbuseTests(ChatNodeFixture fixture)
     [Fact]
     public async Task Should_close_a_reader_that_falls_behind_with_4008_without_slowing_the_room()
     {
-        var room = await NewRoomAsync();
+        var room = await fixture.NewRoomAsync();
         // A tiny receive buffer so the kernel cannot hide a client that never reads.
         using var handler = new SocketsHttpHandler
         {
@@ -120,7 +114,7 @@ public sealed class AbuseTests(ChatNodeFixture fixture)
     [Fact]
     public async Task Should_survive_random_malformed_frames_and_keep_every_acknowledged_message()
     {
-        var room = await NewRoomAsync();
+        var room = await fixture.NewRoomAsync();
         var random = new Random(20261126);
         var acked = new HashSet<long>();
         for (var connection = 0; connection < 6; connection++)

@@ -10,17 +10,11 @@ public sealed class ConnectionTests(ChatNodeFixture fixture)
 {
     private InProcessNode Node => fixture.Node;
 
-    private async Task<string> NewRoomAsync()
-    {
-        var name = "r_" + Guid.NewGuid().ToString("N")[..10];
-        await Node.CreateRoomAsync(fixture.AdminToken, name);
-        return name;
-    }
 
     [Fact]
     public async Task Should_publish_presence_with_the_member_list_for_a_small_room()
     {
-        var room = await NewRoomAsync();
+        var room = await fixture.NewRoomAsync();
         await using var bob = await ChatClient.ConnectAsync(Node.WebSocketUri(fixture.BobToken));
         await using var carol = await ChatClient.ConnectAsync(Node.WebSocketUri(fixture.CarolToken));
         await using var anonymous = await ChatClient.ConnectAsync(Node.WebSocketUri(null));
@@ -74,10 +68,10 @@ public sealed class ConnectionTests(ChatNodeFixture fixture)
         await using var bob = await ChatClient.ConnectAsync(Node.WebSocketUri(fixture.BobToken));
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal("joined", (await bob.JoinAsync(await NewRoomAsync())).GetProperty("type").GetString());
+            Assert.Equal("joined", (await bob.JoinAsync(await fixture.NewRoomAsync())).GetProperty("type").GetString());
         }
 
-        Assert.Equal("too_many_rooms", (await bob.JoinAsync(await NewRoomAsync())).GetProperty("code").GetString());
+        Assert.Equal("too_many_rooms", (await bob.JoinAsync(await fixture.NewRoomAsync())).GetProperty("code").GetString());
         Assert.Equal("room_not_found", (await bob.JoinAsync("no such room!")).GetProperty("code").GetString());
     }
 

@@ -14,12 +14,6 @@ public sealed class WebSocketTests(ChatNodeFixture fixture)
 
     private Task<ChatClient> ConnectAsync(string? token) => ChatClient.ConnectAsync(Node.WebSocketUri(token));
 
-    private async Task<string> NewRoomAsync(bool anonymousRead = true)
-    {
-        var name = "r_" + Guid.NewGuid().ToString("N")[..10];
-        await Node.CreateRoomAsync(fixture.AdminToken, name, anonymousRead);
-        return name;
-    }
 
     private static long Offset(JsonElement frame) => frame.GetProperty("offset").GetInt64();
 
@@ -75,7 +69,7 @@ public sealed class WebSocketTests(ChatNodeFixture fixture)
     [Fact]
     public async Task Should_not_post_twice_when_a_client_id_is_resent()
     {
-        var room = await NewRoomAsync();
+        var room = await fixture.NewRoomAsync();
         await using var bob = await ConnectAsync(fixture.BobToken);
         await bob.JoinAsync(room);
 
@@ -93,7 +87,7 @@ public sealed class WebSocketTests(ChatNodeFixture fixture)
     [Fact]
     public async Task Should_let_anonymous_connections_read_but_not_post()
     {
-        var room = await NewRoomAsync();
+        var room = await fixture.NewRoomAsync();
         await using var anonymous = await ConnectAsync(null);
         await using var bob = await ConnectAsync(fixture.BobToken);
         await anonymous.JoinAsync(room);
@@ -105,14 +99,14 @@ public sealed class WebSocketTests(ChatNodeFixture fixture)
         Assert.Equal("forbidden", refused.GetProperty("code").GetString());
         Assert.Equal("from bob", (await anonymous.MessagesAsync(room, 1))[0].GetProperty("text").GetString());
 
-        var closed = await NewRoomAsync(anonymousRead: false);
+        var closed = await fixture.NewRoomAsync(anonymousRead: false);
         Assert.Equal("forbidden", (await anonymous.JoinAsync(closed)).GetProperty("code").GetString());
     }
 
     [Fact]
     public async Task Should_broadcast_deletions_timeouts_and_bans_and_enforce_them()
     {
-        var room = await NewRoomAsync();
+        var room = await fixture.NewRoomAsync();
         await using var admin = await ConnectAsync(fixture.AdminToken);
         await using var bob = await ConnectAsync(fixture.BobToken);
         await using var carol = await ConnectAsync(fixture.CarolToken);
@@ -148,7 +142,7 @@ public sealed class WebSocketTests(ChatNodeFixture fixture)
     [Fact]
     public async Task Should_recover_exactly_the_missed_messages_after_a_reconnect()
     {
-        var room = await NewRoomAsync();
+        var room = await fixture.NewRoomAsync();
         await using var carol = await ConnectAsync(fixture.CarolToken);
         await carol.JoinAsync(room);
         var bob = await ConnectAsync(fixture.BobToken);
@@ -180,7 +174,7 @@ public sealed class WebSocketTests(ChatNodeFixture fixture)
     [Fact]
     public async Task Should_serve_room_info_history_pages_and_room_creation_over_http()
     {
-        var room = await NewRoomAsync();
+        var room = await fixture.NewRoomAsync();
         await using var bob = await ConnectAsync(fixture.BobToken);
         await bob.JoinAsync(room);
         for (var i = 1; i <= 5; i++)
@@ -203,7 +197,7 @@ public sealed class WebSocketTests(ChatNodeFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, await CreateAsync(fixture.AdminToken, "no"));
         Assert.Equal(HttpStatusCode.Forbidden, await CreateAsync(fixture.BobToken, "r_by_bob"));
 
-        var closed = await NewRoomAsync(anonymousRead: false);
+        var closed = await fixture.NewRoomAsync(anonymousRead: false);
         using var anonymousHistory = await Node.Http.GetAsync($"/api/rooms/{closed}/messages");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousHistory.StatusCode);
     }

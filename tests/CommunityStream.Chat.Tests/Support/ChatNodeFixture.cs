@@ -34,6 +34,14 @@ public sealed class ChatNodeFixture : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await Node.DisposeAsync();
+
+    /// <summary>A fresh standalone room (created by the admin) so tests on the shared node never share state.</summary>
+    internal async Task<string> NewRoomAsync(bool anonymousRead = true)
+    {
+        var name = "r_" + Guid.NewGuid().ToString("N")[..10];
+        await Node.CreateRoomAsync(AdminToken, name, anonymousRead);
+        return name;
+    }
 }
 
 /// <summary>Tests that start nodes run one at a time: two cores, real ports.</summary>

@@ -31,7 +31,7 @@ public sealed class WebRtcEchoInteropTests(ChromiumFixture chromium)
                 var forwarder = new EchoForwarder(publisher, publisherAnswer, viewer, viewerAnswer);
                 await page.EvaluateAsync(PublisherScript.Accept, publisherAnswer.Sdp);
                 await page.EvaluateAsync(ViewerScript.Accept, viewerAnswer.Sdp);
-                await Task.WhenAll(publisher.Connected, viewer.Connected).WaitAsync(TimeSpan.FromSeconds(15));
+                await Task.WhenAll(publisher.Connected, viewer.Connected).WaitAsync(TimeSpan.FromSeconds(40));
                 forwarder.RequestKeyframe();
 
                 var first = await WaitForStats(page, s => s[0] >= 15 && s[1] >= 50, TimeSpan.FromSeconds(20));

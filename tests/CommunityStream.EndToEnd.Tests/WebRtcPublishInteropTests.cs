@@ -43,7 +43,7 @@ public sealed class WebRtcPublishInteropTests(ChromiumFixture chromium)
             SrtpKeyingMaterial keys;
             try
             {
-                keys = await transport.Connected.WaitAsync(TimeSpan.FromSeconds(15));
+                keys = await transport.Connected.WaitAsync(TimeSpan.FromSeconds(40));
             }
             catch (Exception ex)
             {

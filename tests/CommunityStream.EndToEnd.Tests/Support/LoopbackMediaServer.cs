@@ -18,7 +18,7 @@ internal sealed class LoopbackMediaServer : IDisposable
 
     public LoopbackMediaServer(SrtpProfile profile)
     {
-        _handshaker = new DtlsHandshaker(Certificate, maxConcurrent: 4, TimeSpan.FromSeconds(10), serverProfiles: [profile]);
+        _handshaker = new DtlsHandshaker(Certificate, maxConcurrent: 4, TimeSpan.FromSeconds(30), serverProfiles: [profile]);
     }
 
     public WebRtcEndpoint Endpoint => _endpoint;

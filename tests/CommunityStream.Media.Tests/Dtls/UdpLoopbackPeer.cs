@@ -36,7 +36,9 @@ internal sealed class UdpLoopbackPeer : IDisposable
         _socket.SendTo(bytes, remote);
     };
 
-    public void StartReceiving(Action<byte[]> onDatagram) => _ = ReceiveLoopAsync(onDatagram);
+    // Off xunit's synchronization context: it has one thread per core, and other test classes running in parallel
+    // (fuzz loops, blocking socket reads) would otherwise starve this loop and stall the handshake.
+    public void StartReceiving(Action<byte[]> onDatagram) => _ = Task.Run(() => ReceiveLoopAsync(onDatagram));
 
     public void Dispose()
     {
@@ -52,7 +54,7 @@ internal sealed class UdpLoopbackPeer : IDisposable
         {
             try
             {
-                var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token).ConfigureAwait(false);
                 onDatagram(buffer.AsSpan(0, result.ReceivedBytes).ToArray());
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)

@@ -36,9 +36,7 @@ internal sealed class UdpLoopbackPeer : IDisposable
         _socket.SendTo(bytes, remote);
     };
 
-    // Off xunit's synchronization context: it has one thread per core, and other test classes running in parallel
-    // (fuzz loops, blocking socket reads) would otherwise starve this loop and stall the handshake.
-    public void StartReceiving(Action<byte[]> onDatagram) => _ = Task.Run(() => ReceiveLoopAsync(onDatagram));
+    public void StartReceiving(Action<byte[]> onDatagram) => _ = ReceiveLoopAsync(onDatagram);
 
     public void Dispose()
     {
@@ -54,7 +52,7 @@ internal sealed class UdpLoopbackPeer : IDisposable
         {
             try
             {
-                var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token).ConfigureAwait(false);
+                var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
                 onDatagram(buffer.AsSpan(0, result.ReceivedBytes).ToArray());
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)

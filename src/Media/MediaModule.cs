@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using Akka.Streams;
+using CommunityStream.Media.Forwarding;
+using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Signalling;
 using CommunityStream.Media.Streams;
@@ -39,6 +42,7 @@ public static class MediaModule
         builder.Services.AddSingleton<MediaSessions>();
         builder.Services.AddSingleton<StreamDirectory>();
         builder.Services.AddSingleton<MediaServer>();
+        builder.Services.AddSingleton<RelayConnector>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MediaServer>());
         return builder;
     }
@@ -48,6 +52,9 @@ public static class MediaModule
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder
+            // Stream refs (the relay) need Akka.Streams' serializer bindings from the start.
+            .AddHocon(ActorMaterializer.DefaultConfig(), HoconAddMode.Append)
+            .WithCustomSerializer("media-packet", [typeof(MediaPacket)], system => new MediaPacketSerializer(system))
             .WithShardRegion<StreamRegionMarker>(
                 "stream",
                 (_, _, _) => channel => Props.Create(() => new StreamActor(channel)),
@@ -57,6 +64,9 @@ public static class MediaModule
             {
                 var directory = resolver.GetService<StreamDirectory>();
                 system.ActorOf(Props.Create(() => new StreamDirectorySubscriber(directory)), "media-stream-directory");
+                var sessions = resolver.GetService<MediaSessions>();
+                var materializer = system.Materializer(namePrefix: "media-relay");
+                system.ActorOf(Props.Create(() => new MediaRelayActor(sessions, materializer)), MediaRelayActor.Name);
             });
     }
 

@@ -15,6 +15,9 @@ internal sealed class MediaSessions
 
     public int Count => _sessions.Count;
 
+    /// <summary>Relay links this node opened to other nodes for streams published here.</summary>
+    public long RelaysServed;
+
     public void Add(IMediaSession session) => _sessions[session.Id] = session;
 
     public void Remove(IMediaSession session) => _sessions.TryRemove(new KeyValuePair<string, IMediaSession>(session.Id, session));

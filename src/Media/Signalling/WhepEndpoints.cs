@@ -3,6 +3,7 @@ using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Identity.Contracts;
 using CommunityStream.Media.Forwarding;
+using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Streams;
 using CommunityStream.Media.WebRtc.Sdp;
@@ -38,7 +39,7 @@ internal static class WhepEndpoints
 
     private static async Task<IResult> WatchAsync(
         string channel, HttpContext context, ITokenValidator tokens, MediaServer server, MediaSessions sessions,
-        IRequiredActor<StreamRegionMarker> region, IOptions<StreamingOptions> options, CancellationToken cancel)
+        IRequiredActor<StreamRegionMarker> region, RelayConnector relays, IOptions<StreamingOptions> options, CancellationToken cancel)
     {
         if (ChannelName.TryNormalize(channel) is not { } name)
         {
@@ -63,10 +64,11 @@ internal static class WhepEndpoints
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Problems.Status(StatusCodes.Status401Unauthorized, "This channel is private.", "Send an access token as 'Authorization: Bearer <token>'.");
         }
-        if (sessions.FindFeed(name) is not { } feed)
+        // The publisher may be on another node: the first viewer here opens this node's one relay from it.
+        if ((sessions.FindFeed(name) ?? await relays.ConnectAsync(name, summary.PublisherNode!, cancel)) is not { } feed)
         {
-            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream is live on another node.",
-                $"Its publisher is on {summary.PublisherNode}; watch through that node (cross-node relay is not enabled on this build).");
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream cannot be relayed to this node.",
+                $"Its publisher's node {summary.PublisherNode} did not provide it; try again.");
         }
         if (sessions.Count >= options.Value.MaxViewersPerNode)
         {

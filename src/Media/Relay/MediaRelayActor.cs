@@ -1,0 +1,43 @@
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using CommunityStream.Media.Forwarding;
+using CommunityStream.Media.Sessions;
+
+namespace CommunityStream.Media.Relay;
+
+/// <summary>
+/// This node's end of the cross-node relay (<c>/user/media-relay</c>). For a stream published here it hands another
+/// node one StreamRef source of the stream's packets — attached to the stream's BroadcastHub behind a drop-oldest
+/// buffer, so a slow link never stalls the publisher — and relays that node's (throttled) keyframe requests.
+/// One relay per viewing node, never one per viewer: the viewing node fans out locally.
+/// </summary>
+internal sealed class MediaRelayActor : ReceiveActor
+{
+    public const string Name = "media-relay";
+    private const int LinkBuffer = 512;
+
+    public MediaRelayActor(MediaSessions sessions, IMaterializer materializer)
+    {
+        Receive<RelayMessages.Describe>(describe =>
+        {
+            Sender.Tell(sessions.FindFeed(describe.Channel) is PublisherSession feed
+                ? new RelayMessages.Tracks(describe.Channel, feed.Tracks.Select(RelayTrack.From).ToList())
+                : new RelayMessages.Unavailable(describe.Channel, "not published on this node"));
+        });
+        Receive<RelayMessages.Open>(open =>
+        {
+            if (sessions.FindFeed(open.Channel) is not PublisherSession feed)
+            {
+                Sender.Tell(new RelayMessages.Unavailable(open.Channel, "not published on this node"));
+                return;
+            }
+            Interlocked.Increment(ref sessions.RelaysServed);
+            feed.Fanout.Hub
+                .Buffer(LinkBuffer, OverflowStrategy.DropHead)
+                .RunWith(StreamRefs.SourceRef<MediaPacket>(), materializer)
+                .PipeTo(Sender);
+        });
+        Receive<RelayMessages.KeyframeWanted>(wanted => sessions.FindFeed(wanted.Channel)?.RequestKeyframe());
+    }
+}

@@ -1,0 +1,28 @@
+using CommunityStream.Media.Forwarding;
+
+namespace CommunityStream.Media.Relay;
+
+/// <summary>Messages between the relay actors of two nodes (<c>/user/media-relay</c> on each).</summary>
+public static class RelayMessages
+{
+    /// <summary>Asks the publisher's node for the stream's tracks; answered with <see cref="Tracks"/> or <see cref="Unavailable"/>.</summary>
+    public sealed record Describe(string Channel);
+
+    public sealed record Tracks(string Channel, IReadOnlyList<RelayTrack> Published);
+
+    /// <summary>Asks for the stream itself; answered with an <c>ISourceRef&lt;MediaPacket&gt;</c> or <see cref="Unavailable"/>.</summary>
+    public sealed record Open(string Channel);
+
+    public sealed record Unavailable(string Channel, string Reason);
+
+    /// <summary>A viewer on another node needs a keyframe (already throttled there).</summary>
+    public sealed record KeyframeWanted(string Channel);
+}
+
+/// <summary><see cref="PublishedTrack"/> in a shape the JSON serializer carries across nodes.</summary>
+public sealed record RelayTrack(int Kind, int PayloadType, string Codec, int ClockRate)
+{
+    internal static RelayTrack From(PublishedTrack track) => new((int)track.Kind, track.PayloadType, track.Codec, track.ClockRate);
+
+    internal PublishedTrack ToTrack() => new((MediaKind)Kind, (byte)PayloadType, Codec, ClockRate);
+}

@@ -1,0 +1,67 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CommunityStream.EndToEnd.Tests.Support;
+using CommunityStream.Media.Relay;
+using CommunityStream.Media.Sessions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommunityStream.EndToEnd.Tests.Live;
+
+/// <summary>
+/// Two nodes of one cluster on loopback, sharing a data directory (one SQLite database and signing key): the
+/// publisher goes live through node A, two viewers watch through node B, and B carries the stream over exactly one
+/// relay from A however many viewers it has.
+/// </summary>
+[Collection(ChromiumTests.Name)]
+public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
+{
+    [SkippableFact]
+    public async Task Should_relay_a_stream_once_to_the_node_its_viewers_are_on()
+    {
+        chromium.SkipIfUnavailable();
+        var origin = chromium.BlankPage.GetLeftPart(UriPartial.Authority);
+        using var data = new TempDirectory();
+        await using var a = await InProcessNode.StartOnAsync(data, "--Media:CorsOrigins:0", origin);
+        await using var b = await InProcessNode.StartOnAsync(data, "--Media:CorsOrigins:0", origin, "--Cluster:SeedNodes:0", a.Cluster.SelfAddress.ToString());
+        await Eventually.True(() => a.UpMembers() == 2 && b.UpMembers() == 2, TimeSpan.FromSeconds(30), "a two-node cluster");
+        var streamer = await Streamer.CreateAsync(a, await a.CreateAdminAsync("admin"), "relayed");
+
+        var publisher = await chromium.NewPageAsync();
+        var viewers = new[] { await chromium.NewPageAsync(), await chromium.NewPageAsync() };
+        try
+        {
+            var published = await publisher.EvaluateAsync<string[]>(WhipWhepScripts.Publish, new { url = new Uri(a.BaseAddress, "/whip/relayed").ToString(), key = streamer.StreamKey, codec = "VP8" });
+            Assert.True(published[0] == "201", string.Join(" ", published));
+            foreach (var viewer in viewers)
+            {
+                var watching = await viewer.EvaluateAsync<string[]>(WhipWhepScripts.Watch, new Uri(b.BaseAddress, "/whep/relayed").ToString());
+                Assert.True(watching[0] == "201", string.Join(" ", watching));
+            }
+            foreach (var viewer in viewers)
+            {
+                await Eventually.Until(() => viewer.EvaluateAsync<long[]>(ViewerScript.Stats), s => s[0] >= 30 && s[1] >= 50, TimeSpan.FromSeconds(30), "frames and audio on a viewer of node B");
+            }
+
+            Assert.Equal(1, Interlocked.Read(ref a.App.Services.GetRequiredService<MediaSessions>().RelaysServed));
+            Assert.IsType<RelayFeed>(b.App.Services.GetRequiredService<MediaSessions>().FindFeed("relayed"));
+            await Eventually.Until(() => b.Http.GetFromJsonAsync<JsonElement>("/api/streams/relayed"), s => s.GetProperty("viewers").GetInt32() == 2,
+                TimeSpan.FromSeconds(15), "two viewers counted from node B");
+
+            Assert.Equal(200, await publisher.EvaluateAsync<int>(WhipWhepScripts.Unpublish, streamer.StreamKey));
+            foreach (var viewer in viewers)
+            {
+                await Eventually.Until(() => viewer.EvaluateAsync<string>(WhipWhepScripts.ViewerState),
+                    state => state is "closed" or "failed" or "disconnected", TimeSpan.FromSeconds(20), "the relayed viewer's connection to end");
+            }
+            await Eventually.True(() => b.App.Services.GetRequiredService<MediaSessions>().FindFeed("relayed") is null, TimeSpan.FromSeconds(10), "node B to drop its relay");
+        }
+        finally
+        {
+            await publisher.CloseAsync();
+            foreach (var viewer in viewers)
+            {
+                await viewer.CloseAsync();
+            }
+        }
+    }
+}

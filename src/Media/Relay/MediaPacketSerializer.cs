@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using Akka.Actor;
 using System.Runtime.Serialization;
+using Akka.Actor;
 using Akka.Serialization;
 using CommunityStream.Media.Forwarding;
 

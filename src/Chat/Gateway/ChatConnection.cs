@@ -69,8 +69,10 @@ internal sealed partial class ChatConnection : IDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _stop.Token);
         _outbox.Enqueue(Welcome());
-        var writer = Task.Run(() => WriteLoopAsync(linked.Token), CancellationToken.None);
-        var expiry = Task.Run(() => ExpiryLoopAsync(linked.Token), CancellationToken.None);
+        // Started inline rather than with Task.Run: each runs to its first wait, and an idle socket then holds
+        // only their state machines. Anonymous connections have no token to expire, so no expiry loop.
+        var writer = WriteLoopAsync(linked.Token);
+        var expiry = _user?.ExpiresAt is null ? Task.CompletedTask : ExpiryLoopAsync(linked.Token);
         try
         {
             await ReadLoopAsync(shutdown, linked.Token);
@@ -132,25 +134,33 @@ internal sealed partial class ChatConnection : IDisposable
 
     private async Task ReadLoopAsync(CancellationToken shutdown, CancellationToken stop)
     {
-        // One byte more than the limit tells an over-limit frame from one that fits exactly.
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxFrameBytes + 1);
-        try
+        while (!stop.IsCancellationRequested)
         {
-            while (!stop.IsCancellationRequested)
+            // Wait for the next frame without a buffer: an idle socket holds no receive buffer (the stream below
+            // does zero-byte reads too), and one is rented only while a frame is being read and parsed.
+            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, stop);
+            if (peek.MessageType == WebSocketMessageType.Close)
+            {
+                RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                return;
+            }
+            // One byte more than the limit tells an over-limit frame from one that fits exactly.
+            var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxFrameBytes + 1);
+            ClientFrame? frame;
+            FrameError? error;
+            try
             {
                 var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                var result = peek;
+                while (!result.EndOfMessage && length <= _options.MaxFrameBytes)
                 {
                     result = await _socket.ReceiveAsync(buffer.AsMemory(length, _options.MaxFrameBytes + 1 - length), stop);
                     length += result.Count;
-                }
-                while (!result.EndOfMessage && length <= _options.MaxFrameBytes && result.MessageType != WebSocketMessageType.Close);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
-                    return;
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                        return;
+                    }
                 }
                 if (length > _options.MaxFrameBytes)
                 {
@@ -163,12 +173,13 @@ internal sealed partial class ChatConnection : IDisposable
                 {
                     continue;
                 }
-                await HandleFrameAsync(buffer.AsMemory(0, length), shutdown);
+                (frame, error) = ClientFrameParser.Parse(buffer.AsMemory(0, length));
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            await HandleFrameAsync(frame, error, shutdown);
         }
     }
 

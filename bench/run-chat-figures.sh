@@ -7,9 +7,10 @@
 #   (c') with --cluster: 100,000 idle connections across a six-Host local cluster (heavy, opt-in).
 # Everything binds to loopback. The whole script is capped at ~15 minutes (CHAT_FIGURES_TIMEOUT seconds).
 #
-# Usage: bench/run-chat-figures.sh [--cluster] [--cluster-only] [--quick] [--target host|node]
+# Usage: bench/run-chat-figures.sh [--cluster] [--cluster-only] [--quick] [--target host|node] [--only a1,a2,b,c]
 #   --target node   run the same scenarios against the reference Node.js `ws` server (bench/reference-node-ws)
 #   --quick         small sizes and short durations (a smoke run of the script itself)
+#   --only LIST     run only these scenarios: a1 (one room, 5,000), a2 (one room, 10,000), b (1,000 rooms), c (idle)
 # Environment: CHAT_HOST_ARGS   extra Host arguments (chat limits, e.g. per-IP connections, per-user rate)
 #              CREATE_ROOM_PATH admin endpoint creating a standalone room for (b) (default /api/rooms)
 #              HOST_DLL         run this Host build instead of building src/Host (e.g. another branch's build)
@@ -23,19 +24,21 @@ if [ -z "${CHAT_FIGURES_GUARD:-}" ]; then
 fi
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-cluster=0; cluster_only=0; quick=0; target=host
+cluster=0; cluster_only=0; quick=0; target=host; only=a1,a2,b,c
 while [ $# -gt 0 ]; do
   case "$1" in
     --cluster) cluster=1 ;;
     --cluster-only) cluster=1; cluster_only=1 ;;
     --quick) quick=1 ;;
     --target) target=$2; shift ;;
+    --only) only=$2; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 
 ulimit -n "$(ulimit -Hn)"
+port=${CHAT_FIGURES_PORT:-8080} # the single-server scenarios' HTTP port (another worktree may run the script too)
 out=${FIGURES_OUT:-$(mktemp -d /tmp/chat-figures.XXXXXX)}
 mkdir -p "$out"
 pids=()
@@ -65,6 +68,7 @@ host_args=(--Identity:Throttle:RegisterAttemptsPerMinute 10000 --Identity:Thrott
 extra_host_args=(${CHAT_HOST_ARGS:---Chat:MaxConnectionsPerIp 20000 --Chat:RateLimitMessages 100000 --Chat:HistoryOnJoin 0})
 
 say() { printf '\n### %s\n' "$*"; }
+wanted() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 say "machine: $(nproc) cores, fd limit $(ulimit -n), $(uname -r), $(date -u +%FT%TZ)"
 say "raw ceilings (../shared/limits/run)"
@@ -114,57 +118,65 @@ else a1=5000; a2=10000; brooms=1000; idle=19000; dur=40; cluster_conns=100002; f
 if [ "$target" = node ]; then
   say "target: reference Node.js ws server (bench/reference-node-ws), single process, pinned like the Host"
   [ -d "$repo/bench/reference-node-ws/node_modules/ws" ] || (cd "$repo/bench/reference-node-ws" && npm install --no-audit --no-fund >/dev/null)
-  "${pin_server[@]}" node "$repo/bench/reference-node-ws/server.js" 8080 >"$out/node.log" 2>&1 &
+  "${pin_server[@]}" node "$repo/bench/reference-node-ws/server.js" "$port" >"$out/node.log" 2>&1 &
   server=$!; pids+=("$server")
-  wait_ready http://127.0.0.1:8080 30
+  wait_ready http://127.0.0.1:$port 30
   auth=(--token any); room=benchstreamer; room_setup=()
 elif [ $cluster_only = 0 ]; then
   data=$(mktemp -d /tmp/chat-figures-host.XXXXXX)
   say "Host: create admin, start (pinned to core 0), streamer channel and users"
   printf '%s\n' "$admin_pw" | dotnet "$host_dll" --create-admin admin admin@example.test --DataDirectory "$data" >"$out/create-admin.log" 2>&1  || { cat "$out/create-admin.log"; exit 1; }
-  server=$(start_host 8080 0 "$data"); pids+=("$server")
-  wait_ready http://127.0.0.1:8080 90
+  server=$(start_host "$port" 0 "$data"); pids+=("$server")
+  wait_ready http://127.0.0.1:$port 90
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
-    -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' http://127.0.0.1:8080/ws || true)
+    -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' http://127.0.0.1:$port/ws || true)
   if [ "$code" != 101 ]; then
     echo "GET /ws answered '$code', not 101: this Host has no chat endpoint yet, so there is nothing to measure. Stopping."
     exit 0
   fi
-  admin_token=$(login http://127.0.0.1:8080 admin "$admin_pw" 127.0.0.1)
+  admin_token=$(login http://127.0.0.1:$port admin "$admin_pw" 127.0.0.1)
   room=benchstreamer
-  streamer_id=$(register http://127.0.0.1:8080 "$room" "$user_pw" 127.0.0.1 | jq -r '.id // empty')
-  [ -n "$streamer_id" ] || streamer_id=$(curl -fsS -H "authorization: Bearer $(login http://127.0.0.1:8080 "$room" "$user_pw" 127.0.0.1)" http://127.0.0.1:8080/api/me | jq -r .id)
+  streamer_id=$(register http://127.0.0.1:$port "$room" "$user_pw" 127.0.0.1 | jq -r '.id // empty')
+  [ -n "$streamer_id" ] || streamer_id=$(curl -fsS -H "authorization: Bearer $(login http://127.0.0.1:$port "$room" "$user_pw" 127.0.0.1)" http://127.0.0.1:$port/api/me | jq -r .id)
   curl -fsS -X PUT -H "authorization: Bearer $admin_token" -H 'content-type: application/json' \
-    -d '{"roles":["viewer","streamer"]}' "http://127.0.0.1:8080/api/users/$streamer_id/roles" >/dev/null
+    -d '{"roles":["viewer","streamer"]}' "http://127.0.0.1:$port/api/users/$streamer_id/roles" >/dev/null
   echo "channel '$room' owned by streamer $streamer_id"
   # 20 publishing users (a login costs ~0.2 s of server CPU: log in once, share tokens across connections).
   : >"$out/tokens"
   for i in $(seq 0 19); do
-    register http://127.0.0.1:8080 "lguser$i" "$user_pw" "127.0.0.$((i + 2))" >/dev/null
-    login http://127.0.0.1:8080 "lguser$i" "$user_pw" "127.0.0.$((i + 2))" >>"$out/tokens"
+    register http://127.0.0.1:$port "lguser$i" "$user_pw" "127.0.0.$((i + 2))" >/dev/null
+    login http://127.0.0.1:$port "lguser$i" "$user_pw" "127.0.0.$((i + 2))" >>"$out/tokens"
   done
   auth=(--tokens-file "$out/tokens")
   room_setup=(--setup create --admin "admin:$admin_pw" --create-room-path "${CREATE_ROOM_PATH:-/api/rooms}")
 fi
 
-common=(--url ws://127.0.0.1:8080/ws --http http://127.0.0.1:8080 --source-addresses "$src" --server-pid "${server:-0}")
+common=(--url ws://127.0.0.1:$port/ws --http http://127.0.0.1:$port --source-addresses "$src" --server-pid "${server:-0}")
 if [ $cluster_only = 0 ]; then
-  say "(a) one room, $a1 connections, 10 msg/s"
-  loadgen a-$a1 "${common[@]}" --connections $a1 --rooms 1 --room-names $room --publishers 10 --rate 10 \
-    --duration $dur --ramp-rate 2500 "${auth[@]}"
-  say "(a) one room, $a2 connections, 10 msg/s"
-  loadgen a-$a2 "${common[@]}" --connections $a2 --rooms 1 --room-names $room --publishers 10 --rate 10 \
-    --duration $((dur + 10)) --ramp-rate 2500 "${auth[@]}"
-  say "(b) $brooms rooms × 10 members, 1 msg/s per room"
-  loadgen b-$brooms "${common[@]}" --connections $((brooms * 10)) --rooms $brooms --room-prefix lgroom --publishers $brooms \
-    --rate 1 --duration $dur --ramp-rate 2500 "${auth[@]}" "${room_setup[@]}"
-  if [ "$target" = host ]; then # a fresh Host, so the baseline is not the heap left by (a) and (b)
-    kill "$server"; wait_gone=0; while kill -0 "$server" 2>/dev/null && [ $wait_gone -lt 30 ]; do sleep 1; wait_gone=$((wait_gone + 1)); done
-    server=$(start_host 8080 0 "$data"); pids+=("$server"); wait_ready http://127.0.0.1:8080 90
-    common=(--url ws://127.0.0.1:8080/ws --http http://127.0.0.1:8080 --source-addresses "$src" --server-pid "$server")
+  if wanted a1; then
+    say "(a) one room, $a1 connections, 10 msg/s"
+    loadgen a-$a1 "${common[@]}" --connections $a1 --rooms 1 --room-names $room --publishers 10 --rate 10 \
+      --duration $dur --ramp-rate 2500 "${auth[@]}"
   fi
-  say "(c) $idle idle connections held by one server process (generator split in 2 processes for fds)"
-  loadgen c-$idle "${common[@]}" --connections $idle --idle --processes 2 --duration $((dur + 5)) --ramp-rate 3000
+  if wanted a2; then
+    say "(a) one room, $a2 connections, 10 msg/s"
+    loadgen a-$a2 "${common[@]}" --connections $a2 --rooms 1 --room-names $room --publishers 10 --rate 10 \
+      --duration $((dur + 10)) --ramp-rate 2500 "${auth[@]}"
+  fi
+  if wanted b; then
+    say "(b) $brooms rooms × 10 members, 1 msg/s per room"
+    loadgen b-$brooms "${common[@]}" --connections $((brooms * 10)) --rooms $brooms --room-prefix lgroom --publishers $brooms \
+      --rate 1 --duration $dur --ramp-rate 2500 "${auth[@]}" "${room_setup[@]}"
+  fi
+  if wanted c && [ "$target" = host ] && [ "$only" != c ]; then # a fresh Host, so the baseline is not the heap left by (a) and (b)
+      kill "$server"; wait_gone=0; while kill -0 "$server" 2>/dev/null && [ $wait_gone -lt 30 ]; do sleep 1; wait_gone=$((wait_gone + 1)); done
+      server=$(start_host "$port" 0 "$data"); pids+=("$server"); wait_ready http://127.0.0.1:$port 90
+      common=(--url ws://127.0.0.1:$port/ws --http http://127.0.0.1:$port --source-addresses "$src" --server-pid "$server")
+  fi
+  if wanted c; then
+    say "(c) $idle idle connections held by one server process (generator split in 2 processes for fds)"
+    loadgen c-$idle "${common[@]}" --connections $idle --idle --processes 2 --duration $((dur + 5)) --ramp-rate 3000
+  fi
   kill "$server" 2>/dev/null || true
 fi
 

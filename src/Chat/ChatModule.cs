@@ -8,6 +8,7 @@ using CommunityStream.Chat.Rooms;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -23,12 +24,17 @@ public static class ChatModule
     /// <summary>Shards the rooms spread over; fixed for the cluster's life (changing it moves every room).</summary>
     public const int RoomShards = 100;
 
+    /// <summary>WebSocket protocol pings on idle sockets: keep them alive through proxies and notice dead peers.</summary>
+    public static readonly TimeSpan WebSocketKeepAlive = TimeSpan.FromSeconds(30);
+
     /// <summary>Registers the module's services and binds <see cref="ChatOptions"/> to the <c>Chat</c> section.</summary>
     public static IHostApplicationBuilder AddChatModule(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<ChatOptions>().Bind(builder.Configuration.GetSection(ChatOptions.SectionName));
         builder.Services.AddSingleton<ConnectionsPerAddress>();
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+            listen.Use(next => new ChatSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectionAsync)));
         return builder;
     }
 

@@ -47,4 +47,10 @@ public sealed class ChatOptions
 
     /// <summary>How long the gateway waits for a room to answer before replying <c>unavailable</c>.</summary>
     public int AskTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Accept <c>GET /ws</c> upgrades at the connection level, before HTTP, so an idle socket does not keep an HTTP
+    /// request context alive; false sends every upgrade through the HTTP endpoint.
+    /// </summary>
+    public bool UpgradeBeforeHttp { get; set; } = true;
 }

@@ -1,3 +1,4 @@
+using CommunityStream.Chat;
 using CommunityStream.Host.Clustering;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
@@ -50,7 +51,7 @@ public static class HostBuilderExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Chat's /ws; protocol-level pings keep idle sockets alive through proxies and notice dead peers.
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = ChatModule.WebSocketKeepAlive });
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -9,9 +9,8 @@ namespace CommunityStream.Chat.Gateway;
 /// <summary>What the connection does with each client frame.</summary>
 internal sealed partial class ChatConnection
 {
-    private async Task HandleFrameAsync(ReadOnlyMemory<byte> utf8, CancellationToken shutdown)
+    private async Task HandleFrameAsync(ClientFrame? frame, FrameError? error, CancellationToken shutdown)
     {
-        var (frame, error) = ClientFrameParser.Parse(utf8);
         if (frame is null)
         {
             Reject(error!.Code, error.Message, error.Ref);

@@ -67,13 +67,19 @@ internal sealed partial class ChatConnection : IDisposable
     /// <summary>Runs the connection until either side closes it.</summary>
     public async Task RunAsync(CancellationToken shutdown)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _stop.Token);
+        // Stopping aborts the socket, which ends a pending receive or send; so the idle waits carry no token and an
+        // idle socket holds no cancellation registrations. Node shutdown closes with 1001 after the queued frames.
+        using var onStop = _stop.Token.UnsafeRegister(static socket => ((WebSocket)socket!).Abort(), _socket);
+        using var onShutdown = shutdown.UnsafeRegister(static connection => ((ChatConnection)connection!).RequestClose(WebSocketCloseStatus.EndpointUnavailable, "bye"), this);
+        var stop = _stop.Token;
         _outbox.Enqueue(Welcome());
-        var writer = Task.Run(() => WriteLoopAsync(linked.Token), CancellationToken.None);
-        var expiry = Task.Run(() => ExpiryLoopAsync(linked.Token), CancellationToken.None);
+        // Started inline rather than with Task.Run: each runs to its first wait, and an idle socket then holds
+        // only their state machines. Anonymous connections have no token to expire, so no expiry loop.
+        var writer = WriteLoopAsync(stop);
+        var expiry = _user?.ExpiresAt is null ? Task.CompletedTask : ExpiryLoopAsync(stop);
         try
         {
-            await ReadLoopAsync(shutdown, linked.Token);
+            await ReadLoopAsync(shutdown, stop);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
@@ -132,25 +138,33 @@ internal sealed partial class ChatConnection : IDisposable
 
     private async Task ReadLoopAsync(CancellationToken shutdown, CancellationToken stop)
     {
-        // One byte more than the limit tells an over-limit frame from one that fits exactly.
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxFrameBytes + 1);
-        try
+        while (!stop.IsCancellationRequested)
         {
-            while (!stop.IsCancellationRequested)
+            // Wait for the next frame without a buffer: an idle socket holds no receive buffer (the stream below
+            // does zero-byte reads too), and one is rented only while a frame is being read and parsed.
+            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+            if (peek.MessageType == WebSocketMessageType.Close)
+            {
+                RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                return;
+            }
+            // One byte more than the limit tells an over-limit frame from one that fits exactly.
+            var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxFrameBytes + 1);
+            ClientFrame? frame;
+            FrameError? error;
+            try
             {
                 var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                var result = peek;
+                while (!result.EndOfMessage && length <= _options.MaxFrameBytes)
                 {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, _options.MaxFrameBytes + 1 - length), stop);
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, _options.MaxFrameBytes + 1 - length), CancellationToken.None);
                     length += result.Count;
-                }
-                while (!result.EndOfMessage && length <= _options.MaxFrameBytes && result.MessageType != WebSocketMessageType.Close);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
-                    return;
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                        return;
+                    }
                 }
                 if (length > _options.MaxFrameBytes)
                 {
@@ -163,12 +177,13 @@ internal sealed partial class ChatConnection : IDisposable
                 {
                     continue;
                 }
-                await HandleFrameAsync(buffer.AsMemory(0, length), shutdown);
+                (frame, error) = ClientFrameParser.Parse(buffer.AsMemory(0, length));
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            await HandleFrameAsync(frame, error, shutdown);
         }
     }
 
@@ -177,7 +192,7 @@ internal sealed partial class ChatConnection : IDisposable
     {
         while (!stop.IsCancellationRequested && _socket.State is WebSocketState.Open or WebSocketState.CloseSent)
         {
-            var result = await _socket.ReceiveAsync(buffer.AsMemory(), stop);
+            var result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return;
@@ -187,10 +202,11 @@ internal sealed partial class ChatConnection : IDisposable
 
     private async Task WriteLoopAsync(CancellationToken stop)
     {
-        var reader = _outbox.Reader;
+        var reader = _outbox.Frames;
         try
         {
-            while (await reader.WaitToReadAsync(stop))
+            // Completing the outbox (close, overflow) ends this wait; a token here would cost every idle socket.
+            while (await reader.WaitToReadAsync())
             {
                 var batch = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
                 try

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.WebSockets;
 using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Chat.Fanout;
@@ -44,19 +45,26 @@ internal static class ChatSocketEndpoint
         }
         try
         {
-            var region = await services.GetRequiredService<IRequiredActor<RoomRegionMarker>>().GetAsync(cancel);
-            var localRooms = await services.GetRequiredService<IRequiredActor<LocalRoomsMarker>>().GetAsync(cancel);
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
-            using var connection = new ChatConnection(socket, user, options, region, localRooms, tokens, services.GetRequiredService<IUserDirectory>(), log);
-            var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-            await connection.RunAsync(stopping);
+            await RunAsync(services, user, () => context.WebSockets.AcceptWebSocketAsync(), cancel);
             return Results.Empty;
         }
         finally
         {
             perAddress.Release(address);
         }
+    }
+
+    /// <summary>Accepts the socket once the node's actors are there, and runs one <see cref="ChatConnection"/> on it.</summary>
+    public static async Task RunAsync(IServiceProvider services, AuthenticatedUser? user, Func<Task<WebSocket>> accept, CancellationToken cancel)
+    {
+        var options = services.GetRequiredService<IOptions<ChatOptions>>().Value;
+        var region = await services.GetRequiredService<IRequiredActor<RoomRegionMarker>>().GetAsync(cancel);
+        var localRooms = await services.GetRequiredService<IRequiredActor<LocalRoomsMarker>>().GetAsync(cancel);
+        using var socket = await accept();
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
+        using var connection = new ChatConnection(socket, user, options, region, localRooms, services.GetRequiredService<ITokenValidator>(), services.GetRequiredService<IUserDirectory>(), log);
+        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        await connection.RunAsync(stopping);
     }
 }
 
@@ -65,12 +73,14 @@ internal static class BearerToken
 {
     public static string? From(HttpRequest request)
     {
-        var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7)
+        if (FromAuthorization(request.Headers.Authorization.ToString()) is { } token)
         {
-            return header[7..].Trim();
+            return token;
         }
         var query = request.Query["access_token"].ToString();
         return string.IsNullOrEmpty(query) ? null : query;
     }
+
+    public static string? FromAuthorization(string header) =>
+        header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using CommunityStream.Chat.Rooms;
 
 namespace CommunityStream.Chat.Gateway;
@@ -11,22 +10,19 @@ namespace CommunityStream.Chat.Gateway;
 /// </summary>
 internal sealed class Outbox
 {
-    private readonly Channel<byte[]> _queue;
+    private readonly FrameQueue _queue;
     private readonly int _capacity;
     private readonly Lock _gate = new();
-    private readonly Dictionary<RoomId, List<(long Offset, byte[] Frame)>> _joining = [];
-    private readonly Dictionary<RoomId, long> _lastOffsets = [];
+    // Created on a connection's first join: most of an idle socket's life has no room.
+    private Dictionary<RoomId, List<(long Offset, byte[] Frame)>>? _joining;
+    private Dictionary<RoomId, long>? _lastOffsets;
     private volatile bool _completed;
     private volatile bool _overflowed;
 
     public Outbox(int capacity)
     {
         _capacity = capacity;
-        _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new FrameQueue(capacity);
     }
 
     /// <summary>Set once the queue overflowed; the writer then closes with 4008.</summary>
@@ -38,7 +34,8 @@ internal sealed class Outbox
     /// <summary>Username for presence member lists; null when anonymous.</summary>
     public string? UserName { get; init; }
 
-    public ChannelReader<byte[]> Reader => _queue.Reader;
+    /// <summary>The queued frames, for the connection's one writer loop.</summary>
+    public FrameQueue Frames => _queue;
 
     /// <summary>Queues a reply or error for this connection.</summary>
     public bool Enqueue(byte[] frame)
@@ -47,7 +44,7 @@ internal sealed class Outbox
         {
             return false;
         }
-        if (_queue.Writer.TryWrite(frame))
+        if (_queue.TryWrite(frame))
         {
             return true;
         }
@@ -69,7 +66,7 @@ internal sealed class Outbox
         // Uncontended most of the time: the room's subscriber delivers, the connection only joins and leaves.
         lock (_gate)
         {
-            if (_joining.TryGetValue(room, out var held))
+            if (_joining is not null && _joining.TryGetValue(room, out var held))
             {
                 if (held.Count >= _capacity)
                 {
@@ -81,6 +78,7 @@ internal sealed class Outbox
             }
             if (offset > 0)
             {
+                _lastOffsets ??= [];
                 if (_lastOffsets.TryGetValue(room, out var last) && offset <= last)
                 {
                     return true;
@@ -96,8 +94,8 @@ internal sealed class Outbox
     {
         lock (_gate)
         {
-            _joining[room] = [];
-            _lastOffsets.Remove(room);
+            (_joining ??= [])[room] = [];
+            _lastOffsets?.Remove(room);
         }
     }
 
@@ -110,7 +108,7 @@ internal sealed class Outbox
         lock (_gate)
         {
             Enqueue(joinedFrame);
-            if (_joining.Remove(room, out var held))
+            if (_joining is not null && _joining.Remove(room, out var held))
             {
                 foreach (var (offset, frame) in held)
                 {
@@ -121,7 +119,7 @@ internal sealed class Outbox
                     }
                 }
             }
-            _lastOffsets[room] = lastOffset;
+            (_lastOffsets ??= [])[room] = lastOffset;
         }
     }
 
@@ -129,8 +127,8 @@ internal sealed class Outbox
     {
         lock (_gate)
         {
-            _joining.Remove(room);
-            _lastOffsets.Remove(room);
+            _joining?.Remove(room);
+            _lastOffsets?.Remove(room);
         }
     }
 
@@ -138,7 +136,7 @@ internal sealed class Outbox
     public void Complete()
     {
         _completed = true;
-        _queue.Writer.TryComplete();
+        _queue.Complete();
     }
 
     private void MarkOverflow()
@@ -148,7 +146,7 @@ internal sealed class Outbox
             return;
         }
         _overflowed = true;
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         OnOverflow?.Invoke();
     }
 }

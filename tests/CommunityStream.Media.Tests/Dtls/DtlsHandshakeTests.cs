@@ -5,7 +5,6 @@ using Org.BouncyCastle.Tls;
 namespace CommunityStream.Media.Tests.Dtls;
 
 /// <summary>Our DTLS client against our DTLS server over real loopback UDP: keys, profiles, fingerprints, limits.</summary>
-[Collection(SerialNetworkTests.Name)]
 public sealed class DtlsHandshakeTests : IDisposable
 {
     // Generous: a loaded 2-core CI machine runs every assembly at once, and DTLS retransmits at 1, 2, 4, 8 s.

@@ -5,7 +5,6 @@ using Org.BouncyCastle.Tls;
 namespace CommunityStream.Media.Tests.Dtls;
 
 /// <summary>Our DTLS client against our DTLS server over real loopback UDP: keys, profiles, fingerprints, limits.</summary>
-[Collection(SerialNetworkTests.Name)]
 public sealed class DtlsHandshakeTests : IDisposable
 {
     // Generous: a loaded 2-core CI machine runs every assembly at once, and DTLS retransmits at 1, 2, 4, 8 s.
@@ -104,6 +103,38 @@ public sealed class DtlsHandshakeTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_answer_a_retransmitted_final_flight_after_the_handshake_and_then_go_idle()
+    {
+        // The server's Finished (a handshake record in epoch 1) is lost once: the server is done, the client is
+        // not, and only the server's completed session can answer the client's retransmitted final flight.
+        var finishedLost = 0;
+        using var pair = HandshakePair.Start(_server, _client, [SrtpProfile.AeadAes128Gcm],
+            dropServerFlight: datagram => IsEpochOneHandshake(datagram) && Interlocked.Exchange(ref finishedLost, 1) == 0);
+
+        await pair.Server.Completion.WaitAsync(Timeout);
+        var keys = await pair.Client.Completion.WaitAsync(Timeout);
+
+        Assert.Equal(SrtpProfile.AeadAes128Gcm, keys.Profile);
+        Assert.True(pair.Server.ReceivedAfterHandshake > 0, "the client retransmitted its final flight to the finished server");
+        // Answering the late flight must end: a drain that never returns holds a thread-pool thread and a core.
+        Assert.True(SpinWait.SpinUntil(() => !pair.Server.IsDraining && pair.Server.Pending == 0, Timeout), "the server's late-datagram drain went idle");
+    }
+
+    [Fact]
+    public async Task Should_end_a_handshake_when_its_session_is_disposed_instead_of_waiting_for_its_timeout()
+    {
+        // A timeout far beyond the wait below: a handshake that only ends at its timeout fails this test.
+        using var patient = new DtlsHandshaker(ServerCertificate, maxConcurrent: 1, TimeSpan.FromMinutes(5));
+        var session = patient.AcceptServer([1, 2, 3], ClientCertificate.Fingerprint, _ => { }, requireCookie: false);
+        Assert.True(SpinWait.SpinUntil(() => patient.Running == 1, Timeout), "the handshake started");
+
+        session.Dispose();
+
+        Assert.True(SpinWait.SpinUntil(() => patient.Running == 0, Timeout), "the handshake thread ended when its session was disposed");
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => session.Completion.WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task Should_fail_when_the_peer_never_answers()
     {
         using var quick = new DtlsHandshaker(ClientCertificate, maxConcurrent: 1, TimeSpan.FromSeconds(2));
@@ -135,4 +166,7 @@ public sealed class DtlsHandshakeTests : IDisposable
             pairs.ForEach(p => p.Dispose());
         }
     }
+
+    // DTLS record header: content type 22 (handshake) at byte 0, epoch at bytes 3-4.
+    private static bool IsEpochOneHandshake(byte[] datagram) => datagram.Length > 13 && datagram[0] == 22 && datagram[3] == 0 && datagram[4] == 1;
 }

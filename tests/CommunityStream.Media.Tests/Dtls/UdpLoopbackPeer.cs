@@ -7,7 +7,6 @@ namespace CommunityStream.Media.Tests.Dtls;
 internal sealed class UdpLoopbackPeer : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-    private readonly CancellationTokenSource _stop = new();
 
     public UdpLoopbackPeer()
     {
@@ -36,27 +35,30 @@ internal sealed class UdpLoopbackPeer : IDisposable
         _socket.SendTo(bytes, remote);
     };
 
-    public void StartReceiving(Action<byte[]> onDatagram) => _ = ReceiveLoopAsync(onDatagram);
+    /// <summary>
+    /// Receives on a dedicated thread, as <c>WebRtcEndpoint</c> does: neither the thread pool nor xunit's
+    /// synchronization context (both shared with every test class running in parallel) sits between a datagram
+    /// and the DTLS session it is for.
+    /// </summary>
+    public void StartReceiving(Action<byte[]> onDatagram) =>
+        new Thread(() => ReceiveLoop(onDatagram)) { IsBackground = true, Name = $"udp-loopback-{EndPoint.Port}" }.Start();
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _socket.Dispose();
-        _stop.Dispose();
-    }
+    public void Dispose() => _socket.Dispose();
 
-    private async Task ReceiveLoopAsync(Action<byte[]> onDatagram)
+    private void ReceiveLoop(Action<byte[]> onDatagram)
     {
         var buffer = new byte[2048];
-        while (!_stop.IsCancellationRequested)
+        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        while (true)
         {
             try
             {
-                var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
-                onDatagram(buffer.AsSpan(0, result.ReceivedBytes).ToArray());
+                var length = _socket.ReceiveFrom(buffer, ref from);
+                onDatagram(buffer.AsSpan(0, length).ToArray());
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
             {
+                // Disposed: the blocking receive is aborted and the loop ends.
                 return;
             }
         }

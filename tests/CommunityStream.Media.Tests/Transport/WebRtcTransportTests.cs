@@ -8,7 +8,6 @@ using CommunityStream.Media.WebRtc.Transport;
 namespace CommunityStream.Media.Tests.Transport;
 
 /// <summary>The ICE-lite side of the transport over real loopback UDP: checks, errors, nomination, consent, hostile input.</summary>
-[Collection(CommunityStream.Media.Tests.Dtls.SerialNetworkTests.Name)]
 public sealed class WebRtcTransportTests : IDisposable
 {
     private static readonly DtlsCertificate Certificate = DtlsCertificate.Generate(TimeSpan.FromDays(1));

@@ -112,22 +112,36 @@ internal sealed class DtlsHandshaker : IDisposable
     private async Task RunAsync(DtlsSession session, Func<(SrtpKeyingMaterial Keys, DtlsTransport Established)> handshake)
     {
         await _slots.WaitAsync().ConfigureAwait(false);
+        var running = Interlocked.Increment(ref _running);
+        InterlockedMax(ref _peak, running);
+        // A dedicated thread: the handshake blocks in DatagramTransport.Receive between flights, and it reports
+        // its own outcome, so neither the handshake nor its result waits for a thread-pool thread.
+        new Thread(() => RunHandshake(session, handshake)) { IsBackground = true, Name = "dtls-handshake" }.Start();
+    }
+
+    private void RunHandshake(DtlsSession session, Func<(SrtpKeyingMaterial Keys, DtlsTransport Established)> handshake)
+    {
         try
         {
-            var running = Interlocked.Increment(ref _running);
-            InterlockedMax(ref _peak, running);
-            // A dedicated thread: the handshake blocks in DatagramTransport.Receive between flights.
-            var (keys, established) = await Task.Factory.StartNew(handshake, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+            var (keys, established) = handshake();
             session.Complete(keys, established);
         }
-        catch (Exception ex) when (ex is TlsException or IOException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // TlsException, IOException (the session closed), or a bug: fail this session, never the process.
             session.Fail(ex);
         }
         finally
         {
             Interlocked.Decrement(ref _running);
-            _slots.Release();
+            try
+            {
+                _slots.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The handshaker was disposed while this handshake ran.
+            }
         }
     }
 

@@ -14,6 +14,8 @@ internal sealed class DtlsSession : IDisposable
     private readonly TaskCompletionSource<SrtpKeyingMaterial> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<ReadOnlyMemory<byte>, bool>? _admit;
     private int _admitted;
+    private int _draining;
+    private long _afterHandshake;
     private DtlsTransport? _established;
 
     internal DtlsSession(QueuedDatagramTransport transport, Func<ReadOnlyMemory<byte>, bool>? admit)
@@ -29,6 +31,15 @@ internal sealed class DtlsSession : IDisposable
     /// <summary>Datagrams dropped because the handshake queue was full.</summary>
     public long Dropped => _transport.Dropped;
 
+    /// <summary>Datagrams that arrived after the handshake (a retransmitted final flight, close_notify).</summary>
+    public long ReceivedAfterHandshake => Interlocked.Read(ref _afterHandshake);
+
+    /// <summary>True while a thread-pool callback is processing datagrams that arrived after the handshake.</summary>
+    internal bool IsDraining => Volatile.Read(ref _draining) == 1;
+
+    /// <summary>Datagrams queued and not yet taken by BouncyCastle.</summary>
+    internal int Pending => _transport.Pending;
+
     /// <summary>Feeds one DTLS datagram from the peer; never blocks.</summary>
     public void Receive(ReadOnlySpan<byte> datagram)
     {
@@ -42,17 +53,19 @@ internal sealed class DtlsSession : IDisposable
             return;
         }
         _transport.Enqueue(datagram);
-        if (_established is { } established)
+        if (Volatile.Read(ref _established) is not null)
         {
-            // After the handshake BouncyCastle still answers a retransmitted final flight; drain without waiting.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => Drain(state), established, preferLocal: false);
+            Interlocked.Increment(ref _afterHandshake);
+            ScheduleDrain();
         }
     }
 
     internal void Complete(SrtpKeyingMaterial keys, DtlsTransport established)
     {
-        _established = established;
+        Volatile.Write(ref _established, established);
         _completion.TrySetResult(keys);
+        // A datagram that came in while the handshake was finishing is not left waiting for the next one.
+        ScheduleDrain();
     }
 
     internal void Fail(Exception error) => _completion.TrySetException(error);
@@ -71,19 +84,39 @@ internal sealed class DtlsSession : IDisposable
         _transport.Dispose();
     }
 
-    private static void Drain(DtlsTransport transport)
+    // After the handshake BouncyCastle still answers a retransmitted final flight (RFC 6347 §4.2.4) and reads
+    // close_notify; one thread-pool callback at a time feeds it what is queued and returns when the queue is empty.
+    private void ScheduleDrain()
     {
-        var buffer = new byte[transport.GetReceiveLimit()];
+        if (Volatile.Read(ref _established) is null || _transport.Pending == 0 || Interlocked.Exchange(ref _draining, 1) == 1)
+        {
+            return;
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(static session => session.Drain(), this, preferLocal: false);
+    }
+
+    private void Drain()
+    {
+        var established = Volatile.Read(ref _established)!;
         try
         {
-            while (transport.Receive(buffer, 0, buffer.Length, 0) >= 0)
+            var buffer = new byte[established.GetReceiveLimit()];
+            while (_transport.Pending > 0)
             {
-                // WebRTC sends no DTLS application data we need; records are consumed for their side effects.
+                // Never 0: to BouncyCastle that means "wait with no time limit". With 1 ms it takes what is queued,
+                // answers it, and returns -1 once the queue has stayed empty for 1 ms.
+                established.Receive(buffer, 0, buffer.Length, 1);
             }
         }
         catch (Exception ex) when (ex is TlsException or IOException or ObjectDisposedException)
         {
-            // A hostile or late record after the handshake must not escape a thread-pool callback.
+            // A hostile or late record after the handshake, or a closed session; it must not escape a callback.
         }
+        finally
+        {
+            Volatile.Write(ref _draining, 0);
+        }
+        // A datagram queued between the last look and clearing the flag gets its own callback.
+        ScheduleDrain();
     }
 }

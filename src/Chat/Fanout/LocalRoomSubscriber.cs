@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using CommunityStream.BuildingBlocks.Integration;
 using CommunityStream.Chat.Gateway;
 using CommunityStream.Chat.Rooms;
 using static CommunityStream.Chat.Rooms.RoomBroadcasts;
@@ -66,6 +67,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         Receive<LocalRoomMessages.Seen>(seen => FillUpTo(seen.Offset));
         Receive<MessageBroadcast>(OnMessage);
         Receive<ModerationBroadcast>(moderation => DeliverAll(0, ServerFrames.Moderation(_room, moderation.Event)));
+        Receive<StreamStatusChanged>(status => DeliverAll(0, ServerFrames.Stream(_room, status.Live, status.Title, status.At)));
         Receive<PresenceBroadcast>(presence => DeliverAll(0, ServerFrames.Presence(_room, presence.Count, presence.Members)));
         Receive<RangeFetched>(OnRangeFetched);
         Receive<Tick>(_ => OnTick());

@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using CommunityStream.BuildingBlocks.Integration;
 using CommunityStream.Chat.Gateway;
 using CommunityStream.Chat.Rooms;
 
@@ -27,6 +29,8 @@ internal static class LocalRoomMessages
 /// <summary>
 /// Keeps one <see cref="LocalRoomSubscriber"/> per room that has local connections: created on the
 /// first attach, stopped when the last connection leaves. So a room's events cross to this node once.
+/// It also hears when a channel goes live or offline (<see cref="StreamStatusChanged"/>, published once per
+/// change by the Media module) and passes it to the channel room's local subscriber, if it has one.
 /// </summary>
 internal sealed class LocalRoomsActor : ReceiveActor
 {
@@ -35,6 +39,15 @@ internal sealed class LocalRoomsActor : ReceiveActor
 
     public LocalRoomsActor(IActorRef roomRegion, ChatOptions options)
     {
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(StreamStatusChanged.Topic, Self));
+        Receive<SubscribeAck>(_ => { });
+        Receive<StreamStatusChanged>(status =>
+        {
+            if (RoomId.TryParse(status.Channel) is { } room && _rooms.TryGetValue(room, out var entry))
+            {
+                entry.Subscriber.Forward(status);
+            }
+        });
         Receive<LocalRoomMessages.Attach>(attach =>
         {
             if (!_rooms.TryGetValue(attach.Room, out var entry))

@@ -77,6 +77,16 @@ internal static class ServerFrames
         }
     });
 
+    /// <summary>The channel's live stream started or ended (from the Media module's integration event).</summary>
+    public static byte[] Stream(RoomId room, bool live, string title, DateTimeOffset at) => Write(w =>
+    {
+        w.WriteString("type", "stream");
+        w.WriteString("room", room.Value);
+        w.WriteBoolean("live", live);
+        w.WriteString("title", title);
+        w.WriteString("time", at.UtcDateTime);
+    });
+
     public static byte[] Joined(RoomReplies.Joined joined, string? reference) => Write(w =>
     {
         w.WriteString("type", "joined");

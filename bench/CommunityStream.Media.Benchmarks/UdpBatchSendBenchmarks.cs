@@ -12,7 +12,7 @@ namespace CommunityStream.Media.Benchmarks;
 /// same loopback delivery, and the difference is the system-call and copy overhead.
 /// </summary>
 [MemoryDiagnoser]
-public class UdpBatchSendBenchmarks
+public class UdpBatchSendBenchmarks : IDisposable
 {
     private const int PacketsPerInvoke = 64;
     private readonly byte[] _packet = new byte[1200];
@@ -41,7 +41,7 @@ public class UdpBatchSendBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public void Dispose()
     {
         _batched.Dispose();
         _socket.Dispose();
@@ -49,6 +49,7 @@ public class UdpBatchSendBenchmarks
         {
             destination.Dispose();
         }
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = PacketsPerInvoke)]

@@ -51,6 +51,7 @@ public static class HostBuilderExtensions
         app.UseStatusCodePages();
         // Chat's /ws; protocol-level pings keep idle sockets alive through proxies and notice dead peers.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -1,6 +1,12 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using CommunityStream.Media.Sessions;
+using CommunityStream.Media.Signalling;
+using CommunityStream.Media.Streams;
 using CommunityStream.Media.WebRtc.Transport;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -8,24 +14,59 @@ using Microsoft.Extensions.Options;
 namespace CommunityStream.Media;
 
 /// <summary>
-/// Entry point of the Media module: live video over WebRTC. The transport (<c>WebRtc/</c>) and its settings are
-/// here; stream actors and the WHIP/WHEP endpoints that open the UDP socket arrive with the live-video issue.
+/// Entry point of the Media module: live video over WebRTC (docs/media.md). WHIP ingest and WHEP playback on the
+/// node's one UDP socket, a sharded <see cref="StreamActor"/> per channel, and an Akka.Streams fan-out per stream.
 /// </summary>
 public static class MediaModule
 {
-    /// <summary>Registers the module's services and validates the <c>Media</c> settings at start-up.</summary>
+    /// <summary>Shards the stream entities spread over; fixed for the cluster's life.</summary>
+    public const int StreamShards = 100;
+
+    /// <summary>Registers the media server, signalling settings and CORS policy; validates <c>Media</c> at start-up.</summary>
     public static IHostApplicationBuilder AddMediaModule(this IHostApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<WebRtcTransportOptions>()
             .Bind(builder.Configuration.GetSection(WebRtcTransportOptions.Section))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WebRtcTransportOptions>, WebRtcTransportOptionsValidator>();
+        builder.Services.AddOptions<StreamingOptions>()
+            .Bind(builder.Configuration.GetSection(StreamingOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<StreamingOptions>, StreamingOptionsValidator>();
+        var origins = builder.Configuration.GetSection($"{StreamingOptions.Section}:{nameof(StreamingOptions.CorsOrigins)}").Get<string[]>() ?? [];
+        builder.Services.AddCors(cors => cors.AddPolicy(MediaCors.Policy, policy => MediaCors.Configure(policy, origins)));
+        builder.Services.AddSingleton<MediaSessions>();
+        builder.Services.AddSingleton<StreamDirectory>();
+        builder.Services.AddSingleton<MediaServer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MediaServer>());
         return builder;
     }
 
-    /// <summary>Registers the module's actors (sharded streams) with the ActorSystem.</summary>
-    public static AkkaConfigurationBuilder WithMediaActors(this AkkaConfigurationBuilder builder) => builder;
+    /// <summary>Registers the stream shard region and this node's stream-list subscriber.</summary>
+    public static AkkaConfigurationBuilder WithMediaActors(this AkkaConfigurationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .WithShardRegion<StreamRegionMarker>(
+                "stream",
+                (_, _, _) => channel => Props.Create(() => new StreamActor(channel)),
+                new StreamMessageExtractor(StreamShards),
+                new ShardOptions())
+            .WithActors((system, _, resolver) =>
+            {
+                var directory = resolver.GetService<StreamDirectory>();
+                system.ActorOf(Props.Create(() => new StreamDirectorySubscriber(directory)), "media-stream-directory");
+            });
+    }
 
-    /// <summary>Maps the module's HTTP endpoints.</summary>
-    public static IEndpointRouteBuilder MapMediaEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    /// <summary>Maps WHIP (<c>/whip</c>), WHEP (<c>/whep</c>) and <c>/api/streams</c>.</summary>
+    public static IEndpointRouteBuilder MapMediaEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        WhipEndpoints.Map(endpoints);
+        WhepEndpoints.Map(endpoints);
+        StreamEndpoints.Map(endpoints);
+        return endpoints;
+    }
 }

@@ -49,7 +49,7 @@ public sealed class InProcessNode : IAsyncDisposable
     {
         string[] defaults =
         [
-            "--Http:Url", "http://127.0.0.1:0", "--DataDirectory", data.Path, "--Cluster:Port", "0",
+            "--Http:Url", "http://127.0.0.1:0", "--DataDirectory", data.Path, "--Cluster:Port", "0", "--Media:UdpPort", "0",
             "--Identity:Throttle:RegisterAttemptsPerMinute", "1000", "--Identity:Throttle:IpAttemptsPerMinute", "1000",
             "--Logging:LogLevel:Default", "Warning",
         ];

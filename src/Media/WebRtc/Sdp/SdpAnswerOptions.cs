@@ -36,6 +36,13 @@ internal sealed record SdpAnswerOptions
     /// <summary>For <see cref="AnswerMode.Send"/>: the SSRC we will send per kind (<c>audio</c>, <c>video</c>).</summary>
     public IReadOnlyDictionary<string, uint> OutgoingSsrcs { get; init; } = new Dictionary<string, uint>();
 
+    /// <summary>
+    /// Whether to accept transport-wide congestion control (feedback and header extension). Off when we answer
+    /// with REMB instead, since a sender that negotiated transport-cc and never gets its feedback stays at its
+    /// starting bitrate.
+    /// </summary>
+    public bool TransportWideCongestionControl { get; init; } = true;
+
     /// <summary>RTCP CNAME of our outgoing streams.</summary>
     public string Cname { get; init; } = "communitystream";
 }

@@ -13,6 +13,8 @@ internal static class SdpAnswerer
 {
     private static readonly string[] SupportedFeedback = ["nack", "nack pli", "ccm fir", "goog-remb", "transport-cc"];
 
+    private const string TransportWideExtension = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+
     private static readonly HashSet<string> SupportedExtensions =
     [
         "urn:ietf:params:rtp-hdrext:sdes:mid",
@@ -103,9 +105,11 @@ internal static class SdpAnswerer
         {
             Mid = section.Mid,
             Kind = section.Kind,
-            Codec = codec with { Feedback = codec.Feedback.Where(SupportedFeedback.Contains).Distinct().ToList() },
+            Codec = codec with { Feedback = codec.Feedback.Where(f => SupportedFeedback.Contains(f) && (options.TransportWideCongestionControl || f != "transport-cc")).Distinct().ToList() },
             Rtx = rtx,
-            Extensions = section.Extensions.Where(e => SupportedExtensions.Contains(e.Value)).ToDictionary(e => e.Value, e => e.Key),
+            Extensions = section.Extensions
+                .Where(e => SupportedExtensions.Contains(e.Value) && (options.TransportWideCongestionControl || e.Value != TransportWideExtension))
+                .ToDictionary(e => e.Value, e => e.Key),
             RemoteSsrcs = section.Ssrcs,
             Rid = section.SendRids.Count > 0 && options.Mode == AnswerMode.Receive ? section.SendRids[0] : null,
             LocalSsrc = options.Mode == AnswerMode.Send && options.OutgoingSsrcs.TryGetValue(section.Kind, out var ssrc) ? ssrc : null,

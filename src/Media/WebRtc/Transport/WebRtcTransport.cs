@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using CommunityStream.Media.Forwarding;
 using CommunityStream.Media.WebRtc.Dtls;
 using CommunityStream.Media.WebRtc.Srtp;
 using CommunityStream.Media.WebRtc.Stun;
@@ -12,7 +13,7 @@ namespace CommunityStream.Media.WebRtc.Transport;
 /// the DTLS server on the selected pair, and SRTP/SRTCP contexts once DTLS has exported keys. Received media is
 /// decrypted in place and handed to <see cref="RtpReceived"/> / <see cref="RtcpReceived"/> on the receive thread.
 /// </summary>
-internal sealed class WebRtcTransport : IDisposable
+internal sealed class WebRtcTransport : IRtpSink, IDisposable
 {
     private readonly WebRtcEndpoint _endpoint;
     private readonly DtlsHandshaker _handshaker;
@@ -21,6 +22,7 @@ internal sealed class WebRtcTransport : IDisposable
     private readonly byte[] _localUfrag;
     private readonly TimeSpan _consentTimeout;
     private readonly byte[] _sendBuffer = new byte[2048];
+    private readonly Lock _sendGate = new();
     private SocketAddress? _selected;
     private IPEndPoint? _selectedEndPoint;
     private DtlsSession? _dtls;
@@ -36,6 +38,7 @@ internal sealed class WebRtcTransport : IDisposable
         _endpoint = endpoint;
         _handshaker = handshaker;
         _remoteFingerprint = remoteFingerprint;
+        RemoteUfrag = remoteUfrag;
         _remoteUfragPrefix = System.Text.Encoding.ASCII.GetBytes(":" + remoteUfrag);
         _consentTimeout = consentTimeout;
         _lastConsentTicks = Stopwatch.GetTimestamp();
@@ -44,6 +47,9 @@ internal sealed class WebRtcTransport : IDisposable
 
     /// <summary>Our ICE credentials, as written in the SDP answer.</summary>
     public IceCredentials Local { get; }
+
+    /// <summary>The peer's ICE ufrag from its offer (a different one in a PATCH means an ICE restart).</summary>
+    public string RemoteUfrag { get; }
 
     /// <summary>The remote address of the selected ICE pair, once a check nominated it.</summary>
     public IPEndPoint? SelectedRemote => Volatile.Read(ref _selectedEndPoint);
@@ -140,10 +146,10 @@ internal sealed class WebRtcTransport : IDisposable
         }
     }
 
-    /// <summary>Protects and sends one RTP packet. One sending thread at a time.</summary>
+    /// <summary>Protects and sends one RTP packet; false before the keys exist or after close.</summary>
     public bool SendRtp(ReadOnlySpan<byte> packet) => Send(packet, rtcp: false);
 
-    /// <summary>Protects and sends one RTCP compound packet. One sending thread at a time.</summary>
+    /// <summary>Protects and sends one RTCP compound packet.</summary>
     public bool SendRtcp(ReadOnlySpan<byte> packet) => Send(packet, rtcp: true);
 
     internal void CheckConsent()
@@ -165,16 +171,25 @@ internal sealed class WebRtcTransport : IDisposable
         {
             return false;
         }
-        packet.CopyTo(_sendBuffer);
-        var ok = rtcp
-            ? outbound.TryProtectRtcp(_sendBuffer, packet.Length, out var length)
-            : outbound.TryProtectRtp(_sendBuffer, packet.Length, out length);
-        if (ok)
+        // Media (fan-out thread), retransmissions and feedback (receive thread) and reports (timer) share one
+        // SRTP context and buffer; the lock is uncontended almost always.
+        lock (_sendGate)
         {
-            _endpoint.Send(_sendBuffer.AsSpan(0, length), to);
-            Interlocked.Increment(ref PacketsSent);
+            if (Volatile.Read(ref _closed) == 1)
+            {
+                return false;
+            }
+            packet.CopyTo(_sendBuffer);
+            var ok = rtcp
+                ? outbound.TryProtectRtcp(_sendBuffer, packet.Length, out var length)
+                : outbound.TryProtectRtp(_sendBuffer, packet.Length, out length);
+            if (ok)
+            {
+                _endpoint.Send(_sendBuffer.AsSpan(0, length), to);
+                Interlocked.Increment(ref PacketsSent);
+            }
+            return ok;
         }
-        return ok;
     }
 
     private void Select(SocketAddress from, IPEndPoint remote)
@@ -242,7 +257,10 @@ internal sealed class WebRtcTransport : IDisposable
         _dtls?.Dispose();
         _connected.TrySetException(new InvalidOperationException($"Transport closed: {reason}"));
         _inbound?.Dispose();
-        _outbound?.Dispose();
+        lock (_sendGate)
+        {
+            _outbound?.Dispose();
+        }
         Closed?.Invoke(this, reason);
     }
 }

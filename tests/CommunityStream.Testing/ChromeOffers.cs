@@ -1,7 +1,7 @@
-namespace CommunityStream.Media.Tests.Sdp;
+namespace CommunityStream.Testing;
 
 /// <summary>Offers shaped like the ones Chromium 15x produces for WHIP (sendonly) and WHEP (recvonly).</summary>
-internal static class ChromeOffers
+public static class ChromeOffers
 {
     private const string Header = """
         v=0

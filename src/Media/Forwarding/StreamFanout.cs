@@ -1,0 +1,101 @@
+using System.Threading.Channels;
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+
+namespace CommunityStream.Media.Forwarding;
+
+/// <summary>
+/// One stream's media path on one node, an Akka.Streams graph: the publisher's receive thread writes each decrypted
+/// packet into a bounded channel (oldest dropped and counted when the graph falls behind), a BroadcastHub makes it
+/// available to consumers — this node's viewers, and later one relay per other node — each behind its own
+/// drop-oldest buffer, so a slow consumer never stalls the publisher or the others. The local consumer writes each
+/// packet to every viewer's forwarder in turn: one graph element per packet, never an actor message per packet.
+/// </summary>
+internal sealed class StreamFanout : IDisposable
+{
+    private const int ConsumerBuffer = 512;
+
+    private readonly Channel<MediaPacket> _ingress;
+    private readonly Lock _viewersGate = new();
+    private ViewerForwarder[] _viewers = [];
+    private long _dropped;
+    private long _delivered;
+    private long _failures;
+
+    public StreamFanout(IMaterializer materializer, int ingressCapacity = 1024)
+    {
+        _ingress = Channel.CreateBounded<MediaPacket>(
+            new BoundedChannelOptions(ingressCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            _ => Interlocked.Increment(ref _dropped));
+        Hub = ChannelSource.FromReader(_ingress.Reader)
+            .ToMaterialized(BroadcastHub.Sink<MediaPacket>(bufferSize: 256), Keep.Right)
+            .Run(materializer);
+        Completion = Hub
+            .Buffer(ConsumerBuffer, OverflowStrategy.DropHead)
+            .RunWith(Sink.ForEach<MediaPacket>(Deliver), materializer);
+    }
+
+    /// <summary>Every packet of the stream, for consumers beside the local viewers (cross-node relays).</summary>
+    public Source<MediaPacket, NotUsed> Hub { get; }
+
+    /// <summary>Completes when the publisher is gone and the local consumer drained.</summary>
+    public Task Completion { get; }
+
+    public RetransmissionBuffer Retransmissions { get; } = new();
+
+    /// <summary>Packets dropped because the graph fell behind the publisher.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Packets handed to the local viewers' forwarders.</summary>
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Forwarder exceptions caught (a bug in one viewer's path must not stop the others).</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    public int ViewerCount => Volatile.Read(ref _viewers).Length;
+
+    public IReadOnlyList<ViewerForwarder> Viewers => Volatile.Read(ref _viewers);
+
+    /// <summary>Called on the publisher's receive thread; never blocks.</summary>
+    public void Offer(MediaPacket packet) => _ingress.Writer.TryWrite(packet);
+
+    public void Add(ViewerForwarder viewer)
+    {
+        lock (_viewersGate)
+        {
+            Volatile.Write(ref _viewers, [.. _viewers, viewer]);
+        }
+    }
+
+    public void Remove(ViewerForwarder viewer)
+    {
+        lock (_viewersGate)
+        {
+            Volatile.Write(ref _viewers, _viewers.Where(v => !ReferenceEquals(v, viewer)).ToArray());
+        }
+    }
+
+    /// <summary>The publisher is gone: the graph completes once the queued packets are delivered.</summary>
+    public void Dispose() => _ingress.Writer.TryComplete();
+
+    private void Deliver(MediaPacket packet)
+    {
+        if (packet.Kind == MediaKind.Video)
+        {
+            Retransmissions.Add(packet);
+        }
+        foreach (var viewer in Volatile.Read(ref _viewers))
+        {
+            try
+            {
+                viewer.Forward(packet);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Interlocked.Increment(ref _failures);
+            }
+        }
+        Interlocked.Increment(ref _delivered);
+    }
+}

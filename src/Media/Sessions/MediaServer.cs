@@ -1,0 +1,93 @@
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Streams;
+using CommunityStream.Media.Forwarding;
+using CommunityStream.Media.WebRtc.Dtls;
+using CommunityStream.Media.WebRtc.Sdp;
+using CommunityStream.Media.WebRtc.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CommunityStream.Media.Sessions;
+
+/// <summary>
+/// This node's media server: the one UDP socket every WebRTC peer shares, the node's DTLS certificate (its
+/// fingerprint goes into every answer) and the handshake pool. Opened at start-up; closing it ends every session.
+/// </summary>
+internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> options, MediaSessions sessions, IServiceProvider services, ILogger<MediaServer> logger) : IHostedService, IDisposable
+{
+    private readonly WebRtcTransportOptions _options = options.Value;
+    private WebRtcEndpoint? _endpoint;
+    private DtlsCertificate? _certificate;
+    private DtlsHandshaker? _handshaker;
+    private IMaterializer? _materializer;
+
+    public WebRtcEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("The media server has not started.");
+
+    /// <summary>Materializes the media graphs on the node's ActorSystem.</summary>
+    public IMaterializer Materializer => _materializer ??= services.GetRequiredService<ActorSystem>().Materializer(namePrefix: "media");
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _certificate = DtlsCertificate.Generate(TimeSpan.FromDays(30));
+        _handshaker = new DtlsHandshaker(_certificate, _options.MaxConcurrentHandshakes, TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds));
+        try
+        {
+            _endpoint = new WebRtcEndpoint(_options.BindEndPoint);
+        }
+        catch (SocketException ex)
+        {
+            throw new InvalidOperationException(
+                $"Media UDP port cannot be bound on {_options.BindEndPoint}: {ex.Message} (set Media:UdpPort / CS_Media__UdpPort).", ex);
+        }
+        var candidates = string.Join(", ", _options.Candidates(_endpoint.LocalEndPoint.Port));
+        LogStarted(logger, _endpoint.LocalEndPoint, candidates);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var session in sessions.All())
+        {
+            session.Close("server stopping");
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Answers an offer and creates the transport that will carry it. Throws <see cref="SdpParseException"/> for an offer we cannot serve.</summary>
+    /// <param name="offer">The client's SDP.</param>
+    /// <param name="mode">Receive for a publisher, Send for a viewer.</param>
+    /// <param name="outgoingSsrcs">For a viewer: our SSRC per kind.</param>
+    /// <param name="published">For a viewer: the publisher's tracks, the only codecs the viewer may get (we do not transcode).</param>
+    public (WebRtcTransport Transport, SdpAnswer Answer) Negotiate(string offer, AnswerMode mode, IReadOnlyDictionary<string, uint>? outgoingSsrcs = null, IReadOnlyList<PublishedTrack>? published = null)
+    {
+        var endpoint = Endpoint;
+        var local = IceCredentials.Generate();
+        var defaults = new SdpAnswerOptions { Mode = mode, IceUfrag = "", IcePwd = "", Fingerprint = _certificate!.Fingerprint, Candidates = [] };
+        var answer = SdpAnswerer.Answer(offer, new SdpAnswerOptions
+        {
+            AudioCodecs = published is null ? defaults.AudioCodecs : published.Where(t => t.Kind == MediaKind.Audio).Select(t => t.Codec).ToList(),
+            VideoCodecs = published is null ? defaults.VideoCodecs : published.Where(t => t.Kind == MediaKind.Video).Select(t => t.Codec).ToList(),
+            Mode = mode,
+            IceUfrag = local.Ufrag,
+            IcePwd = local.Password,
+            Fingerprint = _certificate!.Fingerprint,
+            Candidates = _options.Candidates(endpoint.LocalEndPoint.Port),
+            OutgoingSsrcs = outgoingSsrcs ?? new Dictionary<string, uint>(),
+            TransportWideCongestionControl = false,
+        });
+        var transport = new WebRtcTransport(endpoint, _handshaker!, local, answer.RemoteIceUfrag, answer.RemoteFingerprint, TimeSpan.FromSeconds(_options.ConsentTimeoutSeconds));
+        return (transport, answer);
+    }
+
+    public void Dispose()
+    {
+        _endpoint?.Dispose();
+        _handshaker?.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WebRTC media on udp {Bound}; candidates {Candidates}")]
+    private static partial void LogStarted(ILogger logger, System.Net.IPEndPoint bound, string candidates);
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using Akka.Hosting;
+using CommunityStream.BuildingBlocks;
+using CommunityStream.Identity.Contracts;
+using CommunityStream.Media.Forwarding;
+using CommunityStream.Media.Sessions;
+using CommunityStream.Media.Streams;
+using CommunityStream.Media.WebRtc.Sdp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace CommunityStream.Media.Signalling;
+
+/// <summary>
+/// WHEP playback (draft-ietf-wish-whep): <c>POST /whep/{channel}</c> with a recvonly offer returns the answer and a
+/// session resource; <c>DELETE</c> on it stops watching. Public channels need no token; a private channel needs an
+/// access token. The session URL itself is the viewer's capability (128 random bits).
+/// </summary>
+internal static class WhepEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var whep = endpoints.MapGroup("/whep").WithTags("Media").RequireCors(MediaCors.Policy).AllowAnonymous();
+        whep.MapPost("/{channel}", WatchAsync)
+            .WithName("WhepWatch")
+            .WithSummary("Watch a live channel: an SDP offer (recvonly audio/video); 201 with the answer.")
+            .Accepts<string>(SdpRequests.SdpContentType)
+            .Produces<string>(StatusCodes.Status201Created, SdpRequests.SdpContentType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        whep.MapDelete("/{channel}/sessions/{id}", StopAsync).WithName("WhepStop").WithSummary("Stop watching.");
+        whep.MapPatch("/{channel}/sessions/{id}", PatchAsync).WithName("WhepPatch").WithSummary("Trickle ICE candidates (204); ICE restart is 422.");
+    }
+
+    private static async Task<IResult> WatchAsync(
+        string channel, HttpContext context, ITokenValidator tokens, MediaServer server, MediaSessions sessions,
+        IRequiredActor<StreamRegionMarker> region, IOptions<StreamingOptions> options, CancellationToken cancel)
+    {
+        if (ChannelName.TryNormalize(channel) is not { } name)
+        {
+            return Offline(channel);
+        }
+        var (offer, problem) = await SdpRequests.ReadAsync(context.Request, SdpRequests.SdpContentType, options.Value.MaxSdpBytes, cancel);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var reply = await region.AskAsync(new StreamCommands.GetSummary(name), cancel);
+        if (reply is not StreamSummary summary)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream service did not answer.", (reply as StreamReplies.Rejected)?.Message);
+        }
+        if (!summary.Live)
+        {
+            return Offline(name);
+        }
+        if (summary.Private && (BearerHeader.Read(context.Request) is not { } token || await tokens.ValidateAccessTokenAsync(token, cancel) is null))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problems.Status(StatusCodes.Status401Unauthorized, "This channel is private.", "Send an access token as 'Authorization: Bearer <token>'.");
+        }
+        if (sessions.FindFeed(name) is not { } feed)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream is live on another node.",
+                $"Its publisher is on {summary.PublisherNode}; watch through that node (cross-node relay is not enabled on this build).");
+        }
+        if (sessions.Count >= options.Value.MaxViewersPerNode)
+        {
+            context.Response.Headers.RetryAfter = "10";
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "This server is full.", $"It serves at most {options.Value.MaxViewersPerNode} sessions (Media:MaxViewersPerNode).");
+        }
+
+        var ssrcs = new Dictionary<string, uint> { ["audio"] = RandomSsrc(), ["video"] = RandomSsrc() };
+        WebRtc.Transport.WebRtcTransport transport;
+        SdpAnswer answer;
+        try
+        {
+            (transport, answer) = server.Negotiate(offer!, AnswerMode.Send, ssrcs, feed.Tracks);
+        }
+        catch (SdpParseException ex)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, "The SDP offer cannot be used.", ex.Message);
+        }
+        var id = MediaSessions.NewId();
+        var session = new ViewerSession(id, name, transport, new ViewerForwarder(transport, answer, feed.Tracks), feed, sessions);
+        sessions.Add(session);
+        return SessionResponses.Created(context, $"/whep/{name}/sessions/{id}", session, answer.Sdp, options.Value);
+    }
+
+    private static IResult StopAsync(string channel, string id, MediaSessions sessions)
+    {
+        if (sessions.Find<ViewerSession>(id) is not { } session || session.Channel != ChannelName.TryNormalize(channel))
+        {
+            return Problems.Status(StatusCodes.Status404NotFound, "No such session on this server.");
+        }
+        session.Close("deleted by the viewer");
+        return Results.Ok();
+    }
+
+    private static Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, IOptions<StreamingOptions> options, CancellationToken cancel)
+    {
+        var session = sessions.Find<ViewerSession>(id);
+        return SessionResourceEndpoints.PatchAsync(context, session?.Channel == ChannelName.TryNormalize(channel) ? session : null, options.Value, cancel);
+    }
+
+    private static uint RandomSsrc() => (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+
+    private static IResult Offline(string channel) =>
+        Problems.Status(StatusCodes.Status404NotFound, "The channel is not live.", $"'{channel}' has no live stream.");
+}

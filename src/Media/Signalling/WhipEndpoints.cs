@@ -1,0 +1,132 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using CommunityStream.BuildingBlocks;
+using CommunityStream.Identity.Contracts;
+using CommunityStream.Media.Forwarding;
+using CommunityStream.Media.Sessions;
+using CommunityStream.Media.Streams;
+using CommunityStream.Media.WebRtc.Sdp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace CommunityStream.Media.Signalling;
+
+/// <summary>
+/// WHIP ingest (RFC 9725): <c>POST /whip/{channel}</c> with the channel's stream key as bearer token starts the
+/// channel's stream from a browser or OBS; <c>DELETE</c> on the returned session ends it; <c>PATCH</c> takes trickled
+/// candidates. One publisher per channel: a second one gets 409 while the first is live.
+/// </summary>
+internal static class WhipEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var whip = endpoints.MapGroup("/whip").WithTags("Media").RequireCors(MediaCors.Policy).AllowAnonymous();
+        whip.MapPost("/{channel}", PublishAsync)
+            .WithName("WhipPublish")
+            .WithSummary("Go live: an SDP offer (sendonly audio/video) with the stream key as bearer token; 201 with the answer.")
+            .Accepts<string>(SdpRequests.SdpContentType)
+            .Produces<string>(StatusCodes.Status201Created, SdpRequests.SdpContentType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        whip.MapDelete("/{channel}/sessions/{id}", StopAsync).WithName("WhipStop").WithSummary("End the stream (stream key required).");
+        whip.MapPatch("/{channel}/sessions/{id}", PatchAsync).WithName("WhipPatch").WithSummary("Trickle ICE candidates (204); ICE restart is 422.");
+    }
+
+    private static async Task<IResult> PublishAsync(
+        string channel, HttpContext context, IUserDirectory users, IStreamKeyValidator keys, MediaServer server, MediaSessions sessions,
+        IRequiredActor<StreamRegionMarker> region, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel)
+    {
+        if (ChannelName.TryNormalize(channel) is not { } name)
+        {
+            return NoSuchChannel(channel);
+        }
+        if (BearerHeader.Read(context.Request) is not { } streamKey)
+        {
+            return Unauthorized(context, "Send the channel's stream key as 'Authorization: Bearer <key>'.");
+        }
+        var owner = await users.FindByUsernameAsync(name, cancel);
+        if (owner is null || owner.Disabled || !(owner.Roles.Contains(Roles.Streamer) || owner.Roles.Contains(Roles.Admin)))
+        {
+            return NoSuchChannel(name);
+        }
+        if (await keys.ValidateStreamKeyAsync(name, streamKey, cancel) is null)
+        {
+            return Unauthorized(context, "The stream key is not this channel's current key.");
+        }
+        var (offer, problem) = await SdpRequests.ReadAsync(context.Request, SdpRequests.SdpContentType, options.Value.MaxSdpBytes, cancel);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var sessionId = MediaSessions.NewId();
+        var node = Cluster.Get(system).SelfAddress.ToString();
+        var startedAt = DateTimeOffset.UtcNow;
+        WebRtc.Transport.WebRtcTransport transport;
+        SdpAnswer answer;
+        try
+        {
+            (transport, answer) = server.Negotiate(offer!, AnswerMode.Receive);
+        }
+        catch (SdpParseException ex)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, "The SDP offer cannot be used.", ex.Message);
+        }
+
+        var reply = await region.AskAsync(new StreamCommands.StartPublishing(name, sessionId, node, startedAt), cancel);
+        if (reply is not StreamReplies.Accepted)
+        {
+            transport.Dispose();
+            return reply is StreamReplies.Rejected { Code: "already_live" } rejected
+                ? Problems.Status(StatusCodes.Status409Conflict, "The channel is already live.", rejected.Message)
+                : Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream service did not answer.", (reply as StreamReplies.Rejected)?.Message);
+        }
+
+        var streams = await region.GetAsync(cancel);
+        var session = new PublisherSession(sessionId, name, transport, answer, new StreamFanout(server.Materializer), sessions, streams, node, startedAt, (ulong)options.Value.MaxPublishBitrate);
+        // A feed left by an earlier session of this channel on this node is stale: the entity just admitted this one.
+        if (sessions.FindFeed(name) is IMediaSession stale)
+        {
+            stale.Close("replaced by a new session");
+        }
+        sessions.TryAddFeed(session);
+        sessions.Add(session);
+        return SessionResponses.Created(context, $"/whip/{name}/sessions/{sessionId}", session, answer.Sdp, options.Value);
+    }
+
+    private static async Task<IResult> StopAsync(string channel, string id, HttpContext context, IStreamKeyValidator keys, MediaSessions sessions, CancellationToken cancel)
+    {
+        var name = ChannelName.TryNormalize(channel);
+        if (name is null || BearerHeader.Read(context.Request) is not { } streamKey || await keys.ValidateStreamKeyAsync(name, streamKey, cancel) is null)
+        {
+            return Unauthorized(context, "Ending a stream needs the channel's stream key.");
+        }
+        if (sessions.Find<PublisherSession>(id) is not { } session || session.Channel != name)
+        {
+            return Problems.Status(StatusCodes.Status404NotFound, "No such session on this server.");
+        }
+        session.Close("deleted by the publisher");
+        return Results.Ok();
+    }
+
+    private static Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, IOptions<StreamingOptions> options, CancellationToken cancel)
+    {
+        var session = sessions.Find<PublisherSession>(id);
+        return SessionResourceEndpoints.PatchAsync(context, session?.Channel == ChannelName.TryNormalize(channel) ? session : null, options.Value, cancel);
+    }
+
+    private static IResult NoSuchChannel(string channel) =>
+        Problems.Status(StatusCodes.Status404NotFound, "No such channel.", $"'{channel}' is not a streamer's channel.");
+
+    private static IResult Unauthorized(HttpContext context, string detail)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return Problems.Status(StatusCodes.Status401Unauthorized, "A valid stream key is required.", detail);
+    }
+}

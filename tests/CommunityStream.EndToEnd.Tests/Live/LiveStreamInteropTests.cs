@@ -1,0 +1,81 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CommunityStream.EndToEnd.Tests.Support;
+using Microsoft.Playwright;
+
+namespace CommunityStream.EndToEnd.Tests.Live;
+
+/// <summary>
+/// The product end to end: a Chromium page goes live over WHIP on a real node, two other pages watch over WHEP
+/// (all through fetch() from another origin, so CORS is exercised), a late viewer gets its first frame quickly
+/// thanks to the keyframe request, and when the publisher DELETEs its session the viewers' connections end and the
+/// stream leaves /api/streams.
+/// </summary>
+[Collection(ChromiumTests.Name)]
+public sealed class LiveStreamInteropTests(ChromiumFixture chromium)
+{
+    [SkippableTheory]
+    [InlineData("VP8")]
+    [InlineData("H264")]
+    public async Task Should_carry_a_WHIP_stream_to_WHEP_viewers_until_the_publisher_leaves(string codec)
+    {
+        chromium.SkipIfUnavailable();
+        var origin = chromium.BlankPage.GetLeftPart(UriPartial.Authority);
+        await using var node = await InProcessNode.StartAsync("--Media:CorsOrigins:0", origin);
+        var admin = await node.CreateAdminAsync("admin");
+        var streamer = await Streamer.CreateAsync(node, admin, "alice" + codec.ToLowerInvariant());
+        var whip = new Uri(node.BaseAddress, $"/whip/{streamer.Channel}").ToString();
+        var whep = new Uri(node.BaseAddress, $"/whep/{streamer.Channel}").ToString();
+
+        var publisher = await chromium.NewPageAsync();
+        var first = await chromium.NewPageAsync();
+        var late = await chromium.NewPageAsync();
+        try
+        {
+            var published = await publisher.EvaluateAsync<string[]>(WhipWhepScripts.Publish, new { url = whip, key = streamer.StreamKey, codec });
+            Assert.True(published[0] == "201", string.Join(" ", published));
+
+            var watching = await first.EvaluateAsync<string[]>(WhipWhepScripts.Watch, whep);
+            Assert.True(watching[0] == "201", string.Join(" ", watching));
+            var firstStats = await WaitForStats(first, s => s[0] >= 30 && s[1] >= 50, TimeSpan.FromSeconds(30));
+            Assert.Equal(640, firstStats[2]);
+
+            // The stream has run for a while: without our keyframe request the late viewer would wait for its own PLI.
+            var lateWatching = await late.EvaluateAsync<string[]>(WhipWhepScripts.Watch, whep);
+            Assert.True(lateWatching[0] == "201", string.Join(" ", lateWatching));
+            var toFirstFrame = await late.EvaluateAsync<int>(WhipWhepScripts.MillisecondsToFirstFrame);
+            Assert.InRange(toFirstFrame, 0, 2000);
+
+            var lateStats = await WaitForStats(late, s => s[0] >= 15 && s[1] >= 50, TimeSpan.FromSeconds(20));
+            await WaitForStats(first, s => s[0] >= firstStats[0] + 30, TimeSpan.FromSeconds(20));
+            await WaitForStats(late, s => s[0] >= lateStats[0] + 15, TimeSpan.FromSeconds(20));
+
+            var listed = await Eventually.Until(async () =>
+            {
+                var streams = await node.Http.GetFromJsonAsync<JsonElement>("/api/streams");
+                return streams.EnumerateArray().FirstOrDefault(s => s.GetProperty("channel").GetString() == streamer.Channel);
+            }, s => s.ValueKind == JsonValueKind.Object && s.GetProperty("viewers").GetInt32() == 2
+                && s.GetProperty("quality").GetProperty("videoBitsPerSecond").GetInt64() > 0, TimeSpan.FromSeconds(15), "the stream listed with 2 viewers and a video bitrate");
+            Assert.True(listed.GetProperty("live").GetBoolean());
+
+            Assert.Equal(200, await publisher.EvaluateAsync<int>(WhipWhepScripts.Unpublish, streamer.StreamKey));
+            foreach (var viewer in new[] { first, late })
+            {
+                await Eventually.Until(() => viewer.EvaluateAsync<string>(WhipWhepScripts.ViewerState),
+                    state => state is "closed" or "failed" or "disconnected", TimeSpan.FromSeconds(20), "the viewer's connection to end");
+            }
+            await Eventually.Until(() => node.Http.GetFromJsonAsync<JsonElement>("/api/streams"),
+                streams => streams.EnumerateArray().All(s => s.GetProperty("channel").GetString() != streamer.Channel), TimeSpan.FromSeconds(15), "the stream to leave /api/streams");
+        }
+        finally
+        {
+            await publisher.CloseAsync();
+            await first.CloseAsync();
+            await late.CloseAsync();
+        }
+    }
+
+    /// <summary>[video framesDecoded, audio packetsReceived, video frameWidth] of the page's viewer.</summary>
+    private static async Task<long[]> WaitForStats(IPage page, Func<long[], bool> done, TimeSpan timeout) =>
+        await Eventually.Until(() => page.EvaluateAsync<long[]>(ViewerScript.Stats), done, timeout, "viewer stats [framesDecoded, audioPackets, width]");
+}

@@ -69,6 +69,9 @@ internal sealed class ClientPeer : IDisposable
     /// <summary>Datagrams we could not place (unknown kind, STUN not for us, media before keys).</summary>
     public long Unexpected;
 
+    /// <summary>DTLS records that arrived after our handshake had finished (ignored).</summary>
+    public long DtlsAfterHandshake;
+
     /// <summary>Send or receive errors (e.g. ICMP port unreachable after the server went away).</summary>
     public long SocketErrors;
 
@@ -139,16 +142,28 @@ internal sealed class ClientPeer : IDisposable
         }
     }
 
-    /// <summary>Stops the receive loop and closes the socket; waits for the loop at most a moment.</summary>
+    /// <summary>Stops the receive loop and closes the socket; the returned task ends with the loop.</summary>
+    public Task Close()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            _stop.Cancel();
+            _socket.Dispose();
+        }
+        return _receiving;
+    }
+
+    /// <summary>Closes the socket and releases the DTLS session; the SRTP keys go when the receive loop has ended.</summary>
     public void Dispose()
     {
-        _stop.Cancel();
-        _socket.Dispose();
-        _receiving.Wait(TimeSpan.FromSeconds(1));
+        Close();
         _dtls?.Dispose();
-        Inbound?.Dispose();
-        Outbound?.Dispose();
-        _stop.Dispose();
+        if (_receiving.IsCompleted)
+        {
+            // The receive loop may still be unprotecting a packet with Inbound otherwise.
+            Inbound?.Dispose();
+            Outbound?.Dispose();
+        }
     }
 
     private void SendCheck(ReadOnlySpan<byte> transaction, bool nominate)
@@ -198,6 +213,11 @@ internal sealed class ClientPeer : IDisposable
                 {
                     Interlocked.Increment(ref ConsentResponses);
                 }
+                break;
+            case DatagramKind.Dtls when Inbound is not null:
+                // After our handshake the server's DTLS records (a close_notify when its session ends) are of no use
+                // to us, and feeding them to a finished BouncyCastle session costs a thread-pool drain each time.
+                Interlocked.Increment(ref DtlsAfterHandshake);
                 break;
             case DatagramKind.Dtls when _dtls is { } dtls:
                 dtls.Receive(datagram);

@@ -8,7 +8,7 @@ namespace CommunityStream.MediaLoad;
 
 /// <summary>
 /// One run: the publisher connects and starts sending, viewers are started at <c>--ramp-rate</c> (at most
-/// <c>--connect-concurrency</c> connecting at once, the ramp capped at 60 % of the run), then after a warm-up the
+/// <c>--connect-concurrency</c> connecting at once, the ramp capped at 60 % of the time left after the publisher connected), then after a warm-up the
 /// measurement window runs until shortly before <c>--duration</c>, when sessions are deleted and sockets closed.
 /// Every wait is bounded by the run's deadline.
 /// </summary>
@@ -61,7 +61,9 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
         }
 
         using var consent = new Timer(_ => SendConsentChecks(publisher), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
-        var viewers = await RampAsync(signaling, handshaker, certificate, start + Ticks(options.Duration * 0.6), stop);
+        // The ramp may use 60 % of what is left once the publisher is up (its handshake can be slow on a busy machine).
+        var now = Stopwatch.GetTimestamp();
+        var viewers = await RampAsync(signaling, handshaker, certificate, now + (long)((end - now) * 0.6), stop);
         var rampSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mediaload: ramp done in {rampSeconds:0.0} s, {viewers.Count(v => v.Connected)} of {options.Viewers} viewers connected"));
 
@@ -77,13 +79,24 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
         MediaLoadReport.Fill(result, viewers, publisher, first, last, sampler, _connectMillis, rampSeconds);
         result.ViewersStarted = viewers.Count;
         result.ViewerFailures = _failures;
+        log.WriteLine("mediaload: window closed, deleting sessions");
+        var teardown = Stopwatch.GetTimestamp();
         result.DeleteOutcomes = await TeardownAsync(signaling, viewers, publisherLocation, end + Ticks(5));
-        foreach (var viewer in viewers)
-        {
-            viewer.Peer?.Dispose();
-        }
-        publisher?.Peer.Dispose();
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mediaload: sessions deleted in {Stopwatch.GetElapsedTime(teardown).TotalSeconds:0.0} s, closing sockets"));
+        await ClosePeersAsync([.. viewers.Select(v => v.Peer), publisher?.Peer]);
         return result;
+    }
+
+    /// <summary>Closes every socket first, then waits (bounded) for the receive loops to notice.</summary>
+    private static async Task ClosePeersAsync(IEnumerable<ClientPeer?> peers)
+    {
+        var open = peers.OfType<ClientPeer>().ToList();
+        var loops = open.Select(peer => peer.Close()).ToList();
+        await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { }, TaskScheduler.Default);
+        foreach (var peer in open)
+        {
+            peer.Dispose();
+        }
     }
 
     private async Task<(SyntheticPublisher?, Uri?, string?)> StartPublisherAsync(WhipWhepClient signaling, DtlsHandshaker handshaker, DtlsCertificate certificate, CancellationToken stop)
@@ -275,6 +288,7 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
             {
                 return false;
             }
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 return await signaling.DeleteAsync(target.Item1, target.Item2, bound.Token);
@@ -282,6 +296,11 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
             finally
             {
                 slots.Release();
+                var millis = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                lock (outcomes)
+                {
+                    outcomes["slowestMs"] = Math.Max(outcomes.GetValueOrDefault("slowestMs"), millis);
+                }
             }
         }).ToList();
         foreach (var ok in await Task.WhenAll(deletes))

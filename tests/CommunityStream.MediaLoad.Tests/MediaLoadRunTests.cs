@@ -10,12 +10,13 @@ public sealed class MediaLoadRunTests
     public async Task Should_publish_view_verify_and_tear_down_through_a_loopback_sfu()
     {
         await using var sfu = await LoopbackSfu.StartAsync();
-        var options = Options(sfu, LoopbackSfu.StreamKey, viewers: 4, verify: 2, duration: 9);
+        var options = Options(sfu, LoopbackSfu.StreamKey, viewers: 4, verify: 2, duration: 12);
 
         var result = await new MediaLoadRun(options, TextWriter.Null).RunAsync(CancellationToken.None);
 
         Assert.Null(result.PublisherFailure);
         Assert.Empty(result.ViewerFailures);
+        Assert.Equal(4, result.ViewersStarted);
         Assert.Equal(4, result.ViewersConnected);
         Assert.Equal(4, result.ViewersHeld);
         Assert.True(sfu.PacketsFromPublisher > 0, "the SFU received no media");
@@ -25,7 +26,7 @@ public sealed class MediaLoadRunTests
         Assert.Equal(0, result.AuthFailures);
         Assert.True(result.DelayCount > 0, "no forwarding delay recorded");
         Assert.True(result.KeyframesSeenByVerified > 0, "no keyframe reached a verifying viewer");
-        // Checks every 5 s within a 9 s run: every peer was asked at least once and answered.
+        // Checks every 5 s within a 12 s run: every peer was asked at least once and answered.
         Assert.True(result.ConsentResponses >= 5, $"consent responses {result.ConsentResponses}");
         Assert.Equal(5, result.DeleteOutcomes.GetValueOrDefault("ok"));
         Assert.Equal(5, sfu.Deletes);

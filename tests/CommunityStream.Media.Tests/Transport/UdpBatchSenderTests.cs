@@ -6,7 +6,6 @@ using CommunityStream.Media.WebRtc.Transport;
 namespace CommunityStream.Media.Tests.Transport;
 
 /// <summary>Batched UDP sends over real loopback sockets, on sendmmsg and on the forced portable SendTo loop.</summary>
-[Collection(CommunityStream.Media.Tests.Dtls.SerialNetworkTests.Name)]
 public sealed class UdpBatchSenderTests : IDisposable
 {
     private readonly Socket _sender = NewSocket();

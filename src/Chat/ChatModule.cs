@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,9 @@ public static class ChatModule
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<ChatOptions>().Bind(builder.Configuration.GetSection(ChatOptions.SectionName));
         builder.Services.AddSingleton<ConnectionsPerAddress>();
+        builder.Services.AddSingleton<AuthenticatedConnections>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<DisabledAccountSweep>();
         return builder;
     }
 

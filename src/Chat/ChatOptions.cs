@@ -47,4 +47,7 @@ public sealed class ChatOptions
 
     /// <summary>How long the gateway waits for a room to answer before replying <c>unavailable</c>.</summary>
     public int AskTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How often each node asks Identity for newly disabled accounts and closes their sockets (4003).</summary>
+    public int DisabledAccountSweepSeconds { get; set; } = 2;
 }

@@ -61,9 +61,15 @@ public static class AkkaClusterSetup
             // One writer lets the others' events batch into its next transaction instead.
             builder.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);
         }
-        // The DataOptions overload has no snapshot builder: register the snapshot store's health check directly.
-        new AkkaPersistenceSnapshotBuilder("sql", builder)
-            .WithHealthCheck(HealthStatus.Unhealthy, tags: [ReadyTag, "snapshot-store"]);
+        // The DataOptions overload takes no snapshot builder: the same snapshot settings again, for the health check.
+        builder.WithSnapshot(
+            new Akka.Persistence.Sql.Hosting.SqlSnapshotOptions(isDefaultPlugin: true)
+            {
+                ConnectionString = settings.Database.ConnectionString,
+                ProviderName = ToLinq2DbProvider(settings.Database.Provider),
+                AutoInitialize = true,
+            },
+            snapshot => snapshot.WithHealthCheck(HealthStatus.Unhealthy, tags: [ReadyTag, "snapshot-store"]));
 
         return cluster.Discovery switch
         {

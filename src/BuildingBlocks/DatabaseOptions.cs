@@ -12,6 +12,19 @@ namespace CommunityStream.BuildingBlocks;
 /// <param name="ConnectionString">A validated connection string for that engine.</param>
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
 {
+    /// <summary>Durability of SQLite commits (ignored for PostgreSQL); see <see cref="SqliteSynchronous"/>.</summary>
+    public SqliteSynchronous SqliteSynchronous { get; init; } = SqliteSynchronous.Normal;
+
+    /// <summary>
+    /// Pragmas every SQLite connection runs after opening; SQLite keeps them per connection. Several writers
+    /// (journal, snapshots, Identity) share one file, so wait for the lock instead of failing at once, and
+    /// commit without an fsync unless <see cref="SqliteSynchronous"/> asks for one. (WAL, which NORMAL needs
+    /// to stay crash-safe, is stored in the file: Identity's schema step sets it at start-up.)
+    /// </summary>
+    public string SqliteConnectionPragmas =>
+        "PRAGMA busy_timeout = 10000; PRAGMA synchronous = "
+        + (SqliteSynchronous == SqliteSynchronous.Full ? "FULL;" : "NORMAL;");
+
     /// <summary>Opens a new connection of the right ADO.NET type; the caller disposes it.</summary>
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
@@ -26,9 +39,8 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             await connection.OpenAsync(cancellationToken);
             if (Provider == DatabaseProvider.Sqlite)
             {
-                // Several writers (journal, Identity) share one file: wait for locks instead of failing at once.
                 await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA busy_timeout = 10000;";
+                pragma.CommandText = SqliteConnectionPragmas;
                 await pragma.ExecuteNonQueryAsync(cancellationToken);
             }
             return connection;

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +36,9 @@ public static class ChatModule
         builder.Services.AddSingleton<ConnectionsPerAddress>();
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
             listen.Use(next => new ChatSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectionAsync)));
+        builder.Services.AddSingleton<AuthenticatedConnections>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<DisabledAccountSweep>();
         return builder;
     }
 

@@ -53,4 +53,7 @@ public sealed class ChatOptions
     /// request context alive; false sends every upgrade through the HTTP endpoint.
     /// </summary>
     public bool UpgradeBeforeHttp { get; set; } = true;
+
+    /// <summary>How often each node asks Identity for newly disabled accounts and closes their sockets (4003).</summary>
+    public int DisabledAccountSweepSeconds { get; set; } = 2;
 }

@@ -126,6 +126,9 @@ internal sealed partial class ChatConnection : IDisposable
         _stop.Dispose();
     }
 
+    /// <summary>Closes from outside the connection (e.g. its account was disabled); safe from any thread.</summary>
+    public void Close(WebSocketCloseStatus status, string reason) => RequestClose(status, reason);
+
     /// <summary>Closes with <paramref name="status"/> after the queued frames (the first reason wins).</summary>
     private void RequestClose(WebSocketCloseStatus status, string reason)
     {

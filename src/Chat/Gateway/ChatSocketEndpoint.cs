@@ -64,7 +64,20 @@ internal static class ChatSocketEndpoint
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
         using var connection = new ChatConnection(socket, user, options, region, localRooms, services.GetRequiredService<ITokenValidator>(), services.GetRequiredService<IUserDirectory>(), log);
         var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        await connection.RunAsync(stopping);
+        var authenticated = services.GetRequiredService<AuthenticatedConnections>();
+        if (user is not null)
+        {
+            // Listed for the disabled-account sweep (a refresh keeps the same account id).
+            authenticated.Add(connection, user.Id);
+        }
+        try
+        {
+            await connection.RunAsync(stopping);
+        }
+        finally
+        {
+            authenticated.Remove(connection);
+        }
     }
 }
 

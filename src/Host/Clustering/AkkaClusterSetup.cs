@@ -4,6 +4,7 @@ using Akka.Cluster.Hosting.SBR;
 using Akka.Discovery.Config.Hosting;
 using Akka.Discovery.KubernetesApi;
 using Akka.Hosting;
+using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using CommunityStream.BuildingBlocks;
@@ -50,12 +51,25 @@ public static class AkkaClusterSetup
             .WithActorSystemLivenessCheck(tags: [LiveTag])
             .WithAkkaClusterReadinessCheck(tags: [ReadyTag])
             .WithSqlPersistence(
-                connectionString: settings.Database.ConnectionString,
-                providerName: ToLinq2DbProvider(settings.Database.Provider),
+                dataOptions: JournalDataOptions(settings.Database),
                 autoInitialize: true,
                 // The plugin's connectivity check is built against an older linq2db; Health/DatabaseHealthCheck does that job.
-                journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, tags: [ReadyTag, "journal"]),
-                snapshotBuilder: snapshot => snapshot.WithHealthCheck(HealthStatus.Unhealthy, tags: [ReadyTag, "snapshot-store"]));
+                journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, tags: [ReadyTag, "journal"]));
+        if (settings.Database.Provider == DatabaseProvider.Sqlite)
+        {
+            // SQLite has one writer at a time: concurrent journal transactions only wait on each other's lock.
+            // One writer lets the others' events batch into its next transaction instead.
+            builder.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);
+        }
+        // The DataOptions overload takes no snapshot builder: the same snapshot settings again, for the health check.
+        builder.WithSnapshot(
+            new Akka.Persistence.Sql.Hosting.SqlSnapshotOptions(isDefaultPlugin: true)
+            {
+                ConnectionString = settings.Database.ConnectionString,
+                ProviderName = ToLinq2DbProvider(settings.Database.Provider),
+                AutoInitialize = true,
+            },
+            snapshot => snapshot.WithHealthCheck(HealthStatus.Unhealthy, tags: [ReadyTag, "snapshot-store"]));
 
         return cluster.Discovery switch
         {
@@ -63,6 +77,20 @@ public static class AkkaClusterSetup
             ClusterDiscovery.None => builder,
             _ => builder.WithBootstrap(cluster),
         };
+    }
+
+    /// <summary>
+    /// The journal's and snapshot store's linq2db options. On SQLite every connection first runs the shared
+    /// pragmas: without <c>synchronous = NORMAL</c> each journal commit waits for an fsync of the WAL, and
+    /// Microsoft.Data.Sqlite's "async" calls are synchronous, so the plugin's write stream commits one row at a
+    /// time and 1,000 rooms' writes queue behind the disk (docs/operations.md, "SQLite journal").
+    /// </summary>
+    private static DataOptions JournalDataOptions(DatabaseOptions database)
+    {
+        var options = new DataOptions().UseConnectionString(ToLinq2DbProvider(database.Provider), database.ConnectionString);
+        return database.Provider == DatabaseProvider.Sqlite
+            ? options.UseInterceptor(new SqlitePragmaInterceptor(database.SqliteConnectionPragmas))
+            : options;
     }
 
     private static string ToLinq2DbProvider(DatabaseProvider provider) => provider switch

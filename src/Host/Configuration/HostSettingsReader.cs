@@ -83,7 +83,13 @@ public static class HostSettingsReader
             // The parser's message may echo the string; never repeat it, it can hold a password.
             throw Invalid("Persistence:ConnectionString", $"is not a valid {provider} connection string");
         }
-        return new DatabaseOptions(provider, connectionString);
+        var synchronousText = section["SqliteSynchronous"] ?? nameof(SqliteSynchronous.Normal);
+        if (!Enum.TryParse<SqliteSynchronous>(synchronousText, ignoreCase: true, out var synchronous)
+            || !Enum.IsDefined(synchronous))
+        {
+            throw Invalid("Persistence:SqliteSynchronous", $"'{synchronousText}' is unknown (use Normal or Full)");
+        }
+        return new DatabaseOptions(provider, connectionString) { SqliteSynchronous = synchronous };
     }
 
     private static string NormalizeSqlite(string connectionString)

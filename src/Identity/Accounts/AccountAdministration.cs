@@ -22,7 +22,7 @@ internal sealed class AccountAdministration(
         if (existing is not null)
         {
             await users.SetRolesAsync(existing.Id, NormalizeRoles([.. existing.Roles, Roles.Admin]), cancellationToken);
-            await users.SetDisabledAsync(existing.Id, false, cancellationToken);
+            await users.SetDisabledAsync(existing.Id, false, time.GetUtcNow(), cancellationToken);
             statusCache.Forget(existing.Id);
             logger.AdminPromoted(existing.Id, existing.Username);
             return new AdminProvisioningResult(AdminProvisioningOutcome.Promoted, existing.Id,
@@ -57,7 +57,7 @@ internal sealed class AccountAdministration(
     /// <summary>Disabling also revokes every refresh token, so the account is locked out within one access-token check.</summary>
     public async Task<UserRecord?> SetDisabledAsync(Guid userId, bool disabled, CancellationToken cancellationToken)
     {
-        if (!await users.SetDisabledAsync(userId, disabled, cancellationToken))
+        if (!await users.SetDisabledAsync(userId, disabled, time.GetUtcNow(), cancellationToken))
         {
             return null;
         }

@@ -3,9 +3,12 @@ using CommunityStream.Identity.Persistence;
 
 namespace CommunityStream.Identity.Accounts;
 
-/// <summary>The <see cref="IUserDirectory"/> other modules use.</summary>
-internal sealed class UserDirectory(UserStore users) : IUserDirectory
+/// <summary>The <see cref="IUserDirectory"/> and <see cref="IDisabledAccounts"/> other modules use.</summary>
+internal sealed class UserDirectory(UserStore users) : IUserDirectory, IDisabledAccounts
 {
+    public Task<IReadOnlyList<Guid>> DisabledSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        users.FindDisabledSinceAsync(since, cancellationToken);
+
     public async Task<UserSummary?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
         (await users.FindByIdAsync(id, cancellationToken))?.ToSummary();
 

@@ -40,5 +40,11 @@ internal static class SchemaMigrations
                 created_at BIGINT NOT NULL
             );
             """),
+        // When an account was last disabled (unix ms; NULL while enabled): lets every node find recent disables
+        // cheaply and close those accounts' long-lived sessions (Chat's sockets).
+        (2, """
+            ALTER TABLE identity_users ADD COLUMN disabled_at BIGINT NULL;
+            CREATE INDEX IF NOT EXISTS ix_identity_users_disabled_at ON identity_users (disabled_at);
+            """),
     ];
 }

@@ -62,8 +62,31 @@ internal sealed class UserStore(DatabaseOptions database)
     public Task<bool> SetRolesAsync(Guid id, IReadOnlyList<string> roles, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE identity_users SET roles = @value WHERE id = @id;", id, UserRecord.JoinRoles(roles), cancellationToken);
 
-    public Task<bool> SetDisabledAsync(Guid id, bool disabled, CancellationToken cancellationToken) =>
-        UpdateAsync("UPDATE identity_users SET disabled = @value WHERE id = @id;", id, disabled ? 1 : 0, cancellationToken);
+    /// <summary>Disabling stamps <c>disabled_at</c> with <paramref name="at"/>; enabling clears it.</summary>
+    public async Task<bool> SetDisabledAsync(Guid id, bool disabled, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.WithSql("UPDATE identity_users SET disabled = @value, disabled_at = @at WHERE id = @id;")
+            .With("value", disabled ? 1 : 0)
+            .With("at", disabled ? at.ToUnixTimeMilliseconds() : DBNull.Value)
+            .With("id", id.ToString());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Ids of the accounts disabled at or after <paramref name="since"/> and still disabled (indexed).</summary>
+    public async Task<IReadOnlyList<Guid>> FindDisabledSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.WithSql("SELECT id FROM identity_users WHERE disabled_at >= @since AND disabled = 1;")
+            .With("since", since.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(Guid.Parse(reader.GetString(0)));
+        }
+        return ids;
+    }
 
     public Task<bool> SetPasswordHashAsync(Guid id, string passwordHash, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE identity_users SET password_hash = @value WHERE id = @id;", id, passwordHash, cancellationToken);

@@ -39,6 +39,31 @@ public sealed class ClusterChatTests
     private static long Offset(JsonElement frame) => frame.GetProperty("offset").GetInt64();
 
     [Fact]
+    public async Task Should_close_the_sockets_of_an_account_disabled_on_another_node()
+    {
+        using var data = new TempDirectory();
+        var nodes = await StartClusterAsync(data, 2);
+        try
+        {
+            var admin = await nodes[0].CreateAdminAsync("root");
+            var id = await nodes[0].RegisterAsync("frank");
+            var token = await nodes[1].LoginAsync("frank");
+            await using var onSecond = await ChatClient.ConnectAsync(nodes[1].WebSocketUri(token));
+
+            await Gateway.DisabledAccountTests.DisableAsync(nodes[0], admin, id);
+
+            Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus)4003, await onSecond.ClosedAsync(TimeSpan.FromSeconds(15)));
+        }
+        finally
+        {
+            foreach (var node in nodes.Reverse())
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Should_show_members_on_different_nodes_the_same_messages_in_the_same_order()
     {
         using var data = new TempDirectory();

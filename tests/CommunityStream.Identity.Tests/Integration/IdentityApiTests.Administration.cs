@@ -76,6 +76,9 @@ public abstract partial class IdentityApiTests
             await ReadProblemAsync(me, HttpStatusCode.Unauthorized);
         }
         Assert.Null(await validator.ValidateAccessTokenAsync(tokens.AccessToken, CancellationToken.None));
+        var disabledAccounts = Fixture.App.Get<IDisabledAccounts>();
+        Assert.Contains(user.Id, await disabledAccounts.DisabledSinceAsync(DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None));
+        Assert.DoesNotContain(user.Id, await disabledAccounts.DisabledSinceAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
         using (var refresh = await PostAsync(Client, "/api/auth/refresh", new { refreshToken = tokens.RefreshToken }))
         {
             await ReadProblemAsync(refresh, HttpStatusCode.Unauthorized);
@@ -89,6 +92,7 @@ public abstract partial class IdentityApiTests
         {
             Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
         }
+        Assert.DoesNotContain(user.Id, await disabledAccounts.DisabledSinceAsync(DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None));
         var again = await LoginAsync(Client, user.Username);
         using var meAgain = await SendAsync(Client, HttpMethod.Get, "/api/me", token: again.AccessToken);
         Assert.Equal(HttpStatusCode.OK, meAgain.StatusCode);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using CommunityStream.Identity.Contracts;
+using CommunityStream.Identity.Persistence;
 using CommunityStream.Identity.Tests.Support;
 using static CommunityStream.Identity.Tests.Support.ApiClient;
 
@@ -20,8 +21,9 @@ public abstract partial class IdentityApiTests
         }
 
         await using var connection = await Fixture.Database.Options!.OpenConnectionAsync();
-        Assert.Equal(1L, await CountAsync(connection, "SELECT COUNT(*) FROM identity_schema_version;"));
-        Assert.Equal(1L, await CountAsync(connection, "SELECT MAX(version) FROM identity_schema_version;"));
+        var latest = (long)SchemaMigrations.All.Count;
+        Assert.Equal(latest, await CountAsync(connection, "SELECT COUNT(*) FROM identity_schema_version;"));
+        Assert.Equal(latest, await CountAsync(connection, "SELECT MAX(version) FROM identity_schema_version;"));
         Assert.Equal(1L, await CountAsync(connection, $"SELECT COUNT(*) FROM identity_users WHERE username = '{IdentityAppFixture.AdminUsername}';"));
     }
 

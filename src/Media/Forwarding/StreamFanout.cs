@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using CommunityStream.Media.WebRtc.Transport;
 
 namespace CommunityStream.Media.Forwarding;
 
@@ -9,22 +10,28 @@ namespace CommunityStream.Media.Forwarding;
 /// One stream's media path on one node, an Akka.Streams graph: the publisher's receive thread writes each decrypted
 /// packet into a bounded channel (oldest dropped and counted when the graph falls behind), a BroadcastHub makes it
 /// available to consumers — this node's viewers, and later one relay per other node — each behind its own
-/// drop-oldest buffer, so a slow consumer never stalls the publisher or the others. The local consumer writes each
-/// packet to every viewer's forwarder in turn: one graph element per packet, never an actor message per packet.
+/// drop-oldest buffer, so a slow consumer never stalls the publisher or the others. The local consumer has every viewer's
+/// forwarder write and protect its copy into one batch, sent with one <c>sendmmsg</c> per packet: one graph
+/// element per packet, never an actor message per packet.
 /// </summary>
 internal sealed class StreamFanout : IDisposable
 {
     private const int ConsumerBuffer = 512;
 
     private readonly Channel<MediaPacket> _ingress;
+    private readonly UdpBatchSender _batch;
     private readonly Lock _viewersGate = new();
     private ViewerForwarder[] _viewers = [];
     private long _dropped;
     private long _delivered;
     private long _failures;
 
-    public StreamFanout(IMaterializer materializer, int ingressCapacity = 1024)
+    /// <param name="materializer">Runs the graph.</param>
+    /// <param name="batch">Sends the viewers' copies of each packet in one system call; used only by the graph's thread.</param>
+    /// <param name="ingressCapacity">Packets the publisher may be ahead of the graph before the oldest are dropped.</param>
+    public StreamFanout(IMaterializer materializer, UdpBatchSender batch, int ingressCapacity = 1024)
     {
+        _batch = batch;
         _ingress = Channel.CreateBounded<MediaPacket>(
             new BoundedChannelOptions(ingressCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
             _ => Interlocked.Increment(ref _dropped));
@@ -34,6 +41,7 @@ internal sealed class StreamFanout : IDisposable
         Completion = Hub
             .Buffer(ConsumerBuffer, OverflowStrategy.DropHead)
             .RunWith(Sink.ForEach<MediaPacket>(Deliver), materializer);
+        Completion.ContinueWith(_ => _batch.Dispose(), TaskScheduler.Default);
     }
 
     /// <summary>Every packet of the stream, for consumers beside the local viewers (cross-node relays).</summary>
@@ -89,13 +97,14 @@ internal sealed class StreamFanout : IDisposable
         {
             try
             {
-                viewer.Forward(packet);
+                viewer.ForwardInto(packet, _batch);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Interlocked.Increment(ref _failures);
             }
         }
+        _batch.Flush();
         Interlocked.Increment(ref _delivered);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CommunityStream.Media.WebRtc.Rtcp;
 using CommunityStream.Media.WebRtc.Rtp;
 using CommunityStream.Media.WebRtc.Sdp;
+using CommunityStream.Media.WebRtc.Transport;
 
 namespace CommunityStream.Media.Forwarding;
 
@@ -67,6 +68,38 @@ internal sealed class ViewerForwarder
             {
                 track.Sent(packet.Timestamp + track.TimestampOffset, packet.Data.Length - packet.HeaderLength, Stopwatch.GetTimestamp());
                 Interlocked.Increment(ref Forwarded);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The fan-out's path: writes the viewer's copy straight into the next slot of the stream's batch, protects it
+    /// there and queues it, so one <c>sendmmsg</c> carries a packet to many viewers.
+    /// </summary>
+    public void ForwardInto(MediaPacket packet, UdpBatchSender batch)
+    {
+        var track = _tracks[(int)packet.Kind];
+        if (track is null)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            if (!track.Started)
+            {
+                track.StartAt(packet.Sequence, packet.Timestamp);
+            }
+            var slot = batch.NextBuffer;
+            var length = Write(slot, track, packet);
+            if (length > 0 && _sink.TryProtectRtp(slot, length, out var protectedLength, out var destination))
+            {
+                batch.Commit(protectedLength, destination);
+                track.Sent(packet.Timestamp + track.TimestampOffset, packet.Data.Length - packet.HeaderLength, Stopwatch.GetTimestamp());
+                Interlocked.Increment(ref Forwarded);
+            }
+            else
+            {
+                Interlocked.Increment(ref SendFailures);
             }
         }
     }

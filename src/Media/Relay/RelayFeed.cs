@@ -5,6 +5,7 @@ using Akka.Streams.Dsl;
 using CommunityStream.Media.Forwarding;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Streams;
+using CommunityStream.Media.WebRtc.Transport;
 
 namespace CommunityStream.Media.Relay;
 
@@ -24,19 +25,18 @@ internal sealed class RelayFeed : ILiveFeed, IDisposable
     private readonly string _node;
     private readonly UniqueKillSwitch _link;
     private readonly KeyframeRequests _keyframes = new(TimeSpan.FromMilliseconds(500));
-    private readonly Lock _viewersGate = new();
-    private readonly List<ViewerSession> _viewers = [];
+    private readonly AttachedViewers _viewers = new();
     private readonly Timer _timer;
     private long _idleSince = Stopwatch.GetTimestamp();
     private int _reportedViewers = -1;
     private int _ticks;
     private int _closed;
 
-    public RelayFeed(string channel, IReadOnlyList<PublishedTrack> tracks, ISourceRef<MediaPacket> source, ActorSelection origin, MediaSessions sessions, IActorRef streams, string node, IMaterializer materializer)
+    public RelayFeed(string channel, IReadOnlyList<PublishedTrack> tracks, ISourceRef<MediaPacket> source, ActorSelection origin, MediaSessions sessions, IActorRef streams, string node, IMaterializer materializer, UdpBatchSender batch)
     {
         Channel = channel;
         Tracks = tracks;
-        Fanout = new StreamFanout(materializer);
+        Fanout = new StreamFanout(materializer, batch);
         _origin = origin;
         _sessions = sessions;
         _streams = streams;
@@ -64,23 +64,13 @@ internal sealed class RelayFeed : ILiveFeed, IDisposable
         }
     }
 
-    public void Attach(ViewerSession viewer)
-    {
-        lock (_viewersGate)
-        {
-            _viewers.Add(viewer);
-        }
-    }
+    public void Attach(ViewerSession viewer) => _viewers.Add(viewer);
 
     public void Detach(ViewerSession viewer)
     {
-        lock (_viewersGate)
+        if (_viewers.Remove(viewer) == 0)
         {
-            _viewers.Remove(viewer);
-            if (_viewers.Count == 0)
-            {
-                Volatile.Write(ref _idleSince, Stopwatch.GetTimestamp());
-            }
+            Volatile.Write(ref _idleSince, Stopwatch.GetTimestamp());
         }
     }
 
@@ -96,15 +86,7 @@ internal sealed class RelayFeed : ILiveFeed, IDisposable
         _link.Shutdown();
         _sessions.RemoveFeed(this);
         Fanout.Dispose();
-        ViewerSession[] viewers;
-        lock (_viewersGate)
-        {
-            viewers = [.. _viewers];
-        }
-        foreach (var viewer in viewers)
-        {
-            viewer.Close(reason);
-        }
+        _viewers.CloseAll(reason);
         _streams.Tell(new StreamCommands.ReportViewers(Channel, _node, 0));
     }
 
@@ -115,12 +97,7 @@ internal sealed class RelayFeed : ILiveFeed, IDisposable
         {
             _origin.Tell(new RelayMessages.KeyframeWanted(Channel));
         }
-        int viewers;
-        lock (_viewersGate)
-        {
-            viewers = _viewers.Count;
-        }
-        if (viewers == 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref _idleSince), now) > IdleTimeout)
+        if (_viewers.Count == 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref _idleSince), now) > IdleTimeout)
         {
             Close("no viewers");
             return;

@@ -30,8 +30,7 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
     private readonly Dictionary<byte, PublishedTrack> _byPayloadType;
     private readonly ConcurrentDictionary<uint, ReceiveStatistics> _statistics = new();
     private readonly KeyframeRequests _keyframes = new(TimeSpan.FromMilliseconds(500));
-    private readonly Lock _viewersGate = new();
-    private readonly List<ViewerSession> _viewers = [];
+    private readonly AttachedViewers _viewers = new();
     private readonly Timer _timer;
     private readonly Stopwatch _sinceQuality = Stopwatch.StartNew();
     private uint _videoSsrc;
@@ -89,21 +88,9 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
         }
     }
 
-    public void Attach(ViewerSession viewer)
-    {
-        lock (_viewersGate)
-        {
-            _viewers.Add(viewer);
-        }
-    }
+    public void Attach(ViewerSession viewer) => _viewers.Add(viewer);
 
-    public void Detach(ViewerSession viewer)
-    {
-        lock (_viewersGate)
-        {
-            _viewers.Remove(viewer);
-        }
-    }
+    public void Detach(ViewerSession viewer) => _viewers.Remove(viewer);
 
     public void Dispose() => Close("disposed");
 
@@ -117,15 +104,7 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
         _sessions.Remove(this);
         _sessions.RemoveFeed(this);
         Fanout.Dispose();
-        ViewerSession[] viewers;
-        lock (_viewersGate)
-        {
-            viewers = [.. _viewers];
-        }
-        foreach (var viewer in viewers)
-        {
-            viewer.Close("stream ended");
-        }
+        _viewers.CloseAll("stream ended");
         _streams.Tell(new StreamCommands.StopPublishing(Channel, Id, reason));
         _transport.Dispose();
     }

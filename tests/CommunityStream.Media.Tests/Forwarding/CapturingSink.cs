@@ -15,6 +15,18 @@ internal sealed class CapturingSink : IRtpSink
         return true;
     }
 
+    public bool TryProtectRtp(Span<byte> buffer, int length, out int protectedLength, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out System.Net.SocketAddress? destination)
+    {
+        // "Protection" is the identity here; the batch sends the copy to Destination.
+        Rtp.Add(buffer[..length].ToArray());
+        protectedLength = length;
+        destination = Destination;
+        return true;
+    }
+
+    /// <summary>Where batched copies go (a real loopback socket in the batched-forwarding test).</summary>
+    public System.Net.SocketAddress Destination { get; set; } = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 9).Serialize();
+
     public bool SendRtcp(ReadOnlySpan<byte> packet)
     {
         Rtcp.Add(packet.ToArray());

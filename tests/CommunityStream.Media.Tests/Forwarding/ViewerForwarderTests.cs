@@ -91,6 +91,35 @@ public sealed class ViewerForwarderTests
         Assert.Equal(150u, sr.OctetCount);
     }
 
+    [Fact]
+    public void Should_write_the_viewers_copies_into_one_batch_that_reaches_the_socket()
+    {
+        using var receiver = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        receiver.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        receiver.ReceiveTimeout = 5000;
+        using var sender = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        using var batch = new CommunityStream.Media.WebRtc.Transport.UdpBatchSender(sender);
+        var sinks = Enumerable.Range(0, 3).Select(_ => new CapturingSink { Destination = receiver.LocalEndPoint!.Serialize() }).ToList();
+        var forwarders = sinks.Select(sink => new ViewerForwarder(sink, ViewerAnswer(), Published)).ToList();
+
+        foreach (var forwarder in forwarders)
+        {
+            forwarder.ForwardInto(Packet(MediaKind.Video, 96, 7, 70, [9, 8, 7]), batch);
+        }
+        Assert.Equal(3, batch.Queued);
+        batch.Flush();
+
+        var buffer = new byte[2048];
+        for (var i = 0; i < 3; i++)
+        {
+            var length = receiver.Receive(buffer);
+            Assert.True(RtpHeader.TryRead(buffer.AsSpan(0, length), out var header));
+            Assert.Equal(0x2222u, header.Ssrc);
+            Assert.Equal([9, 8, 7], buffer.AsSpan(header.HeaderLength, length - header.HeaderLength).ToArray());
+        }
+        Assert.All(forwarders, f => Assert.Equal(1, f.Forwarded));
+    }
+
     internal static MediaPacket Packet(MediaKind kind, byte payloadType, ushort sequence, uint timestamp, byte[] payload)
     {
         var data = new byte[64 + payload.Length];

@@ -58,6 +58,9 @@ internal sealed class WebRtcEndpoint : IDisposable
         _byAddress[current] = transport;
     }
 
+    /// <summary>A batched sender on this socket for one sending thread (a stream's fan-out).</summary>
+    internal UdpBatchSender CreateBatchSender() => new(_socket);
+
     internal void Send(ReadOnlySpan<byte> datagram, SocketAddress to)
     {
         try

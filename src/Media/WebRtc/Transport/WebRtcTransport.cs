@@ -149,6 +149,26 @@ internal sealed class WebRtcTransport : IRtpSink, IDisposable
     /// <summary>Protects and sends one RTP packet; false before the keys exist or after close.</summary>
     public bool SendRtp(ReadOnlySpan<byte> packet) => Send(packet, rtcp: false);
 
+    public bool TryProtectRtp(Span<byte> buffer, int length, out int protectedLength, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SocketAddress? destination)
+    {
+        protectedLength = 0;
+        destination = Volatile.Read(ref _selected);
+        var outbound = Volatile.Read(ref _outbound);
+        if (outbound is null || destination is null)
+        {
+            return false;
+        }
+        lock (_sendGate)
+        {
+            if (Volatile.Read(ref _closed) == 1 || !outbound.TryProtectRtp(buffer, length, out protectedLength))
+            {
+                return false;
+            }
+            Interlocked.Increment(ref PacketsSent);
+            return true;
+        }
+    }
+
     /// <summary>Protects and sends one RTCP compound packet.</summary>
     public bool SendRtcp(ReadOnlySpan<byte> packet) => Send(packet, rtcp: true);
 

@@ -45,15 +45,16 @@ public sealed class MediaPortFuzzTests(ChromiumFixture chromium)
                     datagram[0] = firstBytes[i % firstBytes.Length];
                 }
                 attacker.SendTo(datagram, target);
-                if (i % 500 == 499)
+                if (i % 100 == 99)
                 {
-                    await Task.Yield();
+                    // Bursts the socket buffer can hold: a datagram the kernel drops is one the server never saw.
+                    var sent = i + 1;
+                    await Eventually.True(() => server.Endpoint.Dropped - droppedBefore >= sent, TimeSpan.FromSeconds(10), $"the endpoint to count {sent} garbage datagrams as dropped");
                 }
             }
 
             await Eventually.Until(() => viewer.EvaluateAsync<long[]>(ViewerScript.Stats), s => s[0] >= before[0] + 60 && s[1] >= before[1] + 50,
                 TimeSpan.FromSeconds(30), "frames and audio to keep arriving after the garbage");
-            Assert.True(server.Endpoint.Dropped - droppedBefore >= 4_000, $"dropped {server.Endpoint.Dropped - droppedBefore} of 5000");
             Assert.Equal("connected", await viewer.EvaluateAsync<string>(WhipWhepScripts.ViewerState));
         }
         finally

@@ -18,6 +18,13 @@ internal sealed class StreamFanout : IDisposable
 {
     private const int ConsumerBuffer = 512;
 
+    /// <summary>
+    /// A packet older than this when its turn comes is skipped, not sent: under overload the count-bounded queues could
+    /// otherwise hold seconds of media, and for live video a late packet is worth less than catching up (viewers
+    /// NACK or ask for a keyframe).
+    /// </summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMilliseconds(500);
+
     private readonly Channel<MediaPacket> _ingress;
     private readonly UdpBatchSender _batch;
     private readonly Lock _viewersGate = new();
@@ -25,6 +32,7 @@ internal sealed class StreamFanout : IDisposable
     private long _dropped;
     private long _delivered;
     private long _failures;
+    private long _stale;
 
     /// <param name="materializer">Runs the graph.</param>
     /// <param name="batch">Sends the viewers' copies of each packet in one system call; used only by the graph's thread.</param>
@@ -61,6 +69,9 @@ internal sealed class StreamFanout : IDisposable
     /// <summary>Forwarder exceptions caught (a bug in one viewer's path must not stop the others).</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
+    /// <summary>Packets skipped because they were older than <see cref="MaxAge"/> when their turn came.</summary>
+    public long Stale => Interlocked.Read(ref _stale);
+
     public int ViewerCount => Volatile.Read(ref _viewers).Length;
 
     public IReadOnlyList<ViewerForwarder> Viewers => Volatile.Read(ref _viewers);
@@ -92,6 +103,11 @@ internal sealed class StreamFanout : IDisposable
         if (packet.Kind == MediaKind.Video)
         {
             Retransmissions.Add(packet);
+        }
+        if (System.Diagnostics.Stopwatch.GetElapsedTime(packet.ReceivedAt) > MaxAge)
+        {
+            Interlocked.Increment(ref _stale);
+            return;
         }
         foreach (var viewer in Volatile.Read(ref _viewers))
         {

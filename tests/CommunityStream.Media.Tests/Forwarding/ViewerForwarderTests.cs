@@ -131,7 +131,7 @@ public sealed class ViewerForwarderTests
         return new MediaPacket(kind, data[..(length + payload.Length)], length, sequence, timestamp, false, false, Stopwatch.GetTimestamp());
     }
 
-    private static SdpAnswer ViewerAnswer(int videoPayloadType = 96, int midId = 4, string videoCodec = "VP8") => new(
+    internal static SdpAnswer ViewerAnswer(int videoPayloadType = 96, int midId = 4, string videoCodec = "VP8") => new(
         "",
         [
             new NegotiatedMedia { Mid = "0", Kind = "audio", Codec = new SdpCodec(111, "opus", 48000, 2), LocalSsrc = 0x1111 },

@@ -25,6 +25,10 @@ internal sealed class WebRtcEndpoint : IDisposable
     public WebRtcEndpoint(IPEndPoint bind)
     {
         _socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        // Media arrives and leaves in bursts (a keyframe, one packet to every viewer): the kernel's default ~208 KB
+        // drops a burst before we see it. Linux caps these at net.core.rmem_max / wmem_max (raise those in deployment).
+        _socket.ReceiveBufferSize = 4 * 1024 * 1024;
+        _socket.SendBufferSize = 4 * 1024 * 1024;
         _socket.Bind(bind);
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = $"webrtc-udp-{LocalEndPoint.Port}" };

@@ -8,7 +8,10 @@ public static class BearerHeader
     public static string? Read(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
+        return Parse(request.Headers.Authorization.ToString());
     }
+
+    /// <summary>The credential of an <c>Authorization</c> header value, or null when it is not <c>Bearer</c>.</summary>
+    public static string? Parse(string? header) =>
+        header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
 }

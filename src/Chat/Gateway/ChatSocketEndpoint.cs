@@ -94,6 +94,5 @@ internal static class BearerToken
         return string.IsNullOrEmpty(query) ? null : query;
     }
 
-    public static string? FromAuthorization(string header) =>
-        header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
+    public static string? FromAuthorization(string header) => CommunityStream.BuildingBlocks.BearerHeader.Parse(header);
 }

@@ -104,7 +104,8 @@ internal sealed class StreamFanout : IDisposable
         {
             Retransmissions.Add(packet);
         }
-        if (System.Diagnostics.Stopwatch.GetElapsedTime(packet.ReceivedAt) > MaxAge)
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (System.Diagnostics.Stopwatch.GetElapsedTime(packet.ReceivedAt, now) > MaxAge)
         {
             Interlocked.Increment(ref _stale);
             return;
@@ -113,7 +114,7 @@ internal sealed class StreamFanout : IDisposable
         {
             try
             {
-                viewer.ForwardInto(packet, _batch);
+                viewer.ForwardInto(packet, _batch, now);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -9,8 +9,9 @@ namespace CommunityStream.Media.Forwarding;
 /// <summary>
 /// One viewer's sink: writes each publisher packet again with the viewer's SSRC, payload type, sequence number and
 /// timestamp (and its own <c>mid</c> extension id, since the publisher's extension ids mean nothing to the viewer),
-/// then hands it to the viewer's transport to protect and send. NACKed packets are written again from the stream's
-/// retransmission buffer. The fan-out thread and the receive thread (NACKs) both send, so one lock guards the scratch.
+/// straight into the stream's send batch, where the viewer's transport protects it in place. NACKed packets are
+/// written again from the stream's retransmission buffer; the fan-out thread and the receive thread (NACKs) both
+/// write, so one lock guards the track state and the scratch buffer.
 /// </summary>
 internal sealed class ViewerForwarder
 {
@@ -51,32 +52,14 @@ internal sealed class ViewerForwarder
     /// <summary>Our SSRC toward the viewer for this kind, when it is received.</summary>
     public uint? SsrcOf(MediaKind kind) => _tracks[(int)kind]?.Ssrc;
 
-    public void Forward(MediaPacket packet)
-    {
-        var track = _tracks[(int)packet.Kind];
-        if (track is null)
-        {
-            return;
-        }
-        lock (_gate)
-        {
-            if (!track.Started)
-            {
-                track.StartAt(packet.Sequence, packet.Timestamp);
-            }
-            if (Send(track, packet))
-            {
-                track.Sent(packet.Timestamp + track.TimestampOffset, packet.Data.Length - packet.HeaderLength, Stopwatch.GetTimestamp());
-                Interlocked.Increment(ref Forwarded);
-            }
-        }
-    }
-
     /// <summary>
     /// The fan-out's path: writes the viewer's copy straight into the next slot of the stream's batch, protects it
     /// there and queues it, so one <c>sendmmsg</c> carries a packet to many viewers.
     /// </summary>
-    public void ForwardInto(MediaPacket packet, UdpBatchSender batch)
+    /// <param name="packet">The publisher's packet.</param>
+    /// <param name="batch">The stream's batch for this packet.</param>
+    /// <param name="now">Stopwatch ticks, read once per packet for all viewers (for sender reports).</param>
+    public void ForwardInto(MediaPacket packet, UdpBatchSender batch, long now)
     {
         var track = _tracks[(int)packet.Kind];
         if (track is null)
@@ -94,7 +77,7 @@ internal sealed class ViewerForwarder
             if (length > 0 && _sink.TryProtectRtp(slot, length, out var protectedLength, out var destination))
             {
                 batch.Commit(protectedLength, destination);
-                track.Sent(packet.Timestamp + track.TimestampOffset, packet.Data.Length - packet.HeaderLength, Stopwatch.GetTimestamp());
+                track.Sent(packet.Timestamp + track.TimestampOffset, packet.Data.Length - packet.HeaderLength, now);
                 Interlocked.Increment(ref Forwarded);
             }
             else

@@ -16,9 +16,9 @@ public sealed class ViewerForwarderTests
         var sink = new CapturingSink();
         var forwarder = new ViewerForwarder(sink, ViewerAnswer(videoPayloadType: 120, midId: 9), Published);
 
-        forwarder.Forward(Packet(MediaKind.Video, 96, sequence: 65534, timestamp: 1000, payload: [1, 2, 3]));
-        forwarder.Forward(Packet(MediaKind.Video, 96, sequence: 65535, timestamp: 4000, payload: [4, 5]));
-        forwarder.Forward(Packet(MediaKind.Video, 96, sequence: 0, timestamp: 7000, payload: [6]));
+        Forward(forwarder, Packet(MediaKind.Video, 96, sequence: 65534, timestamp: 1000, payload: [1, 2, 3]));
+        Forward(forwarder, Packet(MediaKind.Video, 96, sequence: 65535, timestamp: 4000, payload: [4, 5]));
+        Forward(forwarder, Packet(MediaKind.Video, 96, sequence: 0, timestamp: 7000, payload: [6]));
 
         var headers = sink.Rtp.Select(p => { Assert.True(RtpHeader.TryRead(p, out var h)); return (h, Payload: p[h.HeaderLength..]); }).ToList();
         Assert.All(headers, x => Assert.Equal(0x2222u, x.h.Ssrc));
@@ -40,8 +40,8 @@ public sealed class ViewerForwarderTests
         var sink = new CapturingSink();
         var forwarder = new ViewerForwarder(sink, ViewerAnswer(videoCodec: "H264"), Published);
 
-        forwarder.Forward(Packet(MediaKind.Video, 96, 1, 1, [1]));
-        forwarder.Forward(Packet(MediaKind.Audio, 111, 1, 1, [1]));
+        Forward(forwarder, Packet(MediaKind.Video, 96, 1, 1, [1]));
+        Forward(forwarder, Packet(MediaKind.Audio, 111, 1, 1, [1]));
 
         Assert.False(forwarder.Receives(MediaKind.Video));
         Assert.Single(sink.Rtp);
@@ -57,7 +57,7 @@ public sealed class ViewerForwarderTests
         {
             var packet = Packet(MediaKind.Video, 96, sequence, sequence * 10u, [(byte)sequence]);
             buffer.Add(packet);
-            forwarder.Forward(packet);
+            Forward(forwarder, packet);
         }
         Assert.True(RtpHeader.TryRead(sink.Rtp[3], out var lost));
         sink.Rtp.Clear();
@@ -77,8 +77,8 @@ public sealed class ViewerForwarderTests
     {
         var sink = new CapturingSink();
         var forwarder = new ViewerForwarder(sink, ViewerAnswer(), Published);
-        forwarder.Forward(Packet(MediaKind.Audio, 111, 1, 960, new byte[100]));
-        forwarder.Forward(Packet(MediaKind.Audio, 111, 2, 1920, new byte[50]));
+        Forward(forwarder, Packet(MediaKind.Audio, 111, 1, 960, new byte[100]));
+        Forward(forwarder, Packet(MediaKind.Audio, 111, 2, 1920, new byte[50]));
 
         forwarder.SendSenderReports(DateTime.UtcNow);
 
@@ -104,7 +104,7 @@ public sealed class ViewerForwarderTests
 
         foreach (var forwarder in forwarders)
         {
-            forwarder.ForwardInto(Packet(MediaKind.Video, 96, 7, 70, [9, 8, 7]), batch);
+            forwarder.ForwardInto(Packet(MediaKind.Video, 96, 7, 70, [9, 8, 7]), batch, Stopwatch.GetTimestamp());
         }
         Assert.Equal(3, batch.Queued);
         batch.Flush();
@@ -118,6 +118,15 @@ public sealed class ViewerForwarderTests
             Assert.Equal([9, 8, 7], buffer.AsSpan(header.HeaderLength, length - header.HeaderLength).ToArray());
         }
         Assert.All(forwarders, f => Assert.Equal(1, f.Forwarded));
+    }
+
+    /// <summary>Forwards one packet through the batched path the fan-out uses; the sink records the copy.</summary>
+    private static void Forward(ViewerForwarder forwarder, MediaPacket packet)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        using var batch = new CommunityStream.Media.WebRtc.Transport.UdpBatchSender(socket);
+        forwarder.ForwardInto(packet, batch, Stopwatch.GetTimestamp());
+        batch.Flush();
     }
 
     internal static MediaPacket Packet(MediaKind kind, byte payloadType, ushort sequence, uint timestamp, byte[] payload)

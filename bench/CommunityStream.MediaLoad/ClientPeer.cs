@@ -21,14 +21,16 @@ internal interface IPeerMediaSink
 /// <summary>
 /// The client end of one WebRTC session, built from our own primitives: a UDP socket connected to the server's
 /// candidate, ICE as the controlling agent (<see cref="IceCheck"/>), DTLS as client through the shared
-/// <see cref="DtlsHandshaker"/>, and SRTP contexts from the exported keys. One async receive loop per peer
-/// (thread-pool continuations, no thread per peer) demultiplexes STUN, DTLS and media (RFC 7983).
+/// <see cref="DtlsHandshaker"/>, and SRTP contexts from the exported keys. Either one async receive loop per peer
+/// (thread-pool continuations, no thread per peer) or a shared <see cref="ReceivePoller"/> reads the socket; both
+/// demultiplex STUN, DTLS and media (RFC 7983) through <see cref="Dispatch"/>, one datagram at a time.
 /// </summary>
 internal sealed class ClientPeer : IDisposable
 {
     private static readonly SrtpProfile[] Profiles = [SrtpProfile.AeadAes128Gcm, SrtpProfile.Aes128CmHmacSha1Tag80];
 
     private readonly Socket _socket;
+    private readonly ReceivePoller? _poller;
     private readonly CancellationTokenSource _stop = new();
     private readonly byte[] _nominationTransaction = new byte[StunConstants.TransactionIdLength];
     private readonly TaskCompletionSource _iceConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,8 +41,11 @@ internal sealed class ClientPeer : IDisposable
     private Task _receiving = Task.CompletedTask;
     private long _lastConsentTicks;
 
-    public ClientPeer(IPAddress localAddress)
+    /// <param name="localAddress">Loopback address to bind to.</param>
+    /// <param name="poller">Reads this socket instead of an async loop; the socket then never sees an async operation.</param>
+    public ClientPeer(IPAddress localAddress, ReceivePoller? poller = null)
     {
+        _poller = poller;
         _socket = new Socket(localAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         // ~0.4 s of a 2.5 Mbit/s stream (the kernel caps it at net.core.rmem_max): a generator pause of a few
         // hundred ms must not turn into loss that is not the server's.
@@ -50,6 +55,9 @@ internal sealed class ClientPeer : IDisposable
     }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The socket's descriptor, for <see cref="ReceivePoller"/>.</summary>
+    internal nint SocketHandle => _socket.SafeHandle.DangerousGetHandle();
 
     public IceCredentials Local { get; } = IceCredentials.Generate();
 
@@ -85,7 +93,14 @@ internal sealed class ClientPeer : IDisposable
         _username = Encoding.ASCII.GetBytes($"{remote.IceUfrag}:{Local.Ufrag}");
         _serverKey = StunCredentials.ShortTermKey(remote.IcePwd);
         _socket.Connect(remote.Candidate);
-        _receiving = ReceiveLoopAsync();
+        if (_poller is null)
+        {
+            _receiving = ReceiveLoopAsync();
+        }
+        else
+        {
+            _poller.Add(this);
+        }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stop.Token);
         deadline.CancelAfter(timeout);
@@ -148,6 +163,8 @@ internal sealed class ClientPeer : IDisposable
         if (!_stop.IsCancellationRequested)
         {
             _stop.Cancel();
+            // After Remove no sweep reads the descriptor, so closing cannot race a recvmmsg on a reused number.
+            _poller?.Remove(this);
             _socket.Dispose();
         }
         return _receiving;
@@ -199,7 +216,10 @@ internal sealed class ClientPeer : IDisposable
         }
     }
 
-    private void Dispatch(Span<byte> datagram)
+    internal void CountSocketError() => Interlocked.Increment(ref SocketErrors);
+
+    /// <summary>Handles one received datagram; called by the receive loop or the poller, never both.</summary>
+    internal void Dispatch(Span<byte> datagram)
     {
         switch (DatagramClassifier.Classify(datagram))
         {

@@ -44,6 +44,9 @@ internal sealed class MediaLoadOptions
 
     public int? ServerPid { get; set; }
 
+    /// <summary>Sweep interval of the shared receive poller for count-only viewers; 0 gives every viewer its own async loop.</summary>
+    public double PollIntervalMs { get; set; } = 10;
+
     public string? Json { get; set; }
 
     public bool Help { get; set; }
@@ -68,6 +71,8 @@ internal sealed class MediaLoadOptions
           --frame-rate F                   video frames per second (default 30)
           --keyframe-interval S            seconds between keyframes (default 2; PLI/FIR also trigger one)
           --local-address 127.0.0.1        address the client sockets bind to (loopback)
+          --poll-interval MS               count-only viewers are read by one thread sweeping their sockets with
+                                           recvmmsg every MS ms (default 10; Linux); 0: an async loop per viewer
           --server-pid PID                 sample this process's CPU (utime+stime) and VmRSS
           --json FILE                      write every figure as JSON
           --help                           flag: this text
@@ -109,6 +114,7 @@ internal sealed class MediaLoadOptions
                 case "--keyframe-interval": options.KeyframeInterval = Double(name, value, 0.1, 3600); break;
                 case "--local-address": options.LocalAddress = IPAddress.Parse(value); break;
                 case "--server-pid": options.ServerPid = Int(name, value, 1, int.MaxValue); break;
+                case "--poll-interval": options.PollIntervalMs = Double(name, value, 0, 1000); break;
                 case "--json": options.Json = value; break;
                 default: throw new ArgumentException($"unknown option {name}");
             }

@@ -111,6 +111,9 @@ internal sealed class MediaLoadResult
 
     public long GeneratorRssKiB { get; set; }
 
+    /// <summary>How count-only viewers were read: "async loop per viewer" or the poller's interval and batching.</summary>
+    public string ReceivePath { get; set; } = "async loop per viewer";
+
     public SortedDictionary<string, long> DeleteOutcomes { get; set; } = [];
 
     public string ToTable()
@@ -138,6 +141,7 @@ internal sealed class MediaLoadResult
         {
             Row("server CPU", $"{F(cpu, "0.###")} s/s, {F(ServerCpuPer100Viewers ?? 0, "0.###")} s/s per 100 viewers; RSS {ServerRssStartKiB / 1024} → peak {ServerRssPeakKiB / 1024} MiB");
         }
+        Row("generator receive path", ReceivePath);
         Row("generator CPU / RSS", $"{F(GeneratorCpuSecondsPerSecond, "0.###")} s/s / {GeneratorRssKiB / 1024} MiB");
         Row("DELETE outcomes", DeleteOutcomes.Count == 0 ? "none" : string.Join(", ", DeleteOutcomes.Select(d => $"{d.Key}={d.Value}")));
         return text.ToString();

@@ -18,6 +18,7 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
     private readonly DelayGate _gate = new();
     private readonly List<double> _connectMillis = [];
     private readonly SortedDictionary<string, int> _failures = [];
+    private ReceivePoller? _poller;
 
     public async Task<MediaLoadResult> RunAsync(CancellationToken cancel)
     {
@@ -42,6 +43,11 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
                 $"channel {options.Channel}, {(options.Publish ? "1 publisher" : "no publisher")} at {options.Bitrate / 1e6:0.##} Mbit/s, {options.Viewers} viewers ({options.VerifySample} verified) at {options.RampRate}/s, {options.Duration} s"),
         };
         using var sampler = options.ServerPid is { } pid ? new ServerMonitor(pid) : null;
+        // Disposed after the peers are closed (ClosePeersAsync removes each from it first).
+        using var poller = options.PollIntervalMs > 0 && ReceivePoller.IsSupported
+            ? new ReceivePoller(TimeSpan.FromMilliseconds(options.PollIntervalMs))
+            : null;
+        _poller = poller;
 
         SyntheticPublisher? publisher = null;
         Uri? publisherLocation = null;
@@ -78,6 +84,12 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
 
         MediaLoadReport.Fill(result, viewers, publisher, first, last, sampler, _connectMillis, rampSeconds);
         result.ViewersStarted = viewers.Count;
+        if (poller is not null)
+        {
+            var polled = viewers.Count(v => !v.Verify);
+            result.ReceivePath = string.Create(CultureInfo.InvariantCulture,
+                $"{polled} viewers swept every {options.PollIntervalMs:0.#} ms, {(double)poller.Datagrams / Math.Max(1, poller.Calls):0.00} datagrams per recvmmsg");
+        }
         result.ViewerFailures = _failures;
         log.WriteLine("mediaload: window closed, deleting sessions");
         var teardown = Stopwatch.GetTimestamp();
@@ -170,7 +182,8 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
     private async Task ConnectViewerAsync(SyntheticViewer viewer, WhipWhepClient signaling, DtlsHandshaker handshaker, DtlsCertificate certificate, CancellationToken stop)
     {
         var started = Stopwatch.GetTimestamp();
-        var peer = new ClientPeer(options.LocalAddress);
+        // Verifying viewers keep their own loop, so the delay they measure has no sweep interval in it.
+        var peer = new ClientPeer(options.LocalAddress, viewer.Verify ? null : _poller);
         viewer.Peer = peer;
         peer.Sink = viewer;
         var offer = OfferBuilder.Viewer(peer.Local.Ufrag, peer.Local.Password, certificate.Fingerprint, peer.LocalEndPoint);

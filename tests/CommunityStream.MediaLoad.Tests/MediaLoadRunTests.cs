@@ -19,6 +19,8 @@ public sealed class MediaLoadRunTests
         Assert.Equal(4, result.ViewersStarted);
         Assert.Equal(4, result.ViewersConnected);
         Assert.Equal(4, result.ViewersHeld);
+        // The two count-only viewers connected (ICE, DTLS) and received through the shared poller, not async loops.
+        Assert.StartsWith("2 viewers swept every 10 ms", result.ReceivePath);
         Assert.True(sfu.PacketsFromPublisher > 0, "the SFU received no media");
         Assert.True(result.ViewerPackets > 0, "viewers received no media");
         Assert.Equal(2, result.VerifiedViewers);

@@ -33,6 +33,7 @@ internal sealed class StreamFanout : IDisposable
     private long _delivered;
     private long _failures;
     private long _stale;
+    private long _maxLagTicks;
 
     /// <param name="materializer">Runs the graph.</param>
     /// <param name="batch">Sends the viewers' copies of each packet in one system call; used only by the graph's thread.</param>
@@ -72,6 +73,14 @@ internal sealed class StreamFanout : IDisposable
     /// <summary>Packets skipped because they were older than <see cref="MaxAge"/> when their turn came.</summary>
     public long Stale => Interlocked.Read(ref _stale);
 
+    /// <summary>Viewer copies the kernel accepted, and copies it refused (full socket buffer) or that could not be queued.</summary>
+    public long CopiesSent => _batch.Sent;
+
+    public long CopiesDropped => _batch.Dropped;
+
+    /// <summary>The oldest a packet was when its fan-out began, since the last call (how far behind the fan-out runs).</summary>
+    public TimeSpan TakeMaxLag() => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Exchange(ref _maxLagTicks, 0));
+
     public int ViewerCount => Volatile.Read(ref _viewers).Length;
 
     public IReadOnlyList<ViewerForwarder> Viewers => Volatile.Read(ref _viewers);
@@ -105,6 +114,12 @@ internal sealed class StreamFanout : IDisposable
             Retransmissions.Add(packet);
         }
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var lag = now - packet.ReceivedAt;
+        if (lag > Volatile.Read(ref _maxLagTicks))
+        {
+            // Only this thread raises it; the reporter swaps it back to 0.
+            Volatile.Write(ref _maxLagTicks, lag);
+        }
         if (System.Diagnostics.Stopwatch.GetElapsedTime(packet.ReceivedAt, now) > MaxAge)
         {
             Interlocked.Increment(ref _stale);

@@ -248,7 +248,10 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
             lost,
             Math.Round(jitter * 1000, 2),
             Math.Round(keyframeInterval, 2),
-            Interlocked.Read(ref _keyframes.Requested));
+            Interlocked.Read(ref _keyframes.Requested),
+            Fanout.CopiesSent,
+            Fanout.Dropped + Fanout.Stale + Fanout.CopiesDropped,
+            Math.Round(Fanout.TakeMaxLag().TotalMilliseconds, 2));
         _lastVideoBytes = videoBytes;
         _lastAudioBytes = audioBytes;
         return quality;

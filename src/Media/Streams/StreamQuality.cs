@@ -3,7 +3,9 @@ namespace CommunityStream.Media.Streams;
 /// <summary>
 /// The publisher's stream as the server receives it, measured on the node holding its transport: video and audio
 /// bitrate over the last report interval, packets lost (sequence gaps, RFC 3550 A.3), interarrival jitter and the
-/// time between video keyframes.
+/// time between video keyframes; and how that node's fan-out keeps up: viewer copies sent, packets or copies dropped
+/// (queue overflow, older than the fan-out's age bound, refused by the socket) and the oldest a packet was when its
+/// fan-out began during the last interval.
 /// </summary>
 public sealed record StreamQuality(
     long VideoBitsPerSecond,
@@ -12,7 +14,10 @@ public sealed record StreamQuality(
     long PacketsLost,
     double JitterMilliseconds,
     double KeyframeIntervalSeconds,
-    long KeyframeRequests)
+    long KeyframeRequests,
+    long CopiesForwarded = 0,
+    long FanoutDrops = 0,
+    double FanoutLagMaxMilliseconds = 0)
 {
     public static StreamQuality None { get; } = new(0, 0, 0, 0, 0, 0, 0);
 }

@@ -56,5 +56,10 @@ public sealed class StreamFanoutTests : IAsyncLifetime, IDisposable
             Assert.Equal(Enumerable.Range(1, 50).Where(i => i != 25), payloads);
         }
         Assert.NotNull(fanout.Retransmissions.Find(25));
+        // Two viewers × 49 packets went to the kernel; the stale packet was 2 s old when its turn came.
+        Assert.Equal(98, fanout.CopiesSent);
+        Assert.Equal(0, fanout.CopiesDropped);
+        Assert.True(fanout.TakeMaxLag() >= TimeSpan.FromSeconds(2));
+        Assert.True(fanout.TakeMaxLag() == TimeSpan.Zero, "the lag is reported once, then starts again");
     }
 }

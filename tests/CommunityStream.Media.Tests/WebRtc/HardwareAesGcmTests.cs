@@ -1,0 +1,190 @@
+using System.Security.Cryptography;
+using CommunityStream.Media.WebRtc.Srtp;
+
+namespace CommunityStream.Media.Tests.WebRtc;
+
+/// <summary>
+/// <see cref="HardwareAesGcm"/> against the GCM specification's known answers and against <see cref="AesGcm"/>. On a
+/// CPU without AES-NI/PCLMULQDQ each test instead asserts that the SRTP cipher falls back to <see cref="AesGcm"/>.
+/// </summary>
+public class HardwareAesGcmTests
+{
+    private const string FeKey = "feffe9928665731c6d6a8f9467308308";
+    private const string FeNonce = "cafebabefacedbaddecaf888";
+
+    private const string FePlaintext = """
+        d9313225f88406e5a55909c5aff5269a 86a7a9531534f7da2e4c303d8a318a72
+        1c3c0c95956809532fcf0e2449a6b525 b16aedf5aa0de657ba637b391aafd255
+        """;
+
+    private const string FeCiphertext = """
+        42831ec2217774244b7221b784d0d49c e3aa212f2c02a4e035c17e2329aca12e
+        21d514b25466931c7d8f6a5aac84aa05 1ba30b396a0aac973d58e091473f5985
+        """;
+
+    /// <summary>McGrew &amp; Viega, "The Galois/Counter Mode of Operation", AES-128 test cases 2, 3 and 4 (96-bit IVs).</summary>
+    public static TheoryData<int, string, string, string, string, string, string> SpecificationCases => new()
+    {
+        {
+            2, "00000000000000000000000000000000", "000000000000000000000000", "",
+            "00000000000000000000000000000000", "0388dace60b6a392f328c2b971b2fe78", "ab6e47d42cec13bdf53a67b21257bddf"
+        },
+        { 3, FeKey, FeNonce, "", FePlaintext, FeCiphertext, "4d5c2af327cd64a62cf35abd2ba6fab4" },
+        {
+            4, FeKey, FeNonce, "feedfacedeadbeeffeedfacedeadbeefabaddad2",
+            FePlaintext[..^8], FeCiphertext[..^8], "5bc94fbc3221a5db94fae95ae7121a47"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpecificationCases))]
+    public void Should_match_the_GCM_specification_test_cases(
+        int testCase, string keyHex, string nonceHex, string aadHex, string plainHex, string cipherHex, string tagHex)
+    {
+        if (!HardwareAesGcm.IsSupported)
+        {
+            AssertFallback();
+            return;
+        }
+
+        var key = Hex.Decode(keyHex);
+        var nonce = Hex.Decode(nonceHex);
+        var aad = Hex.Decode(aadHex);
+        var plain = Hex.Decode(plainHex);
+        var expectedCipher = Hex.Decode(cipherHex);
+        var expectedTag = Hex.Decode(tagHex);
+        Assert.Equal(testCase == 4 ? 60 : plain.Length, plain.Length);
+
+        // The vectors are typed in by hand: .NET's AesGcm must agree with them, so a typo cannot pass.
+        var reference = new byte[plain.Length];
+        var referenceTag = new byte[16];
+        using (var gcm = new AesGcm(key, 16))
+        {
+            gcm.Encrypt(nonce, plain, reference, referenceTag, aad);
+        }
+
+        Assert.Equal(expectedCipher, reference);
+        Assert.Equal(expectedTag, referenceTag);
+
+        using var hardware = new HardwareAesGcm(key);
+        var data = (byte[])plain.Clone();
+        var tag = new byte[16];
+        hardware.Encrypt(nonce, data, tag, aad);
+        Assert.Equal(expectedCipher, data);
+        Assert.Equal(expectedTag, tag);
+
+        Assert.True(hardware.TryDecrypt(nonce, data, tag, aad));
+        Assert.Equal(plain, data);
+    }
+
+    [Fact]
+    public void Should_agree_with_AesGcm_on_random_inputs()
+    {
+        if (!HardwareAesGcm.IsSupported)
+        {
+            AssertFallback();
+            return;
+        }
+
+        const int seed = 7714;
+        var random = new Random(seed);
+
+        // Every residue mod 16 around one and several strides, the SRTP sizes (audio and video payloads), then random.
+        var lengths = new List<int> { 148, 160, 1188, 1200, 2100 };
+        for (var i = 0; i <= 48; i++)
+        {
+            lengths.Add(i);
+            lengths.Add(112 + i);
+            lengths.Add(240 + i);
+        }
+
+        while (lengths.Count < 2500)
+        {
+            lengths.Add(random.Next(0, 2101));
+        }
+
+        for (var caseIndex = 0; caseIndex < lengths.Count; caseIndex++)
+        {
+            var length = lengths[caseIndex];
+            var key = new byte[16];
+            var nonce = new byte[12];
+            var aad = new byte[random.Next(0, 81)];
+            var plain = new byte[length];
+            random.NextBytes(key);
+            random.NextBytes(nonce);
+            random.NextBytes(aad);
+            random.NextBytes(plain);
+            var message = $"seed {seed}, case {caseIndex}: data {length} bytes, AAD {aad.Length} bytes";
+
+            var expected = new byte[length];
+            var expectedTag = new byte[16];
+            using var gcm = new AesGcm(key, 16);
+            gcm.Encrypt(nonce, plain, expected, expectedTag, aad);
+
+            using var hardware = new HardwareAesGcm(key);
+            var data = (byte[])plain.Clone();
+            var tag = new byte[16];
+            hardware.Encrypt(nonce, data, tag, aad);
+            Assert.True(expected.AsSpan().SequenceEqual(data), message + ": ciphertext differs");
+            Assert.True(expectedTag.AsSpan().SequenceEqual(tag), message + ": tag differs");
+
+            Assert.True(hardware.TryDecrypt(nonce, data, tag, aad), message + ": own tag rejected");
+            Assert.True(plain.AsSpan().SequenceEqual(data), message + ": decryption differs");
+        }
+    }
+
+    [Fact]
+    public void Should_reject_any_single_bit_flip_and_leave_the_data_unchanged()
+    {
+        if (!HardwareAesGcm.IsSupported)
+        {
+            AssertFallback();
+            return;
+        }
+
+        var random = new Random(7715);
+        var key = new byte[16];
+        var nonce = new byte[12];
+        var aad = new byte[20];
+        var data = new byte[70];
+        random.NextBytes(key);
+        random.NextBytes(nonce);
+        random.NextBytes(aad);
+        random.NextBytes(data);
+        var tag = new byte[16];
+        using var hardware = new HardwareAesGcm(key);
+        hardware.Encrypt(nonce, data, tag, aad);
+        var ciphertext = (byte[])data.Clone();
+
+        foreach (var (name, target) in new[] { ("tag", tag), ("ciphertext", data), ("AAD", aad) })
+        {
+            for (var bit = 0; bit < target.Length * 8; bit++)
+            {
+                target[bit / 8] ^= (byte)(1 << (bit % 8));
+                var before = (byte[])data.Clone();
+                Assert.False(hardware.TryDecrypt(nonce, data, tag, aad), $"{name} bit {bit} flipped but accepted");
+                Assert.True(before.AsSpan().SequenceEqual(data), $"{name} bit {bit}: data changed on failure");
+                target[bit / 8] ^= (byte)(1 << (bit % 8));
+            }
+        }
+
+        Assert.Equal(ciphertext, data);
+        Assert.True(hardware.TryDecrypt(nonce, data, tag, aad));
+    }
+
+    [Fact]
+    public void Should_seal_SRTP_with_the_hardware_cipher_when_supported()
+    {
+        using var cipher = CreateSrtpCipher();
+        Assert.Equal(HardwareAesGcm.IsSupported, cipher.UsesHardware);
+    }
+
+    private static void AssertFallback()
+    {
+        using var cipher = CreateSrtpCipher();
+        Assert.False(cipher.UsesHardware);
+        Assert.Throws<PlatformNotSupportedException>(() => new HardwareAesGcm(new byte[16]));
+    }
+
+    private static SrtpAesGcmCipher CreateSrtpCipher() => new(new SrtpSessionKeys(new byte[16], new byte[12], []));
+}

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using CommunityStream.Media.WebRtc.Srtp;
 
@@ -177,6 +178,44 @@ public class HardwareAesGcmTests
     {
         using var cipher = CreateSrtpCipher();
         Assert.Equal(HardwareAesGcm.IsSupported, cipher.UsesHardware);
+    }
+
+    [Fact]
+    public void Should_authenticate_unencrypted_SRTCP_like_AesGcm()
+    {
+        // RFC 7714 §9.3: with the E flag clear the whole packet plus the index word is AAD and nothing is encrypted.
+        var key = Hex.Decode("000102030405060708090a0b0c0d0e0f");
+        var salt = Hex.Decode("517569642070726f2071756f");
+        const uint ssrc = 0x4d617273;
+        const uint index = 0x5d4;
+        var body = Hex.Decode("81c8000d4d61727358f33dea5b4f3b8d 42a1f3b70e5e2b9c1e1b6c8a0d4d5d8e 11223344556677889900aabbccddeeff");
+        var packet = new byte[body.Length + 16 + 4];
+        body.CopyTo(packet, 0);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(body.Length + 16), index);
+
+        var iv = new byte[12];
+        BinaryPrimitives.WriteUInt32BigEndian(iv.AsSpan(2), ssrc);
+        BinaryPrimitives.WriteUInt32BigEndian(iv.AsSpan(8), index);
+        for (var i = 0; i < 12; i++)
+        {
+            iv[i] ^= salt[i];
+        }
+
+        var aad = new byte[body.Length + 4];
+        body.CopyTo(aad, 0);
+        packet.AsSpan(body.Length + 16, 4).CopyTo(aad.AsSpan(body.Length));
+        using (var gcm = new AesGcm(key, 16))
+        {
+            gcm.Encrypt(iv, [], [], packet.AsSpan(body.Length, 16), aad);
+        }
+
+        using var cipher = new SrtpAesGcmCipher(new SrtpSessionKeys(key, salt, []));
+        Assert.Equal(HardwareAesGcm.IsSupported, cipher.UsesHardware);
+        Assert.True(cipher.UnprotectRtcp(packet, packet.Length, ssrc, index, encrypted: false));
+        Assert.Equal(body, packet[..body.Length]);
+
+        packet[20] ^= 0x01;
+        Assert.False(cipher.UnprotectRtcp(packet, packet.Length, ssrc, index, encrypted: false));
     }
 
     private static void AssertFallback()

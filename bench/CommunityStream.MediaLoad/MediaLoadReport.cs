@@ -63,6 +63,9 @@ internal static class MediaLoadReport
         result.PublisherPacketsPerSecond = (last.PublisherPackets - first.PublisherPackets) / seconds;
         result.PublisherBitsPerSecond = (last.PublisherBytes - first.PublisherBytes) * 8 / seconds;
         result.ViewerPacketsPerSecond = (last.ViewerPackets - first.ViewerPackets) / seconds;
+        result.WindowLost = Math.Max(0, last.ViewerLost - first.ViewerLost);
+        var windowSequenced = last.ViewerSequenced - first.ViewerSequenced;
+        result.WindowLossFraction = windowSequenced <= 0 ? 0 : result.WindowLost / (double)windowSequenced;
         result.ViewerBitsPerSecond = (last.ViewerBytes - first.ViewerBytes) * 8 / seconds;
         var expected = result.PublisherPacketsPerSecond * result.ViewersHeld;
         result.ForwardedFraction = expected > 0 ? result.ViewerPacketsPerSecond / expected : 0;

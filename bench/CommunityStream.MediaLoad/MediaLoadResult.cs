@@ -69,6 +69,11 @@ internal sealed class MediaLoadResult
 
     public double ViewerLossFraction { get; set; }
 
+    /// <summary>Sequence gaps inside the measurement window only (the whole-run figure includes ramp and warm-up).</summary>
+    public long WindowLost { get; set; }
+
+    public double WindowLossFraction { get; set; }
+
     public long ViewerReordered { get; set; }
 
     public long ViewerDuplicates { get; set; }
@@ -133,7 +138,8 @@ internal sealed class MediaLoadResult
         Row("measurement window", $"{F(WindowSeconds)} s");
         Row("publisher in", $"{F(PublisherPacketsPerSecond, "0")} pkt/s, {F(PublisherBitsPerSecond / 1e6)} Mbit/s (PLI {PublisherPli}, FIR {PublisherFir}, NACK {PublisherNack}, keyframes {PublisherKeyframes}, skipped {PublisherSkippedPackets})");
         Row("viewers out (sum)", $"{F(ViewerPacketsPerSecond, "0")} pkt/s, {F(ViewerBitsPerSecond / 1e6)} Mbit/s ({F(ForwardedFraction * 100, "0.0")} % of in × held)");
-        Row("loss / reorder / dup / too old", $"{ViewerLost} ({F(ViewerLossFraction * 100, "0.###")} %) / {ViewerReordered} / {ViewerDuplicates} / {ViewerTooOld} of {ViewerPackets} packets; silent viewers {ViewerSilent}");
+        Row("loss in window", $"{WindowLost} ({F(WindowLossFraction * 100, "0.###")} %)");
+        Row("whole run: loss / reorder / dup / too old", $"{ViewerLost} ({F(ViewerLossFraction * 100, "0.###")} %) / {ViewerReordered} / {ViewerDuplicates} / {ViewerTooOld} of {ViewerPackets} packets; silent viewers {ViewerSilent}");
         Row("verified viewers", $"{VerifiedViewers}: {VerifiedPackets} packets unprotected, {AuthFailures} auth failures, {KeyframesSeenByVerified} keyframes");
         Row("forwarding delay p50/p90/p99/p99.9/max", $"{Ms(DelayP50Us)} / {Ms(DelayP90Us)} / {Ms(DelayP99Us)} / {Ms(DelayP999Us)} / {Ms(DelayMaxUs)} ms ({DelayCount} samples)");
         Row("consent responses", $"{ConsentResponses}");

@@ -26,6 +26,9 @@ public sealed class MediaLoadRunTests
         Assert.Equal(2, result.VerifiedViewers);
         Assert.True(result.VerifiedPackets > 0);
         Assert.Equal(0, result.AuthFailures);
+        // The window's loss is a part of the whole run's.
+        Assert.InRange(result.WindowLost, 0, result.ViewerLost);
+        Assert.InRange(result.WindowLossFraction, 0, 1);
         Assert.True(result.DelayCount > 0, "no forwarding delay recorded");
         Assert.True(result.KeyframesSeenByVerified > 0, "no keyframe reached a verifying viewer");
         // Checks every 5 s within a 12 s run: every peer was asked at least once and answered.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Akka;
 using Akka.Streams;
@@ -107,6 +108,9 @@ internal sealed class StreamFanout : IDisposable
     /// <summary>The publisher is gone: the graph completes once the queued packets are delivered.</summary>
     public void Dispose() => _ingress.Writer.TryComplete();
 
+    // The per-copy path (here, the forwarder, SRTP, AES-GCM, the batch) is compiled optimized at first call: run as
+    // tier-0 code while a crowd joined, it kept a loaded core overloaded for most of a minute (bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Deliver(MediaPacket packet)
     {
         if (packet.Kind == MediaKind.Video)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using CommunityStream.Media.WebRtc.Rtcp;
 using CommunityStream.Media.WebRtc.Rtp;
 using CommunityStream.Media.WebRtc.Sdp;
@@ -59,6 +60,7 @@ internal sealed class ViewerForwarder
     /// <param name="packet">The publisher's packet.</param>
     /// <param name="batch">The stream's batch for this packet.</param>
     /// <param name="now">Stopwatch ticks, read once per packet for all viewers (for sender reports).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ForwardInto(MediaPacket packet, UdpBatchSender batch, long now)
     {
         var track = _tracks[(int)packet.Kind];
@@ -138,6 +140,7 @@ internal sealed class ViewerForwarder
     }
 
     /// <summary>The viewer's copy of <paramref name="packet"/> in <paramref name="destination"/>; 0 if it does not fit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int Write(Span<byte> destination, ViewerTrack track, MediaPacket packet)
     {
         var payload = packet.Payload;

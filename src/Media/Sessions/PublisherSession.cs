@@ -250,7 +250,8 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
             Math.Round(keyframeInterval, 2),
             Interlocked.Read(ref _keyframes.Requested),
             Fanout.CopiesSent,
-            Fanout.Dropped + Fanout.Stale + Fanout.CopiesDropped,
+            Fanout.Dropped + Fanout.Stale,
+            Fanout.CopiesDropped,
             Math.Round(Fanout.TakeMaxLag().TotalMilliseconds, 2));
         _lastVideoBytes = videoBytes;
         _lastAudioBytes = audioBytes;

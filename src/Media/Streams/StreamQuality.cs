@@ -3,9 +3,9 @@ namespace CommunityStream.Media.Streams;
 /// <summary>
 /// The publisher's stream as the server receives it, measured on the node holding its transport: video and audio
 /// bitrate over the last report interval, packets lost (sequence gaps, RFC 3550 A.3), interarrival jitter and the
-/// time between video keyframes; and how that node's fan-out keeps up: viewer copies sent, packets or copies dropped
-/// (queue overflow, older than the fan-out's age bound, refused by the socket) and the oldest a packet was when its
-/// fan-out began during the last interval.
+/// time between video keyframes; and how that node's fan-out keeps up: viewer copies sent, packets dropped before
+/// their fan-out (queue overflow, older than the fan-out's age bound), copies the socket refused (send buffer full)
+/// and the oldest a packet was when its fan-out began during the last interval.
 /// </summary>
 public sealed record StreamQuality(
     long VideoBitsPerSecond,
@@ -17,6 +17,7 @@ public sealed record StreamQuality(
     long KeyframeRequests,
     long CopiesForwarded = 0,
     long FanoutDrops = 0,
+    long CopiesRefused = 0,
     double FanoutLagMaxMilliseconds = 0)
 {
     public static StreamQuality None { get; } = new(0, 0, 0, 0, 0, 0, 0);

@@ -77,6 +77,7 @@ internal sealed class HardwareAesGcm : IDisposable
     }
 
     /// <summary>Encrypts <paramref name="data"/> in place and writes the 16-byte tag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Encrypt(ReadOnlySpan<byte> nonce12, Span<byte> data, Span<byte> tag16, ReadOnlySpan<byte> associatedData)
     {
         var j0 = LoadNonce(nonce12);
@@ -110,6 +111,7 @@ internal sealed class HardwareAesGcm : IDisposable
     /// Authenticates the ciphertext first and decrypts it in place only if the tag matches; on failure
     /// <paramref name="data"/> is left untouched.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryDecrypt(ReadOnlySpan<byte> nonce12, Span<byte> data, ReadOnlySpan<byte> tag16, ReadOnlySpan<byte> associatedData)
     {
         var j0 = LoadNonce(nonce12);
@@ -164,6 +166,7 @@ internal sealed class HardwareAesGcm : IDisposable
         j0.WithElement(3, BinaryPrimitives.ReverseEndianness(counter)).AsByte();
 
     /// <summary>Tag = E(K, J0) XOR GHASH(A, C, len(A) || len(C) in bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteTag(Vector128<uint> j0, Vector128<ulong> y, int associatedLength, int dataLength, Span<byte> tag)
     {
         // The length block byte-reversed: len(C) lands in the low lane, len(A) in the high one.
@@ -212,6 +215,7 @@ internal sealed class HardwareAesGcm : IDisposable
     }
 
     /// <summary>The under-a-stride remainder (0..127 bytes, or any length): four blocks at a time, last one partial.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void XorKeystream(Vector128<uint> j0, uint counter, Span<byte> data)
     {
         ref var keys = ref MemoryMarshal.GetArrayDataReference(_roundKeys);
@@ -266,6 +270,7 @@ internal sealed class HardwareAesGcm : IDisposable
     }
 
     /// <summary>Folds <paramref name="data"/> into the GHASH state, zero-padding its last block (SP 800-38D §6.4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Vector128<ulong> Ghash(Vector128<ulong> y, ReadOnlySpan<byte> data)
     {
         ref var p = ref MemoryMarshal.GetReference(data);
@@ -320,6 +325,7 @@ internal sealed class HardwareAesGcm : IDisposable
     }
 
     /// <summary>a·b·y^-128 (one Karatsuba product, reduced); used for the key setup and the length block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector128<ulong> Multiply(Vector128<ulong> a, Vector128<ulong> b)
     {
         var low = Pclmulqdq.CarrylessMultiply(a, b, 0x00);
@@ -351,6 +357,7 @@ internal sealed class HardwareAesGcm : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> ByteSwap(Vector128<byte> v) => Ssse3.Shuffle(v, ReverseBytes);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Vector128<byte> EncryptBlock(Vector128<byte> block)
     {
         ref var keys = ref MemoryMarshal.GetArrayDataReference(_roundKeys);

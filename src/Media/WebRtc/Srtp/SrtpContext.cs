@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using CommunityStream.Media.WebRtc.Rtp;
 
 namespace CommunityStream.Media.WebRtc.Srtp;
@@ -65,6 +66,7 @@ internal sealed class SrtpContext : IDisposable
     /// Protects the RTP packet in <c>buffer[..length]</c>; the tag is appended, so the buffer needs
     /// <see cref="RtpOverhead"/> spare bytes. False if the packet is not RTP or does not fit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryProtectRtp(Span<byte> buffer, int length, out int protectedLength)
     {
         protectedLength = 0;
@@ -90,6 +92,7 @@ internal sealed class SrtpContext : IDisposable
     /// Authenticates and decrypts the SRTP packet in <c>buffer[..length]</c> in place. False for malformed, forged,
     /// replayed or too-old packets; the replay window and ROC only advance on success (RFC 3711 §3.3).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryUnprotectRtp(Span<byte> buffer, int length, out int plainLength)
     {
         plainLength = 0;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CommunityStream.Media.WebRtc.Transport;
@@ -94,6 +95,7 @@ internal sealed unsafe class UdpBatchSender : IDisposable
     }
 
     /// <summary>Queues the first <paramref name="length"/> bytes of <see cref="NextBuffer"/> for <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Commit(int length, SocketAddress destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -158,6 +160,7 @@ internal sealed unsafe class UdpBatchSender : IDisposable
         return UsesSendMmsg ? FlushSendMmsg(count) : FlushPortable(count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int FlushSendMmsg(int count)
     {
         var handle = _socket.SafeHandle;

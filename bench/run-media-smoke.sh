@@ -6,6 +6,7 @@
 #   HOST_DLL=...  run another build of the Host (default: build src/Host in Release)
 #   PORT=8095     HTTP port of the Host     PIN_GENERATOR=1  pin the generator to core 1
 #   LIMITS=1      also run ../shared/limits/run first (raw sendto/sendmmsg ceilings, for stating figures as a fraction)
+#                 and bench/kernel-ceiling/udpfan.c (sendmmsg to N sockets another core really reads: the floor of our path)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 viewers=${1:-50}; seconds=${2:-20}; shift $(( $# > 2 ? 2 : $# ))
@@ -27,6 +28,8 @@ if [ "${LIMITS:-0}" = 1 ]; then
   say "raw ceilings (../shared/limits/run)"
   limits=$repo/../shared/limits/run; [ -x "$limits" ] || limits=/work/shared/limits/run
   "$limits" 1000 2
+  say "fan-out kernel ceiling with live receivers (bench/kernel-ceiling/udpfan.c, $viewers sockets read on core 1)"
+  gcc -O2 -Wall -o "$out/udpfan" "$repo/bench/kernel-ceiling/udpfan.c" && "${pin_server[@]}" "$out/udpfan" "$viewers" 3 1
 fi
 
 say "build (Release)"

@@ -9,7 +9,8 @@ namespace CommunityStream.Media.Relay;
 /// <summary>
 /// This node's end of the cross-node relay (<c>/user/media-relay</c>). For a stream published here it hands another
 /// node one StreamRef source of the stream's packets — attached to the stream's BroadcastHub behind a drop-oldest
-/// buffer, so a slow link never stalls the publisher — and relays that node's (throttled) keyframe requests.
+/// buffer, so a slow link never stalls the publisher — relays that node's (throttled) keyframe requests, and ends a
+/// publishing session here when the publisher's WHIP DELETE landed on another node.
 /// One relay per viewing node, never one per viewer: the viewing node fans out locally.
 /// </summary>
 internal sealed class MediaRelayActor : ReceiveActor
@@ -39,5 +40,15 @@ internal sealed class MediaRelayActor : ReceiveActor
                 .PipeTo(Sender);
         });
         Receive<RelayMessages.KeyframeWanted>(wanted => sessions.FindFeed(wanted.Channel)?.RequestKeyframe());
+        Receive<RelayMessages.EndPublishing>(end =>
+        {
+            if (sessions.Find<PublisherSession>(end.SessionId) is not { } session || session.Channel != end.Channel)
+            {
+                Sender.Tell(new RelayMessages.Unavailable(end.Channel, "no such session on this node"));
+                return;
+            }
+            session.Close("deleted by the publisher");
+            Sender.Tell(new RelayMessages.PublishingEnded(end.Channel));
+        });
     }
 }

@@ -17,6 +17,14 @@ public static class RelayMessages
 
     /// <summary>A viewer on another node needs a keyframe (already throttled there).</summary>
     public sealed record KeyframeWanted(string Channel);
+
+    /// <summary>
+    /// A WHIP DELETE that reached another node (its stream key already checked there) for a session published here;
+    /// answered with <see cref="PublishingEnded"/> or <see cref="Unavailable"/>.
+    /// </summary>
+    public sealed record EndPublishing(string Channel, string SessionId);
+
+    public sealed record PublishingEnded(string Channel);
 }
 
 /// <summary><see cref="PublishedTrack"/> in a shape the JSON serializer carries across nodes.</summary>

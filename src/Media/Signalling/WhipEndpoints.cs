@@ -4,6 +4,7 @@ using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Identity.Contracts;
 using CommunityStream.Media.Forwarding;
+using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Streams;
 using CommunityStream.Media.WebRtc.Sdp;
@@ -100,19 +101,40 @@ internal static class WhipEndpoints
         return SessionResponses.Created(context, $"/whip/{name}/sessions/{sessionId}", session, answer.Sdp, options.Value);
     }
 
-    private static async Task<IResult> StopAsync(string channel, string id, HttpContext context, IStreamKeyValidator keys, MediaSessions sessions, CancellationToken cancel)
+    private static async Task<IResult> StopAsync(
+        string channel, string id, HttpContext context, IStreamKeyValidator keys, MediaSessions sessions,
+        IRequiredActor<StreamRegionMarker> region, ActorSystem system, CancellationToken cancel)
     {
         var name = ChannelName.TryNormalize(channel);
         if (name is null || BearerHeader.Read(context.Request) is not { } streamKey || await keys.ValidateStreamKeyAsync(name, streamKey, cancel) is null)
         {
             return Unauthorized(context, "Ending a stream needs the channel's stream key.");
         }
-        if (sessions.Find<PublisherSession>(id) is not { } session || session.Channel != name)
+        if (sessions.Find<PublisherSession>(id) is { } session && session.Channel == name)
         {
-            return Problems.Status(StatusCodes.Status404NotFound, "No such session on this server.");
+            session.Close("deleted by the publisher");
+            return Results.Ok();
         }
-        session.Close("deleted by the publisher");
-        return Results.Ok();
+        // Behind a load balancer the DELETE may reach another node than the one holding the publisher's transport:
+        // the stream's entity knows that node, whose relay actor ends the session.
+        var self = Cluster.Get(system).SelfAddress.ToString();
+        if (await region.AskAsync(new StreamCommands.GetSummary(name), cancel) is StreamSummary { PublisherNode: { } node } && node != self)
+        {
+            try
+            {
+                var reply = await system.ActorSelection($"{node}/user/{MediaRelayActor.Name}")
+                    .Ask<object>(new RelayMessages.EndPublishing(name, id), TimeSpan.FromSeconds(5), cancel);
+                if (reply is RelayMessages.PublishingEnded)
+                {
+                    return Results.Ok();
+                }
+            }
+            catch (AskTimeoutException)
+            {
+                return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The publisher's node did not answer; try again.");
+            }
+        }
+        return Problems.Status(StatusCodes.Status404NotFound, "No such session.");
     }
 
     private static Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, IOptions<StreamingOptions> options, CancellationToken cancel)

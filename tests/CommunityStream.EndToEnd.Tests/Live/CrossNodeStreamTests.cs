@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CommunityStream.EndToEnd.Tests.Support;
@@ -10,7 +11,7 @@ namespace CommunityStream.EndToEnd.Tests.Live;
 /// <summary>
 /// Two nodes of one cluster on loopback, sharing a data directory (one SQLite database and signing key): the
 /// publisher goes live through node A, two viewers watch through node B, and B carries the stream over exactly one
-/// relay from A however many viewers it has.
+/// relay from A however many viewers it has; the publisher's DELETE sent to node B ends the session on A.
 /// </summary>
 [Collection(ChromiumTests.Name)]
 public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
@@ -47,7 +48,13 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
             await Eventually.Until(() => b.Http.GetFromJsonAsync<JsonElement>("/api/streams/relayed"), s => s.GetProperty("viewers").GetInt32() == 2,
                 TimeSpan.FromSeconds(15), "two viewers counted from node B");
 
-            Assert.Equal(200, await publisher.EvaluateAsync<int>(WhipWhepScripts.Unpublish, streamer.StreamKey));
+            // The publisher's DELETE lands on node B (as behind a load balancer): a wrong key is refused there, an
+            // unknown session is 404, and the right one ends the session held by node A.
+            var onB = new Uri(b.BaseAddress, new Uri(published[1]).AbsolutePath);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Delete(b, onB, "sk_wrong")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Delete(b, new Uri(b.BaseAddress, "/whip/relayed/sessions/nope"), streamer.StreamKey)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Delete(b, onB, streamer.StreamKey)).StatusCode);
+            await Eventually.True(() => a.App.Services.GetRequiredService<MediaSessions>().FindFeed("relayed") is null, TimeSpan.FromSeconds(10), "node A to end the publisher's session");
             foreach (var viewer in viewers)
             {
                 await Eventually.Until(() => viewer.EvaluateAsync<string>(WhipWhepScripts.ViewerState),
@@ -63,5 +70,12 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
                 await viewer.CloseAsync();
             }
         }
+    }
+
+    private static Task<HttpResponseMessage> Delete(InProcessNode node, Uri session, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, session);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return node.Http.SendAsync(request);
     }
 }

@@ -26,6 +26,8 @@ internal sealed class StreamFanout : IDisposable
     /// </summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMilliseconds(500);
 
+    private static readonly long MaxAgeTicks = (long)(MaxAge.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+
     private readonly Channel<MediaPacket> _ingress;
     private readonly UdpBatchSender _batch;
     private readonly Lock _viewersGate = new();
@@ -124,7 +126,7 @@ internal sealed class StreamFanout : IDisposable
             // Only this thread raises it; the reporter swaps it back to 0.
             Volatile.Write(ref _maxLagTicks, lag);
         }
-        if (System.Diagnostics.Stopwatch.GetElapsedTime(packet.ReceivedAt, now) > MaxAge)
+        if (lag > MaxAgeTicks)
         {
             Interlocked.Increment(ref _stale);
             return;

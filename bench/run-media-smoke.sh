@@ -5,6 +5,7 @@
 # Usage: bench/run-media-smoke.sh [viewers, default 50] [seconds, default 20] [extra generator args...]
 #   HOST_DLL=...  run another build of the Host (default: build src/Host in Release)
 #   PORT=8095     HTTP port of the Host     PIN_GENERATOR=1  pin the generator to core 1
+#   HOST_ARGS="--Media:UdpSegmentation false"   extra Host settings (A/B runs)
 #   LIMITS=1      also run ../shared/limits/run first (raw sendto/sendmmsg ceilings, for stating figures as a fraction)
 #                 and bench/kernel-ceiling/udpfan.c (sendmmsg to N sockets another core really reads: the floor of our path)
 set -euo pipefail
@@ -29,7 +30,10 @@ if [ "${LIMITS:-0}" = 1 ]; then
   limits=$repo/../shared/limits/run; [ -x "$limits" ] || limits=/work/shared/limits/run
   "$limits" 1000 2
   say "fan-out kernel ceiling with live receivers (bench/kernel-ceiling/udpfan.c, $viewers sockets read on core 1)"
-  gcc -O2 -Wall -o "$out/udpfan" "$repo/bench/kernel-ceiling/udpfan.c" && "${pin_server[@]}" "$out/udpfan" "$viewers" 3 1
+  gcc -O2 -Wall -o "$out/udpfan" "$repo/bench/kernel-ceiling/udpfan.c"
+  "${pin_server[@]}" "$out/udpfan" "$viewers" 3 1
+  echo "same, each socket's datagrams sent 3 at a time as one UDP GSO message:"
+  "${pin_server[@]}" "$out/udpfan" "$viewers" 3 1 3
 fi
 
 say "build (Release)"
@@ -41,8 +45,9 @@ ml_dll=$repo/bench/CommunityStream.MediaLoad/bin/Release/net10.0/CommunityStream
 say "Host: admin, start on 127.0.0.1:$port (media UDP port chosen by the OS), streamer channel, stream key"
 admin_pw='Media-Smoke-Root-2026!'; user_pw='Media-Smoke-User-2026!'; channel=mlstreamer; base=http://127.0.0.1:$port
 CS_ADMIN_PASSWORD=$admin_pw dotnet "$host_dll" --create-admin mladmin mladmin@example.test --DataDirectory "$data" >"$out/create-admin.log" 2>&1 || { cat "$out/create-admin.log"; exit 1; }
-echo "\$ ${pin_server[*]} dotnet $host_dll --Http:Url $base --Media:UdpPort 0 --Cluster:Port 0 --DataDirectory $data"
-"${pin_server[@]}" dotnet "$host_dll" --Http:Url "$base" --Media:UdpPort 0 --Cluster:Port 0 --DataDirectory "$data" >"$out/host.log" 2>&1 &
+read -r -a host_args <<<"${HOST_ARGS:-}"
+echo "\$ ${pin_server[*]} dotnet $host_dll --Http:Url $base --Media:UdpPort 0 --Cluster:Port 0 --DataDirectory $data ${host_args[*]}"
+"${pin_server[@]}" dotnet "$host_dll" --Http:Url "$base" --Media:UdpPort 0 --Cluster:Port 0 --DataDirectory "$data" "${host_args[@]}" >"$out/host.log" 2>&1 &
 host=$!; pids+=("$host")
 for _ in $(seq 1 90); do curl -fsS -o /dev/null "$base/healthz/ready" 2>/dev/null && break; sleep 1; done
 curl -fsS -o /dev/null "$base/healthz/ready" || { echo "Host not ready"; tail -30 "$out/host.log"; exit 1; }
@@ -57,7 +62,12 @@ echo "channel '$channel' (user $uid), stream key issued; Host pid $host"
 say "generator: 1 publisher + $viewers viewers, $seconds s"
 args=(--server "$base" --channel "$channel" --viewers "$viewers" --duration "$seconds" --server-pid "$host" --json "$out/result.json" "$@")
 echo "\$ ${pin_gen[*]} dotnet $ml_dll --stream-key <key> ${args[*]}"
+# The stream's own view of its fan-out, kept from the last poll before the publisher leaves.
+( while sleep 5; do curl -fsS "$base/api/streams/$channel" -o "$out/stream.tmp" 2>/dev/null && mv "$out/stream.tmp" "$out/stream.json"; done ) &
+pids+=("$!")
 timeout $((seconds + 60)) "${pin_gen[@]}" dotnet "$ml_dll" --stream-key "$key" "${args[@]}" 2> >(tee "$out/mediaload.log" >&2) || echo "(generator exited with $?)"
+say "the server's fan-out (GET /api/streams/$channel, last poll while live)"
+jq -c '.quality // .' "$out/stream.json" 2>/dev/null || echo "no poll landed"
 say "Host log: warnings and errors"
 grep -E '(warn|fail|crit|Exception)' "$out/host.log" | head -20 || echo "none"
 echo "results: $out/result.json"

@@ -11,13 +11,18 @@ namespace CommunityStream.Media.Forwarding;
 /// One stream's media path on one node, an Akka.Streams graph: the publisher's receive thread writes each decrypted
 /// packet into a bounded channel (oldest dropped and counted when the graph falls behind), a BroadcastHub makes it
 /// available to consumers — this node's viewers, and later one relay per other node — each behind its own
-/// drop-oldest buffer, so a slow consumer never stalls the publisher or the others. The local consumer has every viewer's
-/// forwarder write and protect its copy into one batch, sent with one <c>sendmmsg</c> per packet: one graph
-/// element per packet, never an actor message per packet.
+/// drop-oldest buffer, so a slow consumer never stalls the publisher or the others. The local consumer takes the
+/// packets in groups: whatever queued while the previous group was being sent, up to <see cref="MaxGroup"/>, so an
+/// idle fan-out sends each packet at once and a busy one batches more per pass. Every viewer's forwarder writes and
+/// protects its copies of the group into one batch, one viewer after another, so a viewer's copies sit side by side
+/// and the batch sends runs of equal size as one UDP GSO message per viewer. Never an actor message per packet.
 /// </summary>
 internal sealed class StreamFanout : IDisposable
 {
     private const int ConsumerBuffer = 512;
+
+    /// <summary>Packets one fan-out pass takes at most (about 100 ms of a 2.5 Mbit/s stream).</summary>
+    public const int MaxGroup = 32;
 
     /// <summary>
     /// A packet older than this when its turn comes is skipped, not sent: under overload the count-bounded queues could
@@ -26,8 +31,8 @@ internal sealed class StreamFanout : IDisposable
     /// </summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMilliseconds(500);
 
-    private static readonly long MaxAgeTicks = (long)(MaxAge.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
 
+    private readonly long _maxAgeTicks;
     private readonly Channel<MediaPacket> _ingress;
     private readonly UdpBatchSender _batch;
     private readonly Lock _viewersGate = new();
@@ -37,22 +42,34 @@ internal sealed class StreamFanout : IDisposable
     private long _failures;
     private long _stale;
     private long _maxLagTicks;
+    private long _groups;
+    private readonly MediaPacket[] _fresh = new MediaPacket[MaxGroup];
 
     /// <param name="materializer">Runs the graph.</param>
     /// <param name="batch">Sends the viewers' copies of each packet in one system call; used only by the graph's thread.</param>
     /// <param name="ingressCapacity">Packets the publisher may be ahead of the graph before the oldest are dropped.</param>
-    public StreamFanout(IMaterializer materializer, UdpBatchSender batch, int ingressCapacity = 1024)
+    /// <param name="maxAge">Overrides <see cref="MaxAge"/> (tests that hold a pass on purpose).</param>
+    public StreamFanout(IMaterializer materializer, UdpBatchSender batch, int ingressCapacity = 1024, TimeSpan? maxAge = null)
     {
         _batch = batch;
+        _maxAgeTicks = (long)((maxAge ?? MaxAge).TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         _ingress = Channel.CreateBounded<MediaPacket>(
             new BoundedChannelOptions(ingressCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
             _ => Interlocked.Increment(ref _dropped));
         Hub = ChannelSource.FromReader(_ingress.Reader)
             .ToMaterialized(BroadcastHub.Sink<MediaPacket>(bufferSize: 256), Keep.Right)
             .Run(materializer);
+        // Batch only aggregates while its downstream is busy, so the pass runs off the graph's thread (SelectAsync
+        // with one in flight keeps passes in order and the batch single-threaded).
         Completion = Hub
             .Buffer(ConsumerBuffer, OverflowStrategy.DropHead)
-            .RunWith(Sink.ForEach<MediaPacket>(Deliver), materializer);
+            .Batch(MaxGroup, packet => new List<MediaPacket>(4) { packet }, (group, packet) =>
+            {
+                group.Add(packet);
+                return group;
+            })
+            .SelectAsync(1, group => Task.Run(() => Deliver(group)))
+            .RunWith(Sink.Ignore<NotUsed>(), materializer);
         Completion.ContinueWith(_ => _batch.Dispose(), TaskScheduler.Default);
     }
 
@@ -69,6 +86,15 @@ internal sealed class StreamFanout : IDisposable
 
     /// <summary>Packets handed to the local viewers' forwarders.</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Packets offered and not yet taken into the graph.</summary>
+    internal int IngressQueued => _ingress.Reader.Count;
+
+    /// <summary>Fan-out passes; <see cref="Delivered"/> over this is the mean group size.</summary>
+    public long Groups => Interlocked.Read(ref _groups);
+
+    /// <summary>Copies that rode in another copy's GSO message.</summary>
+    public long CopiesCoalesced => _batch.Coalesced;
 
     /// <summary>Forwarder exceptions caught (a bug in one viewer's path must not stop the others).</summary>
     public long Failures => Interlocked.Read(ref _failures);
@@ -113,29 +139,40 @@ internal sealed class StreamFanout : IDisposable
     // The per-copy path (here, the forwarder, SRTP, AES-GCM, the batch) is compiled optimized at first call: run as
     // tier-0 code while a crowd joined, it kept a loaded core overloaded for most of a minute (bench/README.md).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Deliver(MediaPacket packet)
+    private NotUsed Deliver(List<MediaPacket> group)
     {
-        if (packet.Kind == MediaKind.Video)
-        {
-            Retransmissions.Add(packet);
-        }
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        var lag = now - packet.ReceivedAt;
-        if (lag > Volatile.Read(ref _maxLagTicks))
+        // Audio first, then video, each in arrival order: a viewer's video copies then form one run of equal sizes.
+        var fresh = 0;
+        foreach (var packet in group)
         {
-            // Only this thread raises it; the reporter swaps it back to 0.
-            Volatile.Write(ref _maxLagTicks, lag);
+            if (packet.Kind == MediaKind.Audio && IsFresh(packet, now))
+            {
+                _fresh[fresh++] = packet;
+            }
         }
-        if (lag > MaxAgeTicks)
+        foreach (var packet in group)
         {
-            Interlocked.Increment(ref _stale);
-            return;
+            if (packet.Kind == MediaKind.Video)
+            {
+                Retransmissions.Add(packet);
+                if (IsFresh(packet, now))
+                {
+                    _fresh[fresh++] = packet;
+                }
+            }
         }
+        Interlocked.Increment(ref _groups);
+        if (fresh == 0)
+        {
+            return NotUsed.Instance;
+        }
+        var packets = new ReadOnlySpan<MediaPacket>(_fresh, 0, fresh);
         foreach (var viewer in Volatile.Read(ref _viewers))
         {
             try
             {
-                viewer.ForwardInto(packet, _batch, now);
+                viewer.ForwardInto(packets, _batch, now);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -143,6 +180,24 @@ internal sealed class StreamFanout : IDisposable
             }
         }
         _batch.Flush();
-        Interlocked.Increment(ref _delivered);
+        Array.Clear(_fresh, 0, fresh);
+        Interlocked.Add(ref _delivered, fresh);
+        return NotUsed.Instance;
+    }
+
+    private bool IsFresh(MediaPacket packet, long now)
+    {
+        var lag = now - packet.ReceivedAt;
+        if (lag > Volatile.Read(ref _maxLagTicks))
+        {
+            // Only the fan-out pass raises it; the reporter swaps it back to 0.
+            Volatile.Write(ref _maxLagTicks, lag);
+        }
+        if (lag <= _maxAgeTicks)
+        {
+            return true;
+        }
+        Interlocked.Increment(ref _stale);
+        return false;
     }
 }

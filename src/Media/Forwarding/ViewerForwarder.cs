@@ -54,40 +54,47 @@ internal sealed class ViewerForwarder
     public uint? SsrcOf(MediaKind kind) => _tracks[(int)kind]?.Ssrc;
 
     /// <summary>
-    /// The fan-out's path: writes the viewer's copy straight into the next slot of the stream's batch, protects it
-    /// there and queues it, so one <c>sendmmsg</c> carries a packet to many viewers.
+    /// The fan-out's path: writes the viewer's copies of a group of packets into consecutive slots of the stream's
+    /// batch, protects them there and queues them, so one <c>sendmmsg</c> carries them to many viewers and the
+    /// batch can coalesce this viewer's equal-sized copies into one GSO message.
     /// </summary>
-    /// <param name="packet">The publisher's packet.</param>
-    /// <param name="batch">The stream's batch for this packet.</param>
-    /// <param name="now">Stopwatch ticks, read once per packet for all viewers (for sender reports).</param>
+    /// <param name="packets">The publisher's packets, in the order this viewer gets them.</param>
+    /// <param name="batch">The stream's batch for this pass.</param>
+    /// <param name="now">Stopwatch ticks, read once per pass for all viewers (for sender reports).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ForwardInto(MediaPacket packet, UdpBatchSender batch, long now)
+    public void ForwardInto(ReadOnlySpan<MediaPacket> packets, UdpBatchSender batch, long now)
     {
-        var track = _tracks[(int)packet.Kind];
-        if (track is null)
-        {
-            return;
-        }
         lock (_gate)
         {
-            if (!track.Started)
+            foreach (var packet in packets)
             {
-                track.StartAt(packet.Sequence, packet.Timestamp);
-            }
-            var slot = batch.NextBuffer;
-            var length = Write(slot, track, packet);
-            if (length > 0 && _sink.TryProtectRtp(slot, length, out var protectedLength, out var destination))
-            {
-                batch.Commit(protectedLength, destination);
-                track.Sent(packet.Timestamp + track.TimestampOffset, packet.Data.Length - packet.HeaderLength, now);
-                Interlocked.Increment(ref Forwarded);
-            }
-            else
-            {
-                Interlocked.Increment(ref SendFailures);
+                var track = _tracks[(int)packet.Kind];
+                if (track is null)
+                {
+                    continue;
+                }
+                if (!track.Started)
+                {
+                    track.StartAt(packet.Sequence, packet.Timestamp);
+                }
+                var slot = batch.NextBuffer;
+                var length = Write(slot, track, packet);
+                if (length > 0 && _sink.TryProtectRtp(slot, length, out var protectedLength, out var destination))
+                {
+                    batch.Commit(protectedLength, destination);
+                    track.Sent(packet.Timestamp + track.TimestampOffset, packet.Data.Length - packet.HeaderLength, now);
+                    Interlocked.Increment(ref Forwarded);
+                }
+                else
+                {
+                    Interlocked.Increment(ref SendFailures);
+                }
             }
         }
     }
+
+    /// <summary>One packet's copy into the batch (<see cref="ForwardInto(ReadOnlySpan{MediaPacket}, UdpBatchSender, long)"/>).</summary>
+    public void ForwardInto(MediaPacket packet, UdpBatchSender batch, long now) => ForwardInto(new ReadOnlySpan<MediaPacket>(ref packet), batch, now);
 
     /// <summary>Answers a generic NACK for our SSRC <paramref name="mediaSsrc"/> from the stream's buffer.</summary>
     public void Retransmit(uint mediaSsrc, ReadOnlySpan<ushort> lost, RetransmissionBuffer buffer)

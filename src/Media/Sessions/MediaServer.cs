@@ -35,7 +35,7 @@ internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> optio
         _handshaker = new DtlsHandshaker(_certificate, _options.MaxConcurrentHandshakes, TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds));
         try
         {
-            _endpoint = new WebRtcEndpoint(_options.BindEndPoint);
+            _endpoint = new WebRtcEndpoint(_options.BindEndPoint, _options.UdpSegmentation);
         }
         catch (SocketException ex)
         {

@@ -252,7 +252,9 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
             Fanout.CopiesSent,
             Fanout.Dropped + Fanout.Stale,
             Fanout.CopiesDropped,
-            Math.Round(Fanout.TakeMaxLag().TotalMilliseconds, 2));
+            Math.Round(Fanout.TakeMaxLag().TotalMilliseconds, 2),
+            Fanout.Groups,
+            Fanout.CopiesCoalesced);
         _lastVideoBytes = videoBytes;
         _lastAudioBytes = audioBytes;
         return quality;

@@ -5,7 +5,8 @@ namespace CommunityStream.Media.Streams;
 /// bitrate over the last report interval, packets lost (sequence gaps, RFC 3550 A.3), interarrival jitter and the
 /// time between video keyframes; and how that node's fan-out keeps up: viewer copies sent, packets dropped before
 /// their fan-out (queue overflow, older than the fan-out's age bound), copies the socket refused (send buffer full)
-/// and the oldest a packet was when its fan-out began during the last interval.
+/// and the oldest a packet was when its fan-out began during the last interval; the fan-out's passes (a pass takes
+/// every packet queued meanwhile) and copies that rode in another copy's UDP GSO message.
 /// </summary>
 public sealed record StreamQuality(
     long VideoBitsPerSecond,
@@ -18,7 +19,9 @@ public sealed record StreamQuality(
     long CopiesForwarded = 0,
     long FanoutDrops = 0,
     long CopiesRefused = 0,
-    double FanoutLagMaxMilliseconds = 0)
+    double FanoutLagMaxMilliseconds = 0,
+    long FanoutPasses = 0,
+    long CopiesCoalesced = 0)
 {
     public static StreamQuality None { get; } = new(0, 0, 0, 0, 0, 0, 0);
 }

@@ -62,6 +62,10 @@ public sealed class LiveStreamInteropTests(ChromiumFixture chromium)
             var quality = listed.GetProperty("quality");
             Assert.True(quality.GetProperty("copiesForwarded").GetInt64() > 0, quality.ToString());
             Assert.True(quality.GetProperty("fanoutLagMaxMilliseconds").GetDouble() >= 0, quality.ToString());
+            // Every packet goes through some pass; a pass takes one packet or more.
+            var passes = quality.GetProperty("fanoutPasses").GetInt64();
+            Assert.InRange(passes, 1, quality.GetProperty("packetsReceived").GetInt64());
+            Assert.True(quality.GetProperty("copiesCoalesced").GetInt64() >= 0, quality.ToString());
 
             Assert.Equal(200, await publisher.EvaluateAsync<int>(WhipWhepScripts.Unpublish, streamer.StreamKey));
             foreach (var viewer in new[] { first, late })

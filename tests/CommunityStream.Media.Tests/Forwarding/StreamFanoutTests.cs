@@ -62,4 +62,47 @@ public sealed class StreamFanoutTests : IAsyncLifetime, IDisposable
         Assert.True(fanout.TakeMaxLag() >= TimeSpan.FromSeconds(2));
         Assert.True(fanout.TakeMaxLag() == TimeSpan.Zero, "the lag is reported once, then starts again");
     }
+
+    [Fact]
+    public async Task Should_take_the_packets_that_queued_during_a_pass_as_one_group_with_each_viewers_copies_coalesced()
+    {
+        using var second = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        second.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var hold = new ManualResetEventSlim(false);
+        var batch = new UdpBatchSender(_sender);
+        // No packet may go stale while the test holds the pass, however slow the machine.
+        using var fanout = new StreamFanout(_system.Materializer(), batch, maxAge: TimeSpan.FromMinutes(1));
+        var sinks = new[] { _receiver, second }.Select(r => new CapturingSink { Destination = r.LocalEndPoint!.Serialize(), Hold = hold }).ToList();
+        foreach (var sink in sinks)
+        {
+            fanout.Add(new ViewerForwarder(sink, ViewerForwarderTests.ViewerAnswer(), ViewerForwarderTests.Published));
+        }
+        MediaPacket Video(ushort sequence) => ViewerForwarderTests.Packet(MediaKind.Video, 96, sequence, 3000u * sequence, Enumerable.Repeat((byte)sequence, 900).ToArray());
+
+        // The first packet's pass stalls in the first viewer's sink; the next ones (one audio among them) queue meanwhile.
+        fanout.Offer(Video(1));
+        await sinks[0].Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        for (ushort sequence = 2; sequence <= 9; sequence++)
+        {
+            fanout.Offer(sequence == 5 ? ViewerForwarderTests.Packet(MediaKind.Audio, 111, 1, 960, new byte[80]) : Video(sequence));
+        }
+        await Eventually.True(() => fanout.IngressQueued == 0, TimeSpan.FromSeconds(10), "the queued packets left the ingress channel");
+        hold.Set();
+
+        await Eventually.True(() => fanout.Delivered == 9, TimeSpan.FromSeconds(10), "nine packets through the graph");
+        Assert.True(fanout.Groups < 9, $"packets queued behind a pass are taken together ({fanout.Groups} passes for 9 packets)");
+        foreach (var sink in sinks)
+        {
+            // Each viewer got every packet once; within a pass audio goes first, and video keeps its order.
+            var video = sink.Rtp.Where(p => p.Length > 200).Select(p => (int)p[^1]).ToList();
+            Assert.Equal([1, 2, 3, 4, 6, 7, 8, 9], video);
+            Assert.Single(sink.Rtp, p => p.Length < 200);
+        }
+        Assert.Equal(18, fanout.CopiesSent);
+        if (batch.Segmentation)
+        {
+            // In the grouped pass, each viewer's equal video copies after the first rode in one GSO message.
+            Assert.True(fanout.CopiesCoalesced >= 2, $"{fanout.CopiesCoalesced} copies coalesced");
+        }
+    }
 }

@@ -8,7 +8,7 @@ namespace CommunityStream.Media.Tests.Forwarding;
 
 public sealed class ViewerForwarderTests
 {
-    private static readonly PublishedTrack[] Published = [new(MediaKind.Audio, 111, "opus", 48000), new(MediaKind.Video, 96, "VP8", 90000)];
+    internal static readonly PublishedTrack[] Published = [new(MediaKind.Audio, 111, "opus", 48000), new(MediaKind.Video, 96, "VP8", 90000)];
 
     [Fact]
     public void Should_rewrite_ssrc_payload_type_and_mid_and_keep_the_payload_and_the_numbering_contiguous()

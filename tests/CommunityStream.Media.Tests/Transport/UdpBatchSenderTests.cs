@@ -105,6 +105,130 @@ public sealed class UdpBatchSenderTests : IDisposable
         Assert.Equal(32, (await ReceiveAsync(receiver, 32)).Count);
     }
 
+    [Fact]
+    public async Task Should_carry_a_run_of_equal_datagrams_for_one_destination_as_one_segmented_message()
+    {
+        if (!LinuxSendMmsg.IsSupported)
+        {
+            return; // UDP GSO is Linux-only; elsewhere the sender never coalesces.
+        }
+        var a = NewReceiver();
+        var b = NewReceiver();
+        using var sender = new UdpBatchSender(_sender, capacity: 32);
+        var toA = new List<byte[]>();
+        var toB = new List<byte[]>();
+
+        // A: five 1,000-byte datagrams and a shorter one end a message; the next 1,000-byte one starts another.
+        foreach (var length in new[] { 1000, 1000, 1000, 1000, 1000, 400, 1000 })
+        {
+            toA.Add(Filled(length, toA.Count));
+            sender.Queue(toA[^1], Address(a));
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            toB.Add(Filled(1000, 100 + i));
+            sender.Queue(toB[^1], Address(b));
+        }
+        sender.Flush();
+
+        Assert.Equal(10, sender.Sent);
+        Assert.Equal(1, sender.SystemCalls);
+        Assert.True(sender.Segmentation, "loopback takes UDP GSO on Linux 4.18+");
+        Assert.Equal(5 + 2, sender.Coalesced);
+        Assert.Equal(toA, await ReceiveAsync(a, toA.Count));
+        Assert.Equal(toB, await ReceiveAsync(b, toB.Count));
+    }
+
+    [Fact]
+    public async Task Should_start_a_new_segmented_message_after_the_kernels_segment_limit()
+    {
+        if (!LinuxSendMmsg.IsSupported)
+        {
+            return;
+        }
+        var receiver = NewReceiver();
+        using var sender = new UdpBatchSender(_sender, capacity: 64);
+        var sent = Enumerable.Range(0, UdpBatchSender.MaxSegments + 8).Select(i => Filled(1200, i)).ToList();
+
+        foreach (var datagram in sent)
+        {
+            sender.Queue(datagram, Address(receiver));
+        }
+        sender.Flush();
+
+        // Two messages: MaxSegments datagrams, then eight.
+        Assert.Equal(sent.Count - 2, sender.Coalesced);
+        Assert.Equal(sent, await ReceiveAsync(receiver, sent.Count));
+    }
+
+    [Fact]
+    public async Task Should_send_singly_and_stop_coalescing_where_the_kernel_refuses_segmentation()
+    {
+        if (!LinuxSendMmsg.IsSupported)
+        {
+            return;
+        }
+        var receiver = NewReceiver();
+        using var socket = NewSocket();
+        // SO_NO_CHECK (no UDP checksums) makes Linux refuse GSO with EINVAL, as a device without checksum offload does with EIO.
+        socket.SetRawSocketOption(1, 11, BitConverter.GetBytes(1));
+        using var sender = new UdpBatchSender(socket, capacity: 16);
+        var sent = Enumerable.Range(0, 6).Select(i => Filled(1200, i)).ToList();
+
+        foreach (var datagram in sent.Take(3))
+        {
+            sender.Queue(datagram, Address(receiver));
+        }
+        sender.Flush();
+        Assert.False(sender.Segmentation);
+        foreach (var datagram in sent.Skip(3))
+        {
+            sender.Queue(datagram, Address(receiver));
+        }
+        sender.Flush();
+
+        Assert.Equal(6, sender.Sent);
+        Assert.Equal(0, sender.Dropped);
+        Assert.Equal(0, sender.Coalesced);
+        Assert.Equal(sent, await ReceiveAsync(receiver, sent.Count));
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    [InlineData(true, 3)]
+    public async Task Should_deliver_random_runs_exactly_with_and_without_segmentation(bool segmentation, int seed)
+    {
+        var random = new Random(seed);
+        var receivers = Enumerable.Range(0, 3).Select(_ => NewReceiver()).ToList();
+        var expected = receivers.Select(_ => new List<byte[]>()).ToList();
+        using var sender = new UdpBatchSender(_sender, capacity: 64, segmentation: segmentation);
+        var destination = 0;
+
+        for (var i = 0; i < 300; i++)
+        {
+            // Runs for one destination, mostly of one size, with shorter and longer ones mixed in.
+            destination = random.Next(10) < 7 ? destination : random.Next(receivers.Count);
+            var length = random.Next(4) switch { 0 => random.Next(20, 1300), 1 => 800, _ => 1200 };
+            var datagram = Filled(length, i);
+            expected[destination].Add(datagram);
+            sender.Queue(datagram, Address(receivers[destination]));
+            if (random.Next(50) == 0)
+            {
+                sender.Flush();
+            }
+        }
+        sender.Flush();
+
+        Assert.Equal(300, sender.Sent);
+        Assert.Equal(0, sender.Dropped);
+        Assert.Equal(segmentation && LinuxSendMmsg.IsSupported, sender.Coalesced > 0);
+        for (var d = 0; d < receivers.Count; d++)
+        {
+            Assert.Equal(expected[d], await ReceiveAsync(receivers[d], expected[d].Count));
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -170,6 +294,18 @@ public sealed class UdpBatchSenderTests : IDisposable
         for (var i = 8; i < datagram.Length; i++)
         {
             datagram[i] = (byte)(i + sequence + destination);
+        }
+        return datagram;
+    }
+
+    // A datagram of exactly `length` bytes that names its index and differs from every other one.
+    private static byte[] Filled(int length, int index)
+    {
+        var datagram = new byte[length];
+        BinaryPrimitives.WriteInt32BigEndian(datagram, index);
+        for (var i = 4; i < length; i++)
+        {
+            datagram[i] = (byte)((i * 7) + index);
         }
         return datagram;
     }

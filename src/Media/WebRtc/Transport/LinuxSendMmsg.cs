@@ -13,6 +13,9 @@ internal static unsafe partial class LinuxSendMmsg
     public const int SockAddrCapacity = 128;
 
     public const int EINTR = 4;
+    public const int EIO = 5;
+    public const int EINVAL = 22;
+    public const int EOPNOTSUPP = 95;
     public const int EAGAIN = 11;
     public const int ENOBUFS = 105;
 
@@ -21,6 +24,18 @@ internal static unsafe partial class LinuxSendMmsg
 
     /// <summary>True where the call and these layouts apply.</summary>
     public static bool IsSupported => OperatingSystem.IsLinux() && Environment.Is64BitProcess;
+
+    // UDP generic segmentation offload (Linux 4.18+): a cmsg on a message whose payload is several datagrams of
+    // one size (the last may be shorter) for one destination; the kernel walks the stack once and cuts late.
+    public const int SolUdp = 17;
+    public const int UdpSegment = 103;
+
+    /// <summary>The kernel's UDP_MAX_SEGMENTS (64 before Linux 6.8; later ones take 128).</summary>
+    public const int MaxSegments = 64;
+
+    /// <summary><c>CMSG_SPACE(sizeof(uint16_t))</c> and <c>CMSG_LEN(sizeof(uint16_t))</c> on LP64.</summary>
+    public const int SegmentControlSpace = 24;
+    public const int SegmentControlLength = 18;
 
     [LibraryImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
     public static partial int SendMmsg(nint socket, MMsgHdr* messages, uint count, int flags);
@@ -44,6 +59,15 @@ internal static unsafe partial class LinuxSendMmsg
         public void* Control;
         public nuint ControlLength;
         public int Flags;
+    }
+
+    /// <summary><c>struct cmsghdr</c>; the data follows it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CMsgHdr
+    {
+        public nuint Length;
+        public int Level;
+        public int Type;
     }
 
     /// <summary><c>struct mmsghdr</c>: the header plus the bytes the kernel reports sent.</summary>

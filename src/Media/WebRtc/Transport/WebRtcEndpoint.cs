@@ -18,12 +18,14 @@ internal sealed class WebRtcEndpoint : IDisposable
     private readonly Socket _socket;
     private readonly ConcurrentDictionary<string, WebRtcTransport> _byUfrag = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SocketAddress, WebRtcTransport> _byAddress = new();
+    private readonly bool _segmentation;
     private readonly Thread _receiver;
     private readonly Timer _consentTimer;
     private long _dropped;
 
-    public WebRtcEndpoint(IPEndPoint bind)
+    public WebRtcEndpoint(IPEndPoint bind, bool segmentation = true)
     {
+        _segmentation = segmentation;
         _socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         // Media arrives and leaves in bursts (a keyframe, one packet to every viewer): the kernel's default ~208 KB
         // drops a burst before we see it. Linux caps these at net.core.rmem_max / wmem_max (raise those in deployment).
@@ -69,7 +71,7 @@ internal sealed class WebRtcEndpoint : IDisposable
     }
 
     /// <summary>A batched sender on this socket for one sending thread (a stream's fan-out).</summary>
-    internal UdpBatchSender CreateBatchSender() => new(_socket);
+    internal UdpBatchSender CreateBatchSender() => new(_socket, segmentation: _segmentation);
 
     internal void Send(ReadOnlySpan<byte> datagram, SocketAddress to)
     {

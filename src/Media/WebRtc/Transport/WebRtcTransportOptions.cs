@@ -28,6 +28,12 @@ public sealed class WebRtcTransportOptions
     /// <summary>RFC 7675: without a valid ICE check for this long, the transport closes.</summary>
     public int ConsentTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Send each viewer's run of equal-sized packets as one UDP GSO message (Linux 4.18+; ignored elsewhere, and
+    /// switched off by itself where the kernel refuses it). Off only to compare or to rule it out.
+    /// </summary>
+    public bool UdpSegmentation { get; set; } = true;
+
     /// <summary>The first problem with these settings, naming the setting, or null when they are usable.</summary>
     public string? Validate()
     {

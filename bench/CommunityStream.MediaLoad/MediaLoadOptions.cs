@@ -47,6 +47,9 @@ internal sealed class MediaLoadOptions
     /// <summary>Sweep interval of the shared receive poller for count-only viewers; 0 gives every viewer its own async loop.</summary>
     public double PollIntervalMs { get; set; } = 10;
 
+    /// <summary>Count-only viewers take the server's UDP GSO messages whole and the poller cuts them (UDP_GRO).</summary>
+    public bool Gro { get; set; }
+
     public string? Json { get; set; }
 
     public bool Help { get; set; }
@@ -73,6 +76,9 @@ internal sealed class MediaLoadOptions
           --local-address 127.0.0.1        address the client sockets bind to (loopback)
           --poll-interval MS               count-only viewers are read by one thread sweeping their sockets with
                                            recvmmsg every MS ms (default 10; Linux); 0: an async loop per viewer
+          --gro                            flag: polled sockets take the server's UDP GSO messages whole (UDP_GRO) and
+                                           the poller cuts them, so the server's core does not run the viewers' receive
+                                           segmentation (on loopback it does; over a network the viewers do)
           --server-pid PID                 sample this process's CPU (utime+stime) and VmRSS
           --json FILE                      write every figure as JSON
           --help                           flag: this text
@@ -88,6 +94,7 @@ internal sealed class MediaLoadOptions
             {
                 case "--help" or "-h": options.Help = true; continue;
                 case "--no-publisher": options.Publish = false; continue;
+                case "--gro": options.Gro = true; continue;
             }
             if (i + 1 >= args.Count)
             {

@@ -119,6 +119,9 @@ internal sealed class MediaLoadResult
     /// <summary>How count-only viewers were read: "async loop per viewer" or the poller's interval and batching.</summary>
     public string ReceivePath { get; set; } = "async loop per viewer";
 
+    /// <summary>Datagrams the poller cut out of UDP_GRO messages (--gro).</summary>
+    public long ReceiveCoalesced { get; set; }
+
     public SortedDictionary<string, long> DeleteOutcomes { get; set; } = [];
 
     public string ToTable()

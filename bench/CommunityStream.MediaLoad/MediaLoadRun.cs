@@ -45,7 +45,7 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
         using var sampler = options.ServerPid is { } pid ? new ServerMonitor(pid) : null;
         // Disposed after the peers are closed (ClosePeersAsync removes each from it first).
         using var poller = options.PollIntervalMs > 0 && ReceivePoller.IsSupported
-            ? new ReceivePoller(TimeSpan.FromMilliseconds(options.PollIntervalMs))
+            ? new ReceivePoller(TimeSpan.FromMilliseconds(options.PollIntervalMs), options.Gro)
             : null;
         _poller = poller;
 
@@ -88,7 +88,9 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
         {
             var polled = viewers.Count(v => !v.Verify);
             result.ReceivePath = string.Create(CultureInfo.InvariantCulture,
-                $"{polled} viewers swept every {options.PollIntervalMs:0.#} ms, {(double)poller.Datagrams / Math.Max(1, poller.Calls):0.00} datagrams per recvmmsg");
+                $"{polled} viewers swept every {options.PollIntervalMs:0.#} ms, {(double)poller.Datagrams / Math.Max(1, poller.Calls):0.00} messages per recvmmsg")
+                + (poller.Gro ? string.Create(CultureInfo.InvariantCulture, $", UDP_GRO: {poller.Coalesced} datagrams arrived coalesced") : "");
+            result.ReceiveCoalesced = poller.Coalesced;
         }
         result.ViewerFailures = _failures;
         log.WriteLine("mediaload: window closed, deleting sessions");

@@ -10,12 +10,17 @@ namespace CommunityStream.MediaLoad;
 /// path, and waking a sleeping receiver for every datagram (with an inter-processor interrupt) cost the Host about a
 /// fifth of its CPU. A socket nobody sleeps on is what a NIC gives the server on a real network. Sockets read here
 /// must never see an async operation (that registers them with epoll). Linux x64/arm64 only; see <see cref="IsSupported"/>.
+/// With <c>gro</c>, each socket takes the server's UDP GSO messages whole (<c>UDP_GRO</c>) and the poller cuts them
+/// into datagrams itself: on loopback the receive side's segmentation otherwise runs on the server's core, a cost a
+/// real network puts on the viewers' machines, not the server.
 /// </summary>
 internal sealed unsafe partial class ReceivePoller : IDisposable
 {
     private const int Batch = 32;
-    private const int SlotSize = 2048;
     private const int EAGAIN = 11;
+    private const int SolUdp = 17;
+    private const int UdpGro = 104;
+    private const int ControlSpace = 24;
     private const int EINTR = 4;
 
     private readonly Lock _sweep = new();
@@ -23,20 +28,26 @@ internal sealed unsafe partial class ReceivePoller : IDisposable
     private readonly byte* _buffers;
     private readonly LinuxSendMmsg.IoVec* _iovecs;
     private readonly LinuxSendMmsg.MMsgHdr* _headers;
+    private readonly byte* _controls;
+    private readonly int _slotSize;
     private ClientPeer[] _peers = [];
     private volatile bool _stopping;
     private bool _disposed;
 
-    public ReceivePoller(TimeSpan interval)
+    public ReceivePoller(TimeSpan interval, bool gro = false)
     {
         Interval = interval;
-        _buffers = (byte*)NativeMemory.AlignedAlloc(Batch * SlotSize, 64);
+        Gro = gro;
+        // A coalesced message is at most an IP packet's payload.
+        _slotSize = gro ? 65_536 : 2048;
+        _buffers = (byte*)NativeMemory.AlignedAlloc((nuint)(Batch * _slotSize), 64);
         _iovecs = (LinuxSendMmsg.IoVec*)NativeMemory.AllocZeroed(Batch, (nuint)sizeof(LinuxSendMmsg.IoVec));
         _headers = (LinuxSendMmsg.MMsgHdr*)NativeMemory.AllocZeroed(Batch, (nuint)sizeof(LinuxSendMmsg.MMsgHdr));
+        _controls = (byte*)NativeMemory.AllocZeroed(Batch * ControlSpace);
         for (var i = 0; i < Batch; i++)
         {
-            _iovecs[i].Base = _buffers + (i * SlotSize);
-            _iovecs[i].Length = SlotSize;
+            _iovecs[i].Base = _buffers + (i * _slotSize);
+            _iovecs[i].Length = (nuint)_slotSize;
             _headers[i].Header.Iov = &_iovecs[i];
             _headers[i].Header.IovLength = 1;
         }
@@ -48,6 +59,11 @@ internal sealed unsafe partial class ReceivePoller : IDisposable
 
     public TimeSpan Interval { get; }
 
+    public bool Gro { get; }
+
+    /// <summary>Datagrams that arrived inside a coalesced (GRO) message.</summary>
+    public long Coalesced;
+
     /// <summary>Sweeps over all sockets so far.</summary>
     public long Sweeps;
 
@@ -58,6 +74,10 @@ internal sealed unsafe partial class ReceivePoller : IDisposable
 
     public void Add(ClientPeer peer)
     {
+        if (Gro)
+        {
+            peer.EnableGro();
+        }
         lock (_sweep)
         {
             _peers = [.. _peers, peer];
@@ -88,7 +108,20 @@ internal sealed unsafe partial class ReceivePoller : IDisposable
             NativeMemory.AlignedFree(_buffers);
             NativeMemory.Free(_iovecs);
             NativeMemory.Free(_headers);
+            NativeMemory.Free(_controls);
         }
+    }
+
+    /// <summary>The UDP_GRO segment size the kernel attached to message <paramref name="i"/>, or 0.</summary>
+    private int SegmentSize(int i)
+    {
+        ref var header = ref _headers[i].Header;
+        if (header.ControlLength < (nuint)(sizeof(LinuxSendMmsg.CMsgHdr) + sizeof(int)))
+        {
+            return 0;
+        }
+        var control = (LinuxSendMmsg.CMsgHdr*)header.Control;
+        return control->Level == SolUdp && control->Type == UdpGro ? *(int*)(control + 1) : 0;
     }
 
     [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
@@ -120,6 +153,15 @@ internal sealed unsafe partial class ReceivePoller : IDisposable
         var socket = peer.SocketHandle;
         while (true)
         {
+            if (Gro)
+            {
+                // The kernel writes back how much control data it returned; give every slot its full room again.
+                for (var i = 0; i < Batch; i++)
+                {
+                    _headers[i].Header.Control = _controls + (i * ControlSpace);
+                    _headers[i].Header.ControlLength = ControlSpace;
+                }
+            }
             var received = RecvMmsg(socket, _headers, Batch, LinuxSendMmsg.MsgDontWait, null);
             Calls++;
             if (received < 0)
@@ -135,7 +177,19 @@ internal sealed unsafe partial class ReceivePoller : IDisposable
             Datagrams += received;
             for (var i = 0; i < received; i++)
             {
-                peer.Dispatch(new Span<byte>(_buffers + (i * SlotSize), (int)_headers[i].Length));
+                var message = new Span<byte>(_buffers + (i * _slotSize), (int)_headers[i].Length);
+                var segment = Gro ? SegmentSize(i) : 0;
+                if (segment <= 0 || segment >= message.Length)
+                {
+                    peer.Dispatch(message);
+                    continue;
+                }
+                for (var offset = 0; offset < message.Length; offset += segment)
+                {
+                    peer.Dispatch(message.Slice(offset, Math.Min(segment, message.Length - offset)));
+                    Coalesced++;
+                }
+                Coalesced--;
             }
             if (received < Batch)
             {

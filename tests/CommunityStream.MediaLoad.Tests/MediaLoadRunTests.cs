@@ -38,6 +38,26 @@ public sealed class MediaLoadRunTests
     }
 
     [Fact]
+    public async Task Should_cut_coalesced_gso_messages_into_the_datagrams_they_carry_when_reading_with_gro()
+    {
+        await using var sfu = await LoopbackSfu.StartAsync(coalesce: true);
+        var options = Options(sfu, LoopbackSfu.StreamKey, viewers: 3, verify: 1, duration: 10);
+        options.Gro = true;
+
+        var result = await new MediaLoadRun(options, TextWriter.Null).RunAsync(CancellationToken.None);
+
+        Assert.Empty(result.ViewerFailures);
+        Assert.Equal(3, result.ViewersHeld);
+        Assert.True(sfu.Coalesced > 0, "the stand-in sent no GSO message");
+        // The polled viewers got GSO messages whole and cut them: wrong cuts would show as loss, reorder or silence.
+        Assert.True(result.ReceiveCoalesced > 0, result.ReceivePath);
+        Assert.True(result.ViewerPackets > 0, "viewers received no media");
+        Assert.Equal(0, result.ViewerLost);
+        Assert.Equal(0, result.ViewerReordered);
+        Assert.Equal(0, result.AuthFailures);
+    }
+
+    [Fact]
     public async Task Should_report_a_refused_stream_key_and_start_no_viewers()
     {
         await using var sfu = await LoopbackSfu.StartAsync();

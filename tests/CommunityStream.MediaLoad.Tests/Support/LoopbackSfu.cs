@@ -33,12 +33,19 @@ internal sealed class LoopbackSfu : IAsyncDisposable
     private readonly ConcurrentDictionary<string, WebRtcTransport> _viewers = new();
     private readonly TimeSpan _consentTimeout;
     private readonly WebApplication _app;
+    private readonly List<byte[]>? _held;
+    private readonly UdpBatchSender? _batch;
     private byte _publisherVideoPayloadType;
     private int _deletes;
 
-    private LoopbackSfu(TimeSpan consentTimeout)
+    private LoopbackSfu(TimeSpan consentTimeout, bool coalesce)
     {
         _consentTimeout = consentTimeout;
+        if (coalesce)
+        {
+            _held = [];
+            _batch = _endpoint.CreateBatchSender();
+        }
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -54,9 +61,12 @@ internal sealed class LoopbackSfu : IAsyncDisposable
 
     public long PacketsFromPublisher;
 
-    public static async Task<LoopbackSfu> StartAsync(TimeSpan? consentTimeout = null)
+    /// <param name="consentTimeout">Sessions without an ICE check for this long close.</param>
+    /// <param name="coalesce">Forward packets three at a time, each viewer's copies side by side in one batch, so its
+    /// runs leave as UDP GSO messages as the real fan-out's do.</param>
+    public static async Task<LoopbackSfu> StartAsync(TimeSpan? consentTimeout = null, bool coalesce = false)
     {
-        var sfu = new LoopbackSfu(consentTimeout ?? TimeSpan.FromSeconds(30));
+        var sfu = new LoopbackSfu(consentTimeout ?? TimeSpan.FromSeconds(30), coalesce);
         await sfu._app.StartAsync();
         var address = sfu._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         sfu.Url = new Uri(address + "/");
@@ -69,7 +79,11 @@ internal sealed class LoopbackSfu : IAsyncDisposable
         await _app.DisposeAsync();
         _endpoint.Dispose();
         _handshaker.Dispose();
+        _batch?.Dispose();
     }
+
+    /// <summary>Copies that left inside another copy's GSO message (coalescing mode).</summary>
+    public long Coalesced => _batch?.Coalesced ?? 0;
 
     private async Task<IResult> Publish(HttpRequest request, string channel)
     {
@@ -131,10 +145,33 @@ internal sealed class LoopbackSfu : IAsyncDisposable
         }
         var ssrc = header.PayloadType == _publisherVideoPayloadType ? ViewerVideoSsrc : ViewerAudioSsrc;
         RtpHeader.Rewrite(packet, ssrc, header.SequenceNumber, header.Timestamp);
+        if (_held is null || _batch is null)
+        {
+            foreach (var viewer in _viewers.Values)
+            {
+                viewer.SendRtp(packet);
+            }
+            return;
+        }
+        _held.Add(packet.ToArray());
+        if (_held.Count < 3)
+        {
+            return;
+        }
         foreach (var viewer in _viewers.Values)
         {
-            viewer.SendRtp(packet);
+            foreach (var held in _held)
+            {
+                var slot = _batch.NextBuffer;
+                held.CopyTo(slot);
+                if (viewer.TryProtectRtp(slot, held.Length, out var length, out var destination))
+                {
+                    _batch.Commit(length, destination);
+                }
+            }
         }
+        _batch.Flush();
+        _held.Clear();
     }
 
     private static IResult Created(HttpRequest request, string location, string sdp)

@@ -193,9 +193,13 @@ internal sealed class ClientPeer : IDisposable
         Send(request[..length]);
     }
 
+    /// <summary>Kernel arrival of the datagram being dispatched (Stopwatch ticks), or 0; async-loop peers only.</summary>
+    public long ArrivedAt { get; private set; }
+
     private async Task ReceiveLoopAsync()
     {
         var buffer = new byte[2048];
+        SocketArrival.Enable(_socket);
         // Runs until Dispose: the run's own deadline disposes every peer, so the loop is bounded in time.
         while (!_stop.IsCancellationRequested)
         {
@@ -215,6 +219,7 @@ internal sealed class ClientPeer : IDisposable
             {
                 return;
             }
+            ArrivedAt = SocketArrival.TryRead(_socket, out var arrivedAt) ? arrivedAt : 0;
             Dispatch(buffer.AsSpan(0, length));
         }
     }

@@ -14,6 +14,7 @@ internal static class MediaLoadReport
         var seconds = Math.Max((last.Ticks - first.Ticks) / (double)Stopwatch.Frequency, 1e-9);
         var heldAfter = last.Ticks - (long)(HeldRecency.TotalSeconds * Stopwatch.Frequency);
         var delay = new LogLinearHistogram();
+        var socketDelay = new LogLinearHistogram();
         foreach (var viewer in viewers)
         {
             if (viewer.Connected && Volatile.Read(ref viewer.LastPacketTicks) >= heldAfter)
@@ -47,6 +48,10 @@ internal static class MediaLoadReport
             if (viewer.Delay is { } histogram)
             {
                 delay.Merge(histogram);
+            }
+            if (viewer.SocketDelay is { } arrival)
+            {
+                socketDelay.Merge(arrival);
             }
         }
         var sequenced = result.ViewerLost + viewers.Sum(v => v.Audio.Received + v.Video.Received);
@@ -86,6 +91,12 @@ internal static class MediaLoadReport
         result.DelayP99Us = delay.ValueAtPercentile(99);
         result.DelayP999Us = delay.ValueAtPercentile(99.9);
         result.DelayMaxUs = delay.Count == 0 ? 0 : delay.Max;
+        result.SocketDelayCount = socketDelay.Count;
+        result.SocketDelayP50Us = socketDelay.ValueAtPercentile(50);
+        result.SocketDelayP90Us = socketDelay.ValueAtPercentile(90);
+        result.SocketDelayP99Us = socketDelay.ValueAtPercentile(99);
+        result.SocketDelayP999Us = socketDelay.ValueAtPercentile(99.9);
+        result.SocketDelayMaxUs = socketDelay.Count == 0 ? 0 : socketDelay.Max;
 
         if (server is not null && first.ServerCpuSeconds is { } cpuStart && last.ServerCpuSeconds is { } cpuEnd)
         {

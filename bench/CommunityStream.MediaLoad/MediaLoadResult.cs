@@ -104,6 +104,19 @@ internal sealed class MediaLoadResult
 
     public long DelayMaxUs { get; set; }
 
+    /// <summary>Publisher send to arrival in a verifying viewer's socket (kernel timestamp): the generator's own lateness left out.</summary>
+    public long SocketDelayCount { get; set; }
+
+    public long SocketDelayP50Us { get; set; }
+
+    public long SocketDelayP90Us { get; set; }
+
+    public long SocketDelayP99Us { get; set; }
+
+    public long SocketDelayP999Us { get; set; }
+
+    public long SocketDelayMaxUs { get; set; }
+
     public double? ServerCpuSecondsPerSecond { get; set; }
 
     public double? ServerCpuPer100Viewers { get; set; }
@@ -144,7 +157,8 @@ internal sealed class MediaLoadResult
         Row("loss in window", $"{WindowLost} ({F(WindowLossFraction * 100, "0.###")} %)");
         Row("whole run: loss / reorder / dup / too old", $"{ViewerLost} ({F(ViewerLossFraction * 100, "0.###")} %) / {ViewerReordered} / {ViewerDuplicates} / {ViewerTooOld} of {ViewerPackets} packets; silent viewers {ViewerSilent}");
         Row("verified viewers", $"{VerifiedViewers}: {VerifiedPackets} packets unprotected, {AuthFailures} auth failures, {KeyframesSeenByVerified} keyframes");
-        Row("forwarding delay p50/p90/p99/p99.9/max", $"{Ms(DelayP50Us)} / {Ms(DelayP90Us)} / {Ms(DelayP99Us)} / {Ms(DelayP999Us)} / {Ms(DelayMaxUs)} ms ({DelayCount} samples)");
+        Row("forwarding delay p50/p90/p99/p99.9/max", $"{Ms(DelayP50Us)} / {Ms(DelayP90Us)} / {Ms(DelayP99Us)} / {Ms(DelayP999Us)} / {Ms(DelayMaxUs)} ms ({DelayCount} samples, send → read)");
+        Row("  to the viewer's socket", $"{Ms(SocketDelayP50Us)} / {Ms(SocketDelayP90Us)} / {Ms(SocketDelayP99Us)} / {Ms(SocketDelayP999Us)} / {Ms(SocketDelayMaxUs)} ms ({SocketDelayCount} samples, send → kernel arrival)");
         Row("consent responses", $"{ConsentResponses}");
         if (ServerCpuSecondsPerSecond is { } cpu)
         {

@@ -32,6 +32,9 @@ internal sealed class SyntheticViewer(int index, bool verify, DelayGate gate) : 
     /// <summary>Publisher-send to viewer-receive delay in µs (verifying viewers only).</summary>
     public LogLinearHistogram? Delay { get; } = verify ? new LogLinearHistogram() : null;
 
+    /// <summary>Publisher-send to arrival in the viewer's socket (kernel timestamp), in µs; the generator's own lateness excluded.</summary>
+    public LogLinearHistogram? SocketDelay { get; } = verify ? new LogLinearHistogram() : null;
+
     public long Packets;
     public long Bytes;
     public long RtcpPackets;
@@ -78,7 +81,7 @@ internal sealed class SyntheticViewer(int index, bool verify, DelayGate gate) : 
             _video.Observe(header.SequenceNumber);
             if (Verify && header.TryGetPayload(datagram, out var payload))
             {
-                Inspect(payload, now);
+                Inspect(payload, now, peer.ArrivedAt);
             }
         }
         else if (header.PayloadType == _audioPayloadType)
@@ -100,7 +103,7 @@ internal sealed class SyntheticViewer(int index, bool verify, DelayGate gate) : 
         }
     }
 
-    private void Inspect(ReadOnlySpan<byte> payload, long now)
+    private void Inspect(ReadOnlySpan<byte> payload, long now, long arrivedAt)
     {
         if (Vp8PayloadFormat.IsKeyframeStart(payload))
         {
@@ -112,6 +115,10 @@ internal sealed class SyntheticViewer(int index, bool verify, DelayGate gate) : 
             if (gate.Open)
             {
                 Delay!.Record(PayloadStamp.MicrosecondsBetween(stamp, now));
+                if (arrivedAt != 0)
+                {
+                    SocketDelay!.Record(Math.Max(0, PayloadStamp.MicrosecondsBetween(stamp, arrivedAt)));
+                }
             }
         }
     }

@@ -211,6 +211,36 @@ public class SrtpContextTests
         Assert.False(receiver.TryUnprotectRtp(buffer, 5, out _));
     }
 
+    [Theory]
+    [InlineData((int)SrtpProfile.Aes128CmHmacSha1Tag80)]
+    [InlineData((int)SrtpProfile.AeadAes128Gcm)]
+    public void Should_keep_each_ssrcs_rollover_apart_when_three_streams_interleave_across_a_wrap(int profileId)
+    {
+        // The sender remembers its last two SSRCs; a third one in rotation must still find its own state, or a
+        // stream's rollover counter (and so its keystream) goes wrong after the wrap and the receiver rejects it.
+        var (sender, receiver) = Pair((SrtpProfile)profileId);
+        using var s = sender;
+        using var r = receiver;
+        var buffer = new byte[1500];
+        uint[] ssrcs = [0xA1, 0xB2, 0xC3];
+        var starts = new ushort[] { 65530, 100, 65533 };
+
+        for (var i = 0; i < 20; i++)
+        {
+            for (var k = 0; k < ssrcs.Length; k++)
+            {
+                var length = WritePacket(buffer, (ushort)(starts[k] + i), 200 + k, ssrcs[k]);
+                var original = buffer[..length];
+                Assert.True(sender.TryProtectRtp(buffer, length, out var protectedLength));
+                Assert.True(receiver.TryUnprotectRtp(buffer, protectedLength, out var plainLength), $"ssrc {ssrcs[k]:x} packet {i}");
+                Assert.Equal(original, buffer[..plainLength]);
+            }
+        }
+        Assert.Equal(1u, sender.GetRolloverCounter(0xA1));
+        Assert.Equal(0u, sender.GetRolloverCounter(0xB2));
+        Assert.Equal(1u, sender.GetRolloverCounter(0xC3));
+    }
+
     [Fact]
     public void Replay_window_tracks_64_indices()
     {

@@ -24,6 +24,12 @@ internal sealed class SrtpContext : IDisposable
     // State for a not-yet-seen SSRC, kept across forged packets so they cost no allocation.
     private SrtpStreamState _spareRtpState = new();
 
+    // The last two SSRCs protected (a viewer's audio and video), so the per-copy path skips the dictionary.
+    private uint _recentSsrc0;
+    private uint _recentSsrc1;
+    private SrtpStreamState? _recent0;
+    private SrtpStreamState? _recent1;
+
     private SrtpContext(SrtpProfile profile, SrtpSessionKeys rtp, SrtpSessionKeys rtcp)
     {
         Profile = profile;
@@ -197,8 +203,17 @@ internal sealed class SrtpContext : IDisposable
 
     private SrtpStreamState? GetOrAddRtp(uint ssrc)
     {
+        if (_recent0 is not null && _recentSsrc0 == ssrc)
+        {
+            return _recent0;
+        }
+        if (_recent1 is not null && _recentSsrc1 == ssrc)
+        {
+            return _recent1;
+        }
         if (_rtpStreams.TryGetValue(ssrc, out var state))
         {
+            Remember(ssrc, state);
             return state;
         }
 
@@ -209,7 +224,14 @@ internal sealed class SrtpContext : IDisposable
 
         state = new SrtpStreamState();
         _rtpStreams[ssrc] = state;
+        Remember(ssrc, state);
         return state;
+    }
+
+    private void Remember(uint ssrc, SrtpStreamState state)
+    {
+        (_recentSsrc1, _recent1) = (_recentSsrc0, _recent0);
+        (_recentSsrc0, _recent0) = (ssrc, state);
     }
 
     private SrtcpStreamState? GetOrAddRtcp(uint ssrc)

@@ -50,5 +50,15 @@ internal sealed class MediaRelayActor : ReceiveActor
             session.Close("deleted by the publisher");
             Sender.Tell(new RelayMessages.PublishingEnded(end.Channel));
         });
+        Receive<RelayMessages.EndViewing>(end =>
+        {
+            if (sessions.Find<ViewerSession>(end.SessionId) is not { } session || session.Channel != end.Channel)
+            {
+                Sender.Tell(new RelayMessages.Unavailable(end.Channel, "no such session on this node"));
+                return;
+            }
+            session.Close("deleted by the viewer");
+            Sender.Tell(new RelayMessages.ViewingEnded(end.Channel));
+        });
     }
 }

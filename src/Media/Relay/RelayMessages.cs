@@ -25,6 +25,14 @@ public static class RelayMessages
     public sealed record EndPublishing(string Channel, string SessionId);
 
     public sealed record PublishingEnded(string Channel);
+
+    /// <summary>
+    /// A WHEP DELETE that reached another node than the viewer's (the session URL is the capability); every other
+    /// node is asked, and the one holding the session answers <see cref="ViewingEnded"/>, the rest <see cref="Unavailable"/>.
+    /// </summary>
+    public sealed record EndViewing(string Channel, string SessionId);
+
+    public sealed record ViewingEnded(string Channel);
 }
 
 /// <summary><see cref="PublishedTrack"/> in a shape the JSON serializer carries across nodes.</summary>

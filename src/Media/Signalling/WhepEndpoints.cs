@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Cluster;
 using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Identity.Contracts;
@@ -17,7 +19,7 @@ namespace CommunityStream.Media.Signalling;
 /// <summary>
 /// WHEP playback (draft-ietf-wish-whep): <c>POST /whep/{channel}</c> with a recvonly offer returns the answer and a
 /// session resource; <c>DELETE</c> on it stops watching. Public channels need no token; a private channel needs an
-/// access token. The session URL itself is the viewer's capability (128 random bits).
+/// access token. The session URL itself is the viewer's capability (128 random bits); its DELETE works on any node.
 /// </summary>
 internal static class WhepEndpoints
 {
@@ -93,15 +95,48 @@ internal static class WhepEndpoints
         return SessionResponses.Created(context, $"/whep/{name}/sessions/{id}", session, answer.Sdp, options.Value);
     }
 
-    private static IResult StopAsync(string channel, string id, MediaSessions sessions)
+    private static async Task<IResult> StopAsync(string channel, string id, MediaSessions sessions, ActorSystem system, CancellationToken cancel)
     {
-        if (sessions.Find<ViewerSession>(id) is not { } session || session.Channel != ChannelName.TryNormalize(channel))
+        if (ChannelName.TryNormalize(channel) is not { } name)
         {
-            return Problems.Status(StatusCodes.Status404NotFound, "No such session on this server.");
+            return NoSuchSession();
         }
-        session.Close("deleted by the viewer");
-        return Results.Ok();
+        if (sessions.Find<ViewerSession>(id) is { } session && session.Channel == name)
+        {
+            session.Close("deleted by the viewer");
+            return Results.Ok();
+        }
+        // Behind a load balancer the DELETE may reach another node than the viewer's; nothing records which node
+        // that is, so every other node is asked and the one holding the session ends it. DELETEs are rare.
+        var cluster = Cluster.Get(system);
+        var asks = cluster.State.Members
+            .Where(m => m.Status == MemberStatus.Up && m.Address != cluster.SelfAddress)
+            .Select(m => AskToEndAsync(system, m.Address, name, id, cancel))
+            .ToList();
+        var answers = await Task.WhenAll(asks);
+        if (answers.Any(a => a is RelayMessages.ViewingEnded))
+        {
+            return Results.Ok();
+        }
+        return answers.Any(a => a is null)
+            ? Problems.Status(StatusCodes.Status503ServiceUnavailable, "Another node did not answer; try again.")
+            : NoSuchSession();
     }
+
+    private static async Task<object?> AskToEndAsync(ActorSystem system, Address node, string channel, string id, CancellationToken cancel)
+    {
+        try
+        {
+            return await system.ActorSelection($"{node}/user/{MediaRelayActor.Name}")
+                .Ask<object>(new RelayMessages.EndViewing(channel, id), TimeSpan.FromSeconds(5), cancel);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult NoSuchSession() => Problems.Status(StatusCodes.Status404NotFound, "No such session.");
 
     private static Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, IOptions<StreamingOptions> options, CancellationToken cancel)
     {

@@ -11,7 +11,8 @@ namespace CommunityStream.EndToEnd.Tests.Live;
 /// <summary>
 /// Two nodes of one cluster on loopback, sharing a data directory (one SQLite database and signing key): the
 /// publisher goes live through node A, two viewers watch through node B, and B carries the stream over exactly one
-/// relay from A however many viewers it has; the publisher's DELETE sent to node B ends the session on A.
+/// relay from A however many viewers it has; a viewer's DELETE sent to node A ends its session on B, and the
+/// publisher's DELETE sent to node B ends the session on A.
 /// </summary>
 [Collection(ChromiumTests.Name)]
 public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
@@ -28,7 +29,8 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
         var streamer = await Streamer.CreateAsync(a, await a.CreateAdminAsync("admin"), "relayed");
 
         var publisher = await chromium.NewPageAsync();
-        var viewers = new[] { await chromium.NewPageAsync(), await chromium.NewPageAsync() };
+        var viewers = new[] { await chromium.NewPageAsync(), await chromium.NewPageAsync(), await chromium.NewPageAsync() };
+        var viewerSessions = new List<string>();
         try
         {
             var published = await publisher.EvaluateAsync<string[]>(WhipWhepScripts.Publish, new { url = new Uri(a.BaseAddress, "/whip/relayed").ToString(), key = streamer.StreamKey, codec = "VP8" });
@@ -37,6 +39,7 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
             {
                 var watching = await viewer.EvaluateAsync<string[]>(WhipWhepScripts.Watch, new Uri(b.BaseAddress, "/whep/relayed").ToString());
                 Assert.True(watching[0] == "201", string.Join(" ", watching));
+                viewerSessions.Add(new Uri(watching[1]).AbsolutePath);
             }
             foreach (var viewer in viewers)
             {
@@ -45,8 +48,17 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
 
             Assert.Equal(1, Interlocked.Read(ref a.App.Services.GetRequiredService<MediaSessions>().RelaysServed));
             Assert.IsType<RelayFeed>(b.App.Services.GetRequiredService<MediaSessions>().FindFeed("relayed"));
+            await Eventually.Until(() => b.Http.GetFromJsonAsync<JsonElement>("/api/streams/relayed"), s => s.GetProperty("viewers").GetInt32() == 3,
+                TimeSpan.FromSeconds(15), "three viewers counted from node B");
+
+            // A viewer's DELETE lands on node A: A asks the other nodes, and B ends that viewer's session.
+            Assert.Equal(HttpStatusCode.NotFound, (await a.Http.DeleteAsync("/whep/relayed/sessions/nope")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await a.Http.DeleteAsync(viewerSessions[2])).StatusCode);
+            await Eventually.Until(() => viewers[2].EvaluateAsync<string>(WhipWhepScripts.ViewerState),
+                state => state is "closed" or "failed" or "disconnected", TimeSpan.FromSeconds(20), "the deleted viewer's connection to end");
             await Eventually.Until(() => b.Http.GetFromJsonAsync<JsonElement>("/api/streams/relayed"), s => s.GetProperty("viewers").GetInt32() == 2,
-                TimeSpan.FromSeconds(15), "two viewers counted from node B");
+                TimeSpan.FromSeconds(15), "two viewers left on node B");
+            Assert.Equal(HttpStatusCode.NotFound, (await a.Http.DeleteAsync(viewerSessions[2])).StatusCode);
 
             // The publisher's DELETE lands on node B (as behind a load balancer): a wrong key is refused there, an
             // unknown session is 404, and the right one ends the session held by node A.
@@ -55,7 +67,7 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
             Assert.Equal(HttpStatusCode.NotFound, (await Delete(b, new Uri(b.BaseAddress, "/whip/relayed/sessions/nope"), streamer.StreamKey)).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await Delete(b, onB, streamer.StreamKey)).StatusCode);
             await Eventually.True(() => a.App.Services.GetRequiredService<MediaSessions>().FindFeed("relayed") is null, TimeSpan.FromSeconds(10), "node A to end the publisher's session");
-            foreach (var viewer in viewers)
+            foreach (var viewer in viewers[..2])
             {
                 await Eventually.Until(() => viewer.EvaluateAsync<string>(WhipWhepScripts.ViewerState),
                     state => state is "closed" or "failed" or "disconnected", TimeSpan.FromSeconds(20), "the relayed viewer's connection to end");

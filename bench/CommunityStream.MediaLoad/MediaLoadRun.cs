@@ -163,7 +163,7 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
             {
                 break;
             }
-            var viewer = new SyntheticViewer(i, i < options.VerifySample, _gate);
+            var viewer = new SyntheticViewer(i, IsVerified(i, options.Viewers, options.VerifySample), _gate);
             viewers.Add(viewer);
             connecting.Add(Task.Run(async () =>
             {
@@ -340,6 +340,20 @@ internal sealed class MediaLoadRun(MediaLoadOptions options, TextWriter log)
                 // The run's deadline: callers check the clock or the token.
             }
         }
+    }
+
+    /// <summary>
+    /// Spreads the verifying viewers evenly over the join order, the last viewer included: the server sends a packet
+    /// to its viewers in join order, so a sample of the first ones would see only the front of every pass.
+    /// </summary>
+    internal static bool IsVerified(int index, int viewers, int sample)
+    {
+        if (sample <= 0)
+        {
+            return false;
+        }
+        var stride = Math.Max(1, viewers / sample);
+        return index % stride == stride - 1 && index / stride < sample;
     }
 
     internal static long Ticks(double seconds) => (long)(seconds * Stopwatch.Frequency);

@@ -5,8 +5,9 @@ using CommunityStream.Media.WebRtc.Srtp;
 namespace CommunityStream.Media.Tests.WebRtc;
 
 /// <summary>
-/// <see cref="HardwareAesGcm"/> against the GCM specification's known answers and against <see cref="AesGcm"/>. On a
-/// CPU without AES-NI/PCLMULQDQ each test instead asserts that the SRTP cipher falls back to <see cref="AesGcm"/>.
+/// <see cref="HardwareAesGcm"/> against the GCM specification's known answers and against <see cref="AesGcm"/>, on
+/// each path (<see cref="HardwareAesGcmPath"/>). On a CPU without AES-NI/PCLMULQDQ each test instead asserts that the
+/// SRTP cipher falls back to <see cref="AesGcm"/>; the 256-bit path's tests are skipped only on CPUs without VPCLMULQDQ.
 /// </summary>
 public class HardwareAesGcmTests
 {
@@ -37,14 +38,35 @@ public class HardwareAesGcmTests
         },
     };
 
-    [Theory]
-    [MemberData(nameof(SpecificationCases))]
-    public void Should_match_the_GCM_specification_test_cases(
-        int testCase, string keyHex, string nonceHex, string aadHex, string plainHex, string cipherHex, string tagHex)
+    /// <summary>Path names rather than the internal enum, which a public test method cannot take.</summary>
+    public static TheoryData<string> Paths => new(Enum.GetNames<HardwareAesGcmPath>());
+
+    public static TheoryData<string, int, string, string, string, string, string, string> SpecificationCasesOnEachPath
     {
-        if (!HardwareAesGcm.IsSupported)
+        get
         {
-            AssertFallback();
+            var cases = new TheoryData<string, int, string, string, string, string, string, string>();
+            foreach (var path in Enum.GetNames<HardwareAesGcmPath>())
+            {
+                foreach (var row in SpecificationCases)
+                {
+                    cases.Add(
+                        path, (int)row[0], (string)row[1], (string)row[2], (string)row[3], (string)row[4], (string)row[5], (string)row[6]);
+                }
+            }
+
+            return cases;
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(SpecificationCasesOnEachPath))]
+    public void Should_match_the_GCM_specification_test_cases(
+        string pathName, int testCase, string keyHex, string nonceHex, string aadHex, string plainHex, string cipherHex, string tagHex)
+    {
+        var path = Enum.Parse<HardwareAesGcmPath>(pathName);
+        if (!PathAvailable(path))
+        {
             return;
         }
 
@@ -67,7 +89,7 @@ public class HardwareAesGcmTests
         Assert.Equal(expectedCipher, reference);
         Assert.Equal(expectedTag, referenceTag);
 
-        using var hardware = new HardwareAesGcm(key);
+        using var hardware = new HardwareAesGcm(key, path);
         var data = (byte[])plain.Clone();
         var tag = new byte[16];
         hardware.Encrypt(nonce, data, tag, aad);
@@ -78,12 +100,13 @@ public class HardwareAesGcmTests
         Assert.Equal(plain, data);
     }
 
-    [Fact]
-    public void Should_agree_with_AesGcm_on_random_inputs()
+    [SkippableTheory]
+    [MemberData(nameof(Paths))]
+    public void Should_agree_with_AesGcm_on_random_inputs(string pathName)
     {
-        if (!HardwareAesGcm.IsSupported)
+        var path = Enum.Parse<HardwareAesGcmPath>(pathName);
+        if (!PathAvailable(path))
         {
-            AssertFallback();
             return;
         }
 
@@ -115,31 +138,74 @@ public class HardwareAesGcmTests
             random.NextBytes(nonce);
             random.NextBytes(aad);
             random.NextBytes(plain);
-            var message = $"seed {seed}, case {caseIndex}: data {length} bytes, AAD {aad.Length} bytes";
+            AssertAgreesWithAesGcm(path, key, nonce, aad, plain, $"{path}, seed {seed}, case {caseIndex}");
+        }
+    }
 
-            var expected = new byte[length];
-            var expectedTag = new byte[16];
-            using var gcm = new AesGcm(key, 16);
-            gcm.Encrypt(nonce, plain, expected, expectedTag, aad);
+    /// <summary>
+    /// Every length up to two 1,200-byte packets, so each path meets every stride count and every tail (16-byte
+    /// residues, odd and even block counts, the length block spilling past a full stride), with SRTP-sized AAD
+    /// (12–40 bytes: header, CSRCs, extensions) plus the empty and a stride-plus AAD now and then.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Paths))]
+    public void Should_agree_with_AesGcm_on_every_length_up_to_2100_bytes(string pathName)
+    {
+        var path = Enum.Parse<HardwareAesGcmPath>(pathName);
+        if (!PathAvailable(path))
+        {
+            return;
+        }
 
-            using var hardware = new HardwareAesGcm(key);
-            var data = (byte[])plain.Clone();
-            var tag = new byte[16];
-            hardware.Encrypt(nonce, data, tag, aad);
-            Assert.True(expected.AsSpan().SequenceEqual(data), message + ": ciphertext differs");
-            Assert.True(expectedTag.AsSpan().SequenceEqual(tag), message + ": tag differs");
-
-            Assert.True(hardware.TryDecrypt(nonce, data, tag, aad), message + ": own tag rejected");
-            Assert.True(plain.AsSpan().SequenceEqual(data), message + ": decryption differs");
+        const int seed = 7716;
+        var random = new Random(seed);
+        var key = new byte[16];
+        random.NextBytes(key);
+        for (var length = 0; length <= 2100; length++)
+        {
+            var aadLength = (length % 97) switch
+            {
+                0 => 0,
+                1 => 300,
+                _ => 12 + (length % 29),
+            };
+            var nonce = new byte[12];
+            var aad = new byte[aadLength];
+            var plain = new byte[length];
+            random.NextBytes(nonce);
+            random.NextBytes(aad);
+            random.NextBytes(plain);
+            AssertAgreesWithAesGcm(path, key, nonce, aad, plain, $"{path}, seed {seed}");
         }
     }
 
     [Fact]
-    public void Should_reject_any_single_bit_flip_and_leave_the_data_unchanged()
+    public void Should_take_the_256_bit_path_by_default_where_the_CPU_has_VPCLMULQDQ()
     {
         if (!HardwareAesGcm.IsSupported)
         {
             AssertFallback();
+            return;
+        }
+
+        using var hardware = new HardwareAesGcm(new byte[16]);
+        var expected = HardwareAesGcm.IsWideSupported ? HardwareAesGcmPath.Vector256 : HardwareAesGcmPath.Vector128;
+        Assert.Equal(expected, hardware.Path);
+        using var narrow = new HardwareAesGcm(new byte[16], HardwareAesGcmPath.Vector128);
+        Assert.Equal(HardwareAesGcmPath.Vector128, narrow.Path);
+        if (!HardwareAesGcm.IsWideSupported)
+        {
+            Assert.Throws<PlatformNotSupportedException>(() => new HardwareAesGcm(new byte[16], HardwareAesGcmPath.Vector256));
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Paths))]
+    public void Should_reject_any_single_bit_flip_and_leave_the_data_unchanged(string pathName)
+    {
+        var path = Enum.Parse<HardwareAesGcmPath>(pathName);
+        if (!PathAvailable(path))
+        {
             return;
         }
 
@@ -153,7 +219,7 @@ public class HardwareAesGcmTests
         random.NextBytes(aad);
         random.NextBytes(data);
         var tag = new byte[16];
-        using var hardware = new HardwareAesGcm(key);
+        using var hardware = new HardwareAesGcm(key, path);
         hardware.Encrypt(nonce, data, tag, aad);
         var ciphertext = (byte[])data.Clone();
 
@@ -216,6 +282,52 @@ public class HardwareAesGcmTests
 
         packet[20] ^= 0x01;
         Assert.False(cipher.UnprotectRtcp(packet, packet.Length, ssrc, index, encrypted: false));
+    }
+
+    /// <summary>
+    /// False (after checking the fallback) where the CPU has no AES-NI; skips the 256-bit path where it has no
+    /// VPCLMULQDQ; on a CPU that has it, also asserts the instance really runs it.
+    /// </summary>
+    private static bool PathAvailable(HardwareAesGcmPath path)
+    {
+        if (!HardwareAesGcm.IsSupported)
+        {
+            AssertFallback();
+            return false;
+        }
+
+        Skip.If(
+            path == HardwareAesGcmPath.Vector256 && !HardwareAesGcm.IsWideSupported,
+            "This CPU has no AVX2/VPCLMULQDQ, so the 256-bit path cannot run");
+        using var probe = new HardwareAesGcm(new byte[16], path);
+        Assert.Equal(path, probe.Path);
+        return true;
+    }
+
+    private static void AssertAgreesWithAesGcm(
+        HardwareAesGcmPath path, byte[] key, byte[] nonce, byte[] aad, byte[] plain, string context)
+    {
+        var message = $"{context}: data {plain.Length} bytes, AAD {aad.Length} bytes";
+        var expected = new byte[plain.Length];
+        var expectedTag = new byte[16];
+        using var gcm = new AesGcm(key, 16);
+        gcm.Encrypt(nonce, plain, expected, expectedTag, aad);
+
+        using var hardware = new HardwareAesGcm(key, path);
+        var data = (byte[])plain.Clone();
+        var tag = new byte[16];
+        hardware.Encrypt(nonce, data, tag, aad);
+        Assert.True(expected.AsSpan().SequenceEqual(data), message + ": ciphertext differs");
+        Assert.True(expectedTag.AsSpan().SequenceEqual(tag), message + ": tag differs");
+
+        Assert.True(hardware.TryDecrypt(nonce, data, tag, aad), message + ": own tag rejected");
+        Assert.True(plain.AsSpan().SequenceEqual(data), message + ": decryption differs");
+
+        // A flipped tag bit must fail on this path too, leaving the ciphertext as it was.
+        tag[plain.Length % 16] ^= 0x80;
+        hardware.Encrypt(nonce, data, new byte[16], aad);
+        Assert.False(hardware.TryDecrypt(nonce, data, tag, aad), message + ": forged tag accepted");
+        Assert.True(expected.AsSpan().SequenceEqual(data), message + ": data changed on failure");
     }
 
     private static void AssertFallback()

@@ -8,6 +8,16 @@ using Aes = System.Runtime.Intrinsics.X86.Aes;
 
 namespace CommunityStream.Media.WebRtc.Srtp;
 
+/// <summary>How wide <see cref="HardwareAesGcm"/> runs GHASH; AES rounds are 128-bit AES-NI on both.</summary>
+internal enum HardwareAesGcmPath
+{
+    /// <summary>PCLMULQDQ, one block per multiply, eight blocks per reduction.</summary>
+    Vector128,
+
+    /// <summary>VPCLMULQDQ on 256-bit registers, two blocks per multiply, sixteen blocks per reduction.</summary>
+    Vector256,
+}
+
 /// <summary>
 /// AES-128-GCM (NIST SP 800-38D) on AES-NI and PCLMULQDQ, for 96-bit nonces and 16-byte tags only — all SRTP needs.
 /// Exists because <see cref="AesGcm"/> pays more in per-call OpenSSL overhead than in cipher work on a 1,200-byte
@@ -20,6 +30,11 @@ namespace CommunityStream.Media.WebRtc.Srtp;
 /// 64-bit folds by the constant 0xC2000000_00000000 (y^63 + y^62 + y^57, the reflected x^7 + x^2 + x). Products of
 /// up to eight blocks are summed unreduced (Karatsuba, three PCLMULs each) and reduced once. AES-NI and PCLMULQDQ are
 /// constant-time and nothing indexes memory by secret data.
+/// <para>
+/// Where VPCLMULQDQ exists the <see cref="HardwareAesGcmPath.Vector256"/> path hashes two blocks per instruction
+/// against a descending table of H^16..H^1 (lane-wise, so an unaligned 256-bit load yields the pair of powers two
+/// adjacent blocks need) and reduces once per sixteen blocks. .NET 10 exposes no VAES intrinsics, so AES stays 128-bit.
+/// </para>
 /// </remarks>
 internal sealed class HardwareAesGcm : IDisposable
 {
@@ -32,8 +47,16 @@ internal sealed class HardwareAesGcm : IDisposable
     /// <summary>Blocks per main-loop iteration: eight independent AESENC chains hide the instruction latency.</summary>
     private const int Stride = 8;
 
+    /// <summary>Blocks per reduction on the 256-bit path: two 8-block AES batches, then one GHASH pass.</summary>
+    private const int WideStride = 16;
+
+    /// <summary>Up to 16 zero-padded tail blocks, the length block, and one spare block for the last pair load.</summary>
+    private const int FinalBufferLength = (WideStride + 2) * BlockSize;
+
     private static readonly Vector128<byte> ReverseBytes =
         Vector128.Create((byte)15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+
+    private static readonly Vector256<byte> ReverseBytes256 = Vector256.Create(ReverseBytes, ReverseBytes);
 
     private readonly Vector128<byte>[] _roundKeys = new Vector128<byte>[Rounds + 1];
 
@@ -41,13 +64,37 @@ internal sealed class HardwareAesGcm : IDisposable
     private readonly Vector128<ulong>[] _hPowers = new Vector128<ulong>[Stride];
     private readonly Vector128<ulong>[] _hKaratsuba = new Vector128<ulong>[Stride];
 
+    /// <summary>
+    /// The 256-bit path's tables: [i] = H^(16-i)·y for i &lt; 16 and zero at [16], so a pair load starting at
+    /// 16 − n serves n blocks and an odd n's padding lane multiplies by zero; Karatsuba halves alike.
+    /// </summary>
+    private readonly Vector128<ulong>[] _hDescending = new Vector128<ulong>[WideStride + 1];
+    private readonly Vector128<ulong>[] _hKaratsubaDescending = new Vector128<ulong>[WideStride + 1];
+
+    private readonly bool _wide;
+
     public static bool IsSupported => Aes.IsSupported && Pclmulqdq.IsSupported && Ssse3.IsSupported && Sse41.IsSupported;
 
+    /// <summary>Whether this CPU runs the <see cref="HardwareAesGcmPath.Vector256"/> path.</summary>
+    public static bool IsWideSupported => IsSupported && Avx2.IsSupported && Pclmulqdq.V256.IsSupported;
+
+    /// <summary>Uses the widest path the CPU supports.</summary>
     public HardwareAesGcm(ReadOnlySpan<byte> key)
+        : this(key, IsWideSupported ? HardwareAesGcmPath.Vector256 : HardwareAesGcmPath.Vector128)
+    {
+    }
+
+    /// <summary>Forces a path, so tests cover the 128-bit one on CPUs that would pick the wider.</summary>
+    internal HardwareAesGcm(ReadOnlySpan<byte> key, HardwareAesGcmPath path)
     {
         if (!IsSupported)
         {
             throw new PlatformNotSupportedException("AES-NI and PCLMULQDQ are required.");
+        }
+
+        if (path == HardwareAesGcmPath.Vector256 && !IsWideSupported)
+        {
+            throw new PlatformNotSupportedException("The 256-bit path needs AVX2 and VPCLMULQDQ.");
         }
 
         if (key.Length != KeyLength)
@@ -68,13 +115,24 @@ internal sealed class HardwareAesGcm : IDisposable
             ((high << 1) | (low >> 63)) ^ (carry & 0xC200_0000_0000_0000UL));
 
         var power = h1;
-        for (var i = 0; i < Stride; i++)
+        for (var i = 0; i < WideStride; i++)
         {
-            _hPowers[i] = power;
-            _hKaratsuba[i] = power ^ SwapHalves(power);
+            var karatsuba = power ^ SwapHalves(power);
+            if (i < Stride)
+            {
+                _hPowers[i] = power;
+                _hKaratsuba[i] = karatsuba;
+            }
+
+            _hDescending[WideStride - 1 - i] = power;
+            _hKaratsubaDescending[WideStride - 1 - i] = karatsuba;
             power = Multiply(power, h1);
         }
+
+        _wide = path == HardwareAesGcmPath.Vector256;
     }
+
+    internal HardwareAesGcmPath Path => _wide ? HardwareAesGcmPath.Vector256 : HardwareAesGcmPath.Vector128;
 
     /// <summary>Encrypts <paramref name="data"/> in place and writes the 16-byte tag.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -84,6 +142,12 @@ internal sealed class HardwareAesGcm : IDisposable
         if (tag16.Length != TagLength)
         {
             throw new ArgumentException("The tag must be 16 bytes.", nameof(tag16));
+        }
+
+        if (_wide)
+        {
+            EncryptWide(j0, data, tag16, associatedData);
+            return;
         }
 
         var y = Ghash(Vector128<ulong>.Zero, associatedData);
@@ -120,10 +184,18 @@ internal sealed class HardwareAesGcm : IDisposable
             throw new ArgumentException("The tag must be 16 bytes.", nameof(tag16));
         }
 
-        var y = Ghash(Vector128<ulong>.Zero, associatedData);
-        y = Ghash(y, data);
         Span<byte> expected = stackalloc byte[TagLength];
-        WriteTag(j0, y, associatedData.Length, data.Length, expected);
+        if (_wide)
+        {
+            WriteTagWide(j0, associatedData, data, expected);
+        }
+        else
+        {
+            var y = Ghash(Vector128<ulong>.Zero, associatedData);
+            y = Ghash(y, data);
+            WriteTag(j0, y, associatedData.Length, data.Length, expected);
+        }
+
         if (!CryptographicOperations.FixedTimeEquals(expected, tag16))
         {
             return false;
@@ -146,6 +218,150 @@ internal sealed class HardwareAesGcm : IDisposable
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_roundKeys.AsSpan()));
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_hPowers.AsSpan()));
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_hKaratsuba.AsSpan()));
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_hDescending.AsSpan()));
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_hKaratsubaDescending.AsSpan()));
+    }
+
+    /// <summary>
+    /// The 256-bit path's seal: 16-block strides straight from <paramref name="data"/>; the remainder is encrypted in
+    /// a zeroed stack copy so that it, the GHASH padding and the length block hash in one pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EncryptWide(Vector128<uint> j0, Span<byte> data, Span<byte> tag16, ReadOnlySpan<byte> associatedData)
+    {
+        // Issued first so its ten dependent rounds overlap the bulk work instead of trailing the last reduction.
+        var tagMask = EncryptBlock(CounterBlock(j0, 1));
+        var y = GhashWide(Vector128<ulong>.Zero, associatedData);
+
+        ref var p = ref MemoryMarshal.GetReference(data);
+        var counter = 2u;
+        var offset = 0;
+        for (; data.Length - offset >= WideStride * BlockSize; offset += WideStride * BlockSize, counter += WideStride)
+        {
+            ref var block = ref Unsafe.Add(ref p, offset);
+            XorKeystream8(j0, counter, ref block);
+            XorKeystream8(j0, counter + Stride, ref Unsafe.Add(ref block, Stride * BlockSize));
+            y = GhashWideBlocks(y, ref block, WideStride);
+        }
+
+        var tail = data[offset..];
+        var tailEnd = RoundUpToBlock(tail.Length);
+        Span<byte> buffer = stackalloc byte[FinalBufferLength];
+        buffer.Clear();
+        tail.CopyTo(buffer);
+        var done = 0;
+        if (tailEnd >= Stride * BlockSize)
+        {
+            XorKeystream8(j0, counter, ref MemoryMarshal.GetReference(buffer));
+            done = Stride * BlockSize;
+        }
+
+        XorKeystream(j0, counter + (uint)(done / BlockSize), buffer[done..tailEnd]);
+        buffer[..tail.Length].CopyTo(tail);
+
+        // The keystream landed on the padding too; GHASH wants it zero.
+        buffer[tail.Length..tailEnd].Clear();
+        y = GhashFinal(y, buffer, tailEnd, associatedData.Length, data.Length);
+        (tagMask ^ ByteSwap(y.AsByte())).CopyTo(tag16);
+    }
+
+    /// <summary>The 256-bit path's tag computation for open: hashes without decrypting.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void WriteTagWide(Vector128<uint> j0, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> data, Span<byte> tag)
+    {
+        var y = GhashWide(Vector128<ulong>.Zero, associatedData);
+        ref var p = ref MemoryMarshal.GetReference(data);
+        var offset = 0;
+        for (; data.Length - offset >= WideStride * BlockSize; offset += WideStride * BlockSize)
+        {
+            y = GhashWideBlocks(y, ref Unsafe.Add(ref p, offset), WideStride);
+        }
+
+        var tail = data[offset..];
+        Span<byte> buffer = stackalloc byte[FinalBufferLength];
+        buffer.Clear();
+        tail.CopyTo(buffer);
+        y = GhashFinal(y, buffer, RoundUpToBlock(tail.Length), associatedData.Length, data.Length);
+        (EncryptBlock(CounterBlock(j0, 1)) ^ ByteSwap(y.AsByte())).CopyTo(tag);
+    }
+
+    private static int RoundUpToBlock(int length) => (length + BlockSize - 1) & ~(BlockSize - 1);
+
+    /// <summary>
+    /// Hashes <paramref name="buffer"/>[..<paramref name="end"/>] (the zero-padded tail) followed by the length block
+    /// len(A) || len(C) in bits, written big-endian after it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector128<ulong> GhashFinal(Vector128<ulong> y, Span<byte> buffer, int end, int associatedLength, int dataLength)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(buffer[end..], (ulong)associatedLength * 8);
+        BinaryPrimitives.WriteUInt64BigEndian(buffer[(end + 8)..], (ulong)dataLength * 8);
+        var blocks = (end / BlockSize) + 1;
+        ref var b = ref MemoryMarshal.GetReference(buffer);
+        if (blocks > WideStride)
+        {
+            y = GhashWideBlocks(y, ref b, WideStride);
+            b = ref Unsafe.Add(ref b, WideStride * BlockSize);
+            blocks -= WideStride;
+        }
+
+        return GhashWideBlocks(y, ref b, blocks);
+    }
+
+    /// <summary>The 256-bit <see cref="Ghash"/>: whole strides in place, the rest from a zero-padded copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Vector128<ulong> GhashWide(Vector128<ulong> y, ReadOnlySpan<byte> data)
+    {
+        ref var p = ref MemoryMarshal.GetReference(data);
+        var offset = 0;
+        for (; data.Length - offset >= WideStride * BlockSize; offset += WideStride * BlockSize)
+        {
+            y = GhashWideBlocks(y, ref Unsafe.Add(ref p, offset), WideStride);
+        }
+
+        if (offset == data.Length)
+        {
+            return y;
+        }
+
+        Span<byte> buffer = stackalloc byte[WideStride * BlockSize];
+        buffer.Clear();
+        data[offset..].CopyTo(buffer);
+        return GhashWideBlocks(y, ref MemoryMarshal.GetReference(buffer), RoundUpToBlock(data.Length - offset) / BlockSize);
+    }
+
+    /// <summary>
+    /// <see cref="GhashBlocks"/> two blocks per register for <paramref name="count"/> (1..16) blocks; reads whole
+    /// pairs, so for an odd count the 16 bytes after the last block must be readable (they meet a zero power).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector128<ulong> GhashWideBlocks(Vector128<ulong> y, ref byte p, int count)
+    {
+        ref var powers = ref Unsafe.As<Vector128<ulong>, ulong>(ref MemoryMarshal.GetArrayDataReference(_hDescending));
+        ref var karatsuba = ref Unsafe.As<Vector128<ulong>, ulong>(ref MemoryMarshal.GetArrayDataReference(_hKaratsubaDescending));
+
+        // Two ulongs per power: block i of n meets H^(n-i), at index 16 − n + i of the descending table.
+        var first = (nuint)(WideStride - count) * 2;
+        var x = Avx2.Shuffle(Vector256.LoadUnsafe(ref p), ReverseBytes256).AsUInt64() ^ y.ToVector256();
+        var h = Vector256.LoadUnsafe(ref powers, first);
+        var low = Pclmulqdq.V256.CarrylessMultiply(x, h, 0x00);
+        var high = Pclmulqdq.V256.CarrylessMultiply(x, h, 0x11);
+        var middle = Pclmulqdq.V256.CarrylessMultiply(x ^ SwapHalves(x), Vector256.LoadUnsafe(ref karatsuba, first), 0x00);
+        for (var i = 2; i < count; i += 2)
+        {
+            x = Avx2.Shuffle(Vector256.LoadUnsafe(ref p, (nuint)(i * BlockSize)), ReverseBytes256).AsUInt64();
+            var index = first + ((nuint)i * 2);
+            h = Vector256.LoadUnsafe(ref powers, index);
+            low ^= Pclmulqdq.V256.CarrylessMultiply(x, h, 0x00);
+            high ^= Pclmulqdq.V256.CarrylessMultiply(x, h, 0x11);
+            middle ^= Pclmulqdq.V256.CarrylessMultiply(x ^ SwapHalves(x), Vector256.LoadUnsafe(ref karatsuba, index), 0x00);
+        }
+
+        // The lanes' unreduced sums add like any other; one 128-bit reduction finishes.
+        return Reduce(
+            low.GetLower() ^ low.GetUpper(),
+            middle.GetLower() ^ middle.GetUpper(),
+            high.GetLower() ^ high.GetUpper());
     }
 
     /// <summary>J0 = nonce || 0x00000001 (SP 800-38D §7.1 for a 96-bit IV); counter words are big-endian.</summary>
@@ -353,6 +569,9 @@ internal sealed class HardwareAesGcm : IDisposable
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> SwapHalves(Vector128<ulong> v) => Sse2.Shuffle(v.AsUInt32(), 0x4E).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> SwapHalves(Vector256<ulong> v) => Avx2.Shuffle(v.AsUInt32(), 0x4E).AsUInt64();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> ByteSwap(Vector128<byte> v) => Ssse3.Shuffle(v, ReverseBytes);

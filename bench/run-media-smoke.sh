@@ -63,7 +63,7 @@ say "generator: 1 publisher + $viewers viewers, $seconds s"
 args=(--server "$base" --channel "$channel" --viewers "$viewers" --duration "$seconds" --server-pid "$host" --json "$out/result.json" "$@")
 echo "\$ ${pin_gen[*]} dotnet $ml_dll --stream-key <key> ${args[*]}"
 # The stream's own view of its fan-out, kept from the last poll before the publisher leaves.
-( while sleep 5; do curl -fsS "$base/api/streams/$channel" -o "$out/stream.tmp" 2>/dev/null && mv "$out/stream.tmp" "$out/stream.json"; done ) &
+( while sleep 5; do curl -fsS "$base/api/streams/$channel" -o "$out/stream.tmp" 2>/dev/null && jq -e .live "$out/stream.tmp" >/dev/null && mv "$out/stream.tmp" "$out/stream.json"; done ) &
 pids+=("$!")
 timeout $((seconds + 60)) "${pin_gen[@]}" dotnet "$ml_dll" --stream-key "$key" "${args[@]}" 2> >(tee "$out/mediaload.log" >&2) || echo "(generator exited with $?)"
 say "the server's fan-out (GET /api/streams/$channel, last poll while live)"

@@ -57,4 +57,14 @@ internal static class ViewerScript
           return [video?.framesDecoded ?? 0, audio?.packetsReceived ?? 0, video?.frameWidth ?? 0];
         }
         """;
+
+    /// <summary>RTCP sender reports the viewer received, summed over its tracks (remote-outbound-rtp reportsSent).</summary>
+    public const string SenderReports = """
+        async () => {
+          const stats = await viewer.getStats();
+          let reports = 0;
+          stats.forEach(r => { if (r.type === 'remote-outbound-rtp') reports += r.reportsSent ?? 0; });
+          return reports;
+        }
+        """;
 }

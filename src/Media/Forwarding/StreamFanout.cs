@@ -133,6 +133,19 @@ internal sealed class StreamFanout : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends RTCP sender reports to every fourth viewer by position, a different quarter on each call: called every
+    /// 250 ms, each viewer gets its reports once a second, and the sends never come as one burst that holds up a pass.
+    /// </summary>
+    public void SendSenderReports(long tick, DateTime utcNow)
+    {
+        var viewers = Volatile.Read(ref _viewers);
+        for (var i = (int)(tick & 3); i < viewers.Length; i += 4)
+        {
+            viewers[i].SendSenderReports(utcNow);
+        }
+    }
+
     /// <summary>The publisher is gone: the graph completes once the queued packets are delivered.</summary>
     public void Dispose() => _ingress.Writer.TryComplete();
 

@@ -102,8 +102,11 @@ internal sealed class RelayFeed : ILiveFeed, IDisposable
             Close("no viewers");
             return;
         }
+        var tick = ++_ticks;
+        // This node's viewers get their sender reports from here, as a publisher's node's viewers do from the publisher's session.
+        Fanout.SendSenderReports(tick, DateTime.UtcNow);
         var watching = Fanout.ViewerCount;
-        if (watching != _reportedViewers || ++_ticks % 8 == 0)
+        if (watching != _reportedViewers || tick % 8 == 0)
         {
             _reportedViewers = watching;
             _streams.Tell(new StreamCommands.ReportViewers(Channel, _node, watching));

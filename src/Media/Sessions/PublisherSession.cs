@@ -160,12 +160,8 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
             if (tick % 4 == 0)
             {
                 SendReceiverReport(now);
-                var utcNow = DateTime.UtcNow;
-                foreach (var viewer in Fanout.Viewers)
-                {
-                    viewer.SendSenderReports(utcNow);
-                }
             }
+            Fanout.SendSenderReports(tick, DateTime.UtcNow);
             if (tick % 8 == 0)
             {
                 _streams.Tell(new StreamCommands.PublisherHeartbeat(Channel, Id, _node, _startedAt, Quality()));

@@ -44,6 +44,8 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
             foreach (var viewer in viewers)
             {
                 await Eventually.Until(() => viewer.EvaluateAsync<long[]>(ViewerScript.Stats), s => s[0] >= 30 && s[1] >= 50, TimeSpan.FromSeconds(30), "frames and audio on a viewer of node B");
+                // Node B's relay sends its viewers their RTCP sender reports (lip sync, RTT) as the publisher's node does.
+                await Eventually.Until(() => viewer.EvaluateAsync<int>(ViewerScript.SenderReports), n => n >= 2, TimeSpan.FromSeconds(15), "sender reports on a viewer of node B");
             }
 
             Assert.Equal(1, Interlocked.Read(ref a.App.Services.GetRequiredService<MediaSessions>().RelaysServed));

@@ -105,4 +105,31 @@ public sealed class StreamFanoutTests : IAsyncLifetime, IDisposable
             Assert.True(fanout.CopiesCoalesced >= 2, $"{fanout.CopiesCoalesced} copies coalesced");
         }
     }
+
+    [Fact]
+    public async Task Should_send_each_viewer_its_sender_report_once_every_four_ticks_a_quarter_of_the_viewers_at_a_time()
+    {
+        using var fanout = new StreamFanout(_system.Materializer(), new UdpBatchSender(_sender));
+        var sinks = Enumerable.Range(0, 10).Select(_ => new CapturingSink { Destination = _receiver.LocalEndPoint!.Serialize() }).ToList();
+        foreach (var sink in sinks)
+        {
+            fanout.Add(new ViewerForwarder(sink, ViewerForwarderTests.ViewerAnswer(), ViewerForwarderTests.Published));
+        }
+        // A report describes what was sent, so the video track has to have started.
+        fanout.Offer(ViewerForwarderTests.Packet(MediaKind.Video, 96, 1, 3000, [1]));
+        await Eventually.True(() => fanout.Delivered == 1, TimeSpan.FromSeconds(10), "the first packet through the graph");
+
+        for (var tick = 1; tick <= 4; tick++)
+        {
+            fanout.SendSenderReports(tick, DateTime.UtcNow);
+            var reported = sinks.Count(s => s.Rtcp.Count > 0);
+            Assert.InRange(reported, 2 * tick, 3 * tick);
+        }
+        Assert.All(sinks, s => Assert.Single(s.Rtcp));
+        for (var tick = 5; tick <= 8; tick++)
+        {
+            fanout.SendSenderReports(tick, DateTime.UtcNow);
+        }
+        Assert.All(sinks, s => Assert.Equal(2, s.Rtcp.Count));
+    }
 }

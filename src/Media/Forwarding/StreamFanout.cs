@@ -11,11 +11,11 @@ namespace CommunityStream.Media.Forwarding;
 /// One stream's media path on one node, an Akka.Streams graph: the publisher's receive thread writes each decrypted
 /// packet into a bounded channel (oldest dropped and counted when the graph falls behind), a BroadcastHub makes it
 /// available to consumers — this node's viewers, and later one relay per other node — each behind its own
-/// drop-oldest buffer, so a slow consumer never stalls the publisher or the others. The local consumer takes the
-/// packets in groups: whatever queued while the previous group was being sent, up to <see cref="MaxGroup"/>, so an
-/// idle fan-out sends each packet at once and a busy one batches more per pass. Every viewer's forwarder writes and
-/// protects its copies of the group into one batch, one viewer after another, so a viewer's copies sit side by side
-/// and the batch sends runs of equal size as one UDP GSO message per viewer. Never an actor message per packet.
+/// drop-oldest buffer, so a slow consumer never stalls the publisher or the others. The local consumer works in
+/// passes: a pass takes whatever queued while the previous one ran, up to <see cref="MaxGroup"/>, so an idle fan-out
+/// sends each packet at once and a busy one does more per pass. Every viewer's forwarder writes and protects its
+/// copies of the pass into one batch, one viewer after another, so a viewer's copies sit side by side and the batch
+/// sends runs of equal size as one UDP GSO message per viewer. Never an actor message per packet.
 /// </summary>
 internal sealed class StreamFanout : IDisposable
 {
@@ -31,7 +31,6 @@ internal sealed class StreamFanout : IDisposable
     /// </summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMilliseconds(500);
 
-
     private readonly long _maxAgeTicks;
     private readonly Channel<MediaPacket> _ingress;
     private readonly UdpBatchSender _batch;
@@ -42,7 +41,7 @@ internal sealed class StreamFanout : IDisposable
     private long _failures;
     private long _stale;
     private long _maxLagTicks;
-    private long _groups;
+    private long _passes;
     private readonly MediaPacket[] _fresh = new MediaPacket[MaxGroup];
 
     /// <param name="materializer">Runs the graph.</param>
@@ -90,8 +89,8 @@ internal sealed class StreamFanout : IDisposable
     /// <summary>Packets offered and not yet taken into the graph.</summary>
     internal int IngressQueued => _ingress.Reader.Count;
 
-    /// <summary>Fan-out passes; <see cref="Delivered"/> over this is the mean group size.</summary>
-    public long Groups => Interlocked.Read(ref _groups);
+    /// <summary>Fan-out passes; <see cref="Delivered"/> over this is the mean number of packets per pass.</summary>
+    public long Passes => Interlocked.Read(ref _passes);
 
     /// <summary>Copies that rode in another copy's GSO message.</summary>
     public long CopiesCoalesced => _batch.Coalesced;
@@ -175,7 +174,7 @@ internal sealed class StreamFanout : IDisposable
                 }
             }
         }
-        Interlocked.Increment(ref _groups);
+        Interlocked.Increment(ref _passes);
         if (fresh == 0)
         {
             return NotUsed.Instance;

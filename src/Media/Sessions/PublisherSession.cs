@@ -249,7 +249,7 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
             Fanout.Dropped + Fanout.Stale,
             Fanout.CopiesDropped,
             Math.Round(Fanout.TakeMaxLag().TotalMilliseconds, 2),
-            Fanout.Groups,
+            Fanout.Passes,
             Fanout.CopiesCoalesced);
         _lastVideoBytes = videoBytes;
         _lastAudioBytes = audioBytes;

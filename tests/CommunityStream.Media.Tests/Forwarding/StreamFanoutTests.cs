@@ -90,7 +90,7 @@ public sealed class StreamFanoutTests : IAsyncLifetime, IDisposable
         hold.Set();
 
         await Eventually.True(() => fanout.Delivered == 9, TimeSpan.FromSeconds(10), "nine packets through the graph");
-        Assert.True(fanout.Groups < 9, $"packets queued behind a pass are taken together ({fanout.Groups} passes for 9 packets)");
+        Assert.True(fanout.Passes < 9, $"packets queued behind a pass are taken together ({fanout.Passes} passes for 9 packets)");
         foreach (var sink in sinks)
         {
             // Each viewer got every packet once; within a pass audio goes first, and video keeps its order.

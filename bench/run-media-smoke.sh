@@ -42,6 +42,11 @@ host_dll=${HOST_DLL:-$repo/src/Host/bin/Release/net10.0/CommunityStream.Host.dll
 dotnet build -c Release --nologo -v q "$repo/bench/CommunityStream.MediaLoad" >"$out/build-mediaload.log" 2>&1 || { tail -20 "$out/build-mediaload.log"; exit 1; }
 ml_dll=$repo/bench/CommunityStream.MediaLoad/bin/Release/net10.0/CommunityStream.MediaLoad.dll
 
+# A Host still running from another invocation would answer instead of ours (or ours would fail to bind).
+if curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz/ready" 2>/dev/null; then
+  echo "port $port already serves a Host; stop it or set PORT"; exit 1
+fi
+
 say "Host: admin, start on 127.0.0.1:$port (media UDP port chosen by the OS), streamer channel, stream key"
 admin_pw='Media-Smoke-Root-2026!'; user_pw='Media-Smoke-User-2026!'; channel=mlstreamer; base=http://127.0.0.1:$port
 CS_ADMIN_PASSWORD=$admin_pw dotnet "$host_dll" --create-admin mladmin mladmin@example.test --DataDirectory "$data" >"$out/create-admin.log" 2>&1 || { cat "$out/create-admin.log"; exit 1; }

@@ -60,5 +60,12 @@ internal sealed class MediaRelayActor : ReceiveActor
             session.Close("deleted by the viewer");
             Sender.Tell(new RelayMessages.ViewingEnded(end.Channel));
         });
+        Receive<RelayMessages.FindSession>(find =>
+        {
+            IMediaSession? session = find.Publisher ? sessions.Find<PublisherSession>(find.SessionId) : sessions.Find<ViewerSession>(find.SessionId);
+            Sender.Tell(session is not null && session.Channel == find.Channel
+                ? new RelayMessages.SessionFound(session.RemoteUfrag, session.ETag)
+                : new RelayMessages.Unavailable(find.Channel, "no such session on this node"));
+        });
     }
 }

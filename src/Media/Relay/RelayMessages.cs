@@ -33,6 +33,14 @@ public static class RelayMessages
     public sealed record EndViewing(string Channel, string SessionId);
 
     public sealed record ViewingEnded(string Channel);
+
+    /// <summary>
+    /// A PATCH that reached another node than the session's: the node holding the publisher's (or a viewer's)
+    /// session answers <see cref="SessionFound"/>, the rest <see cref="Unavailable"/>.
+    /// </summary>
+    public sealed record FindSession(string Channel, string SessionId, bool Publisher);
+
+    public sealed record SessionFound(string RemoteUfrag, string ETag);
 }
 
 /// <summary><see cref="PublishedTrack"/> in a shape the JSON serializer carries across nodes.</summary>

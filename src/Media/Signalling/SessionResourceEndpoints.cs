@@ -1,4 +1,6 @@
+using Akka.Actor;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
 using Microsoft.AspNetCore.Http;
 
@@ -8,15 +10,20 @@ namespace CommunityStream.Media.Signalling;
 /// What WHIP and WHEP share on a session resource: <c>PATCH</c> with a trickle-ICE fragment (RFC 9725 §4.3).
 /// We are ICE-lite with host candidates, so trickled client candidates need no action (the client's checks reveal
 /// its address) and are acknowledged with 204; an ICE restart (new ufrag) is not supported and gets 422, as the
-/// RFC asks of a server that supports trickle but not restarts.
+/// RFC asks of a server that supports trickle but not restarts. The answer needs only the session's ICE ufrag and
+/// ETag, so a node without the session asks the others for them (a load balancer may send the PATCH anywhere).
 /// </summary>
 internal static class SessionResourceEndpoints
 {
-    public static async Task<IResult> PatchAsync(HttpContext context, IMediaSession? session, StreamingOptions options, CancellationToken cancel)
+    public static async Task<IResult> PatchAsync(HttpContext context, SessionFacts? session, StreamingOptions options, CancellationToken cancel)
     {
         if (session is null)
         {
-            return Problems.Status(StatusCodes.Status404NotFound, "No such session on this server.");
+            return Problems.Status(StatusCodes.Status404NotFound, "No such session.");
+        }
+        if (ReferenceEquals(session, SessionFacts.Unknown))
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Another node did not answer; try again.");
         }
         var (fragment, problem) = await SdpRequests.ReadAsync(context.Request, SdpRequests.TrickleContentType, options.MaxSdpBytes, cancel);
         if (problem is not null)
@@ -37,6 +44,17 @@ internal static class SessionResourceEndpoints
         return Results.NoContent();
     }
 
+    /// <summary>The session's facts from the node holding it; null when no node has it, <see cref="SessionFacts.Unknown"/> when one did not answer.</summary>
+    public static async Task<SessionFacts?> FindElsewhereAsync(ActorSystem system, RelayMessages.FindSession find, CancellationToken cancel)
+    {
+        var answers = await OtherNodes.AskRelaysAsync(system, find, cancel);
+        if (answers.OfType<RelayMessages.SessionFound>().FirstOrDefault() is { } found)
+        {
+            return new SessionFacts(found.RemoteUfrag, found.ETag);
+        }
+        return answers.Any(a => a is null) ? SessionFacts.Unknown : null;
+    }
+
     private static string? UfragOf(string fragment)
     {
         foreach (var line in fragment.Split('\n'))
@@ -49,4 +67,13 @@ internal static class SessionResourceEndpoints
         }
         return null;
     }
+}
+
+/// <summary>What a PATCH needs to know about a session, wherever it lives.</summary>
+internal sealed record SessionFacts(string RemoteUfrag, string ETag)
+{
+    /// <summary>A node that might hold the session did not answer.</summary>
+    public static readonly SessionFacts Unknown = new("", "");
+
+    public static SessionFacts Of(IMediaSession session) => new(session.RemoteUfrag, session.ETag);
 }

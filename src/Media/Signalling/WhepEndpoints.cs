@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Identity.Contracts;
@@ -19,7 +18,8 @@ namespace CommunityStream.Media.Signalling;
 /// <summary>
 /// WHEP playback (draft-ietf-wish-whep): <c>POST /whep/{channel}</c> with a recvonly offer returns the answer and a
 /// session resource; <c>DELETE</c> on it stops watching. Public channels need no token; a private channel needs an
-/// access token. The session URL itself is the viewer's capability (128 random bits); its DELETE works on any node.
+/// access token. The session URL itself is the viewer's capability (128 random bits); its DELETE and PATCH work on
+/// any node.
 /// </summary>
 internal static class WhepEndpoints
 {
@@ -108,12 +108,7 @@ internal static class WhepEndpoints
         }
         // Behind a load balancer the DELETE may reach another node than the viewer's; nothing records which node
         // that is, so every other node is asked and the one holding the session ends it. DELETEs are rare.
-        var cluster = Cluster.Get(system);
-        var asks = cluster.State.Members
-            .Where(m => m.Status == MemberStatus.Up && m.Address != cluster.SelfAddress)
-            .Select(m => AskToEndAsync(system, m.Address, name, id, cancel))
-            .ToList();
-        var answers = await Task.WhenAll(asks);
+        var answers = await OtherNodes.AskRelaysAsync(system, new RelayMessages.EndViewing(name, id), cancel);
         if (answers.Any(a => a is RelayMessages.ViewingEnded))
         {
             return Results.Ok();
@@ -123,26 +118,16 @@ internal static class WhepEndpoints
             : NoSuchSession();
     }
 
-    private static async Task<object?> AskToEndAsync(ActorSystem system, Address node, string channel, string id, CancellationToken cancel)
+    private static async Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel)
     {
-        try
-        {
-            return await system.ActorSelection($"{node}/user/{MediaRelayActor.Name}")
-                .Ask<object>(new RelayMessages.EndViewing(channel, id), TimeSpan.FromSeconds(5), cancel);
-        }
-        catch (AskTimeoutException)
-        {
-            return null;
-        }
+        var name = ChannelName.TryNormalize(channel);
+        var session = sessions.Find<ViewerSession>(id);
+        return await SessionResourceEndpoints.PatchAsync(context, session is not null && session.Channel == name ? SessionFacts.Of(session)
+            : name is null ? null : await SessionResourceEndpoints.FindElsewhereAsync(system, new RelayMessages.FindSession(name, id, Publisher: false), cancel),
+            options.Value, cancel);
     }
 
     private static IResult NoSuchSession() => Problems.Status(StatusCodes.Status404NotFound, "No such session.");
-
-    private static Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, IOptions<StreamingOptions> options, CancellationToken cancel)
-    {
-        var session = sessions.Find<ViewerSession>(id);
-        return SessionResourceEndpoints.PatchAsync(context, session?.Channel == ChannelName.TryNormalize(channel) ? session : null, options.Value, cancel);
-    }
 
     private static uint RandomSsrc() => (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
 

@@ -137,10 +137,13 @@ internal static class WhipEndpoints
         return Problems.Status(StatusCodes.Status404NotFound, "No such session.");
     }
 
-    private static Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, IOptions<StreamingOptions> options, CancellationToken cancel)
+    private static async Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel)
     {
+        var name = ChannelName.TryNormalize(channel);
         var session = sessions.Find<PublisherSession>(id);
-        return SessionResourceEndpoints.PatchAsync(context, session?.Channel == ChannelName.TryNormalize(channel) ? session : null, options.Value, cancel);
+        return await SessionResourceEndpoints.PatchAsync(context, session is not null && session.Channel == name ? SessionFacts.Of(session)
+            : name is null ? null : await SessionResourceEndpoints.FindElsewhereAsync(system, new RelayMessages.FindSession(name, id, Publisher: true), cancel),
+            options.Value, cancel);
     }
 
     private static IResult NoSuchChannel(string channel) =>

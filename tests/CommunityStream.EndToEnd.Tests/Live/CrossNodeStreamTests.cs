@@ -11,8 +11,8 @@ namespace CommunityStream.EndToEnd.Tests.Live;
 /// <summary>
 /// Two nodes of one cluster on loopback, sharing a data directory (one SQLite database and signing key): the
 /// publisher goes live through node A, two viewers watch through node B, and B carries the stream over exactly one
-/// relay from A however many viewers it has; a viewer's DELETE sent to node A ends its session on B, and the
-/// publisher's DELETE sent to node B ends the session on A.
+/// relay from A however many viewers it has; a viewer's PATCH and DELETE sent to node A are answered for its
+/// session on B, and the publisher's PATCH and DELETE sent to node B for the session on A.
 /// </summary>
 [Collection(ChromiumTests.Name)]
 public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
@@ -53,6 +53,13 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
             await Eventually.Until(() => b.Http.GetFromJsonAsync<JsonElement>("/api/streams/relayed"), s => s.GetProperty("viewers").GetInt32() == 3,
                 TimeSpan.FromSeconds(15), "three viewers counted from node B");
 
+            // Trickle ICE PATCHes land on the other node too: it asks for the session's ICE ufrag and ETag.
+            Assert.Equal(HttpStatusCode.NoContent, (await Patch(a, viewerSessions[0], Candidate)).StatusCode);
+            Assert.Equal((HttpStatusCode)422, (await Patch(a, viewerSessions[0], "a=ice-ufrag:restart\r\na=ice-pwd:restartrestartrestart12\r\n" + Candidate)).StatusCode);
+            Assert.Equal(HttpStatusCode.PreconditionFailed, (await Patch(a, viewerSessions[0], Candidate, "\"stale\"")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Patch(a, "/whep/relayed/sessions/nope", Candidate)).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await Patch(b, new Uri(published[1]).AbsolutePath, Candidate)).StatusCode);
+
             // A viewer's DELETE lands on node A: A asks the other nodes, and B ends that viewer's session.
             Assert.Equal(HttpStatusCode.NotFound, (await a.Http.DeleteAsync("/whep/relayed/sessions/nope")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await a.Http.DeleteAsync(viewerSessions[2])).StatusCode);
@@ -84,6 +91,21 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
                 await viewer.CloseAsync();
             }
         }
+    }
+
+    private const string Candidate = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host\r\n";
+
+    private static Task<HttpResponseMessage> Patch(InProcessNode node, string session, string fragment, string? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, session)
+        {
+            Content = new StringContent(fragment, System.Text.Encoding.UTF8, "application/trickle-ice-sdpfrag"),
+        };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        return node.Http.SendAsync(request);
     }
 
     private static Task<HttpResponseMessage> Delete(InProcessNode node, Uri session, string key)

@@ -57,7 +57,7 @@ internal sealed class ClientPeer : IDisposable
     public IPEndPoint LocalEndPoint { get; }
 
     /// <summary>Takes UDP GSO messages whole (<c>UDP_GRO</c>, Linux 5.0+), for a <see cref="ReceivePoller"/> that cuts them.</summary>
-    public void EnableGro() => _socket.SetRawSocketOption(17, 104, BitConverter.GetBytes(1));
+    public void EnableGro() => _socket.SetRawSocketOption(LinuxSendMmsg.SolUdp, LinuxSendMmsg.UdpGro, BitConverter.GetBytes(1));
 
     /// <summary>The socket's descriptor, for <see cref="ReceivePoller"/>.</summary>
     internal nint SocketHandle => _socket.SafeHandle.DangerousGetHandle();

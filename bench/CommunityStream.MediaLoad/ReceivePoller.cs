@@ -18,8 +18,7 @@ internal sealed unsafe partial class ReceivePoller : IDisposable
 {
     private const int Batch = 32;
     private const int EAGAIN = 11;
-    private const int SolUdp = 17;
-    private const int UdpGro = 104;
+    // CMSG_SPACE(sizeof(int)) on LP64: the UDP_GRO segment size.
     private const int ControlSpace = 24;
     private const int EINTR = 4;
 
@@ -121,7 +120,7 @@ internal sealed unsafe partial class ReceivePoller : IDisposable
             return 0;
         }
         var control = (LinuxSendMmsg.CMsgHdr*)header.Control;
-        return control->Level == SolUdp && control->Type == UdpGro ? *(int*)(control + 1) : 0;
+        return control->Level == LinuxSendMmsg.SolUdp && control->Type == LinuxSendMmsg.UdpGro ? *(int*)(control + 1) : 0;
     }
 
     [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]

@@ -9,8 +9,8 @@ namespace CommunityStream.Media.Relay;
 /// <summary>
 /// This node's end of the cross-node relay (<c>/user/media-relay</c>). For a stream published here it hands another
 /// node one StreamRef source of the stream's packets — attached to the stream's BroadcastHub behind a drop-oldest
-/// buffer, so a slow link never stalls the publisher — relays that node's (throttled) keyframe requests, and ends a
-/// publishing session here when the publisher's WHIP DELETE landed on another node.
+/// buffer, so a slow link never stalls the publisher — relays that node's (throttled) keyframe requests, and answers
+/// for the sessions held here when their DELETE or PATCH landed on another node.
 /// One relay per viewing node, never one per viewer: the viewing node fans out locally.
 /// </summary>
 internal sealed class MediaRelayActor : ReceiveActor
@@ -40,32 +40,27 @@ internal sealed class MediaRelayActor : ReceiveActor
                 .PipeTo(Sender);
         });
         Receive<RelayMessages.KeyframeWanted>(wanted => sessions.FindFeed(wanted.Channel)?.RequestKeyframe());
-        Receive<RelayMessages.EndPublishing>(end =>
+        Receive<RelayMessages.EndSession>(end =>
         {
-            if (sessions.Find<PublisherSession>(end.SessionId) is not { } session || session.Channel != end.Channel)
+            if (Find(sessions, end.Channel, end.SessionId, end.Publisher) is not { } session)
             {
                 Sender.Tell(new RelayMessages.Unavailable(end.Channel, "no such session on this node"));
                 return;
             }
-            session.Close("deleted by the publisher");
-            Sender.Tell(new RelayMessages.PublishingEnded(end.Channel));
-        });
-        Receive<RelayMessages.EndViewing>(end =>
-        {
-            if (sessions.Find<ViewerSession>(end.SessionId) is not { } session || session.Channel != end.Channel)
-            {
-                Sender.Tell(new RelayMessages.Unavailable(end.Channel, "no such session on this node"));
-                return;
-            }
-            session.Close("deleted by the viewer");
-            Sender.Tell(new RelayMessages.ViewingEnded(end.Channel));
+            session.Close(end.Publisher ? "deleted by the publisher" : "deleted by the viewer");
+            Sender.Tell(new RelayMessages.SessionEnded(end.Channel));
         });
         Receive<RelayMessages.FindSession>(find =>
         {
-            IMediaSession? session = find.Publisher ? sessions.Find<PublisherSession>(find.SessionId) : sessions.Find<ViewerSession>(find.SessionId);
-            Sender.Tell(session is not null && session.Channel == find.Channel
+            Sender.Tell(Find(sessions, find.Channel, find.SessionId, find.Publisher) is { } session
                 ? new RelayMessages.SessionFound(session.RemoteUfrag, session.ETag)
                 : new RelayMessages.Unavailable(find.Channel, "no such session on this node"));
         });
+    }
+
+    private static IMediaSession? Find(MediaSessions sessions, string channel, string id, bool publisher)
+    {
+        IMediaSession? session = publisher ? sessions.Find<PublisherSession>(id) : sessions.Find<ViewerSession>(id);
+        return session?.Channel == channel ? session : null;
     }
 }

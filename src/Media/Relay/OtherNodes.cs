@@ -4,9 +4,9 @@ using Akka.Cluster;
 namespace CommunityStream.Media.Relay;
 
 /// <summary>
-/// Asks the relay actor of every other Up member at once, for requests about a session that may live on any node
-/// (a load balancer sends a session's DELETE or PATCH wherever it likes). Each answer is the reply, or null for a
-/// node that did not answer in time.
+/// Asks other nodes' relay actors about sessions held there: one node when it is known (the publisher's), or every
+/// other Up member at once (a load balancer sends a viewer's DELETE or PATCH wherever it likes). Each answer is the
+/// reply, or null for a node that did not answer in time.
 /// </summary>
 internal static class OtherNodes
 {
@@ -17,11 +17,12 @@ internal static class OtherNodes
         var cluster = Cluster.Get(system);
         var asks = cluster.State.Members
             .Where(m => m.Status == MemberStatus.Up && m.Address != cluster.SelfAddress)
-            .Select(m => AskAsync(system, m.Address, message, cancel));
+            .Select(m => AskRelayAsync(system, m.Address.ToString(), message, cancel));
         return Task.WhenAll(asks);
     }
 
-    private static async Task<object?> AskAsync(ActorSystem system, Address node, object message, CancellationToken cancel)
+    /// <summary>Asks one node's relay actor; null when it did not answer in time.</summary>
+    public static async Task<object?> AskRelayAsync(ActorSystem system, string node, object message, CancellationToken cancel)
     {
         try
         {

@@ -19,20 +19,13 @@ public static class RelayMessages
     public sealed record KeyframeWanted(string Channel);
 
     /// <summary>
-    /// A WHIP DELETE that reached another node (its stream key already checked there) for a session published here;
-    /// answered with <see cref="PublishingEnded"/> or <see cref="Unavailable"/>.
+    /// A DELETE that reached another node than the session's: a WHIP one (its stream key already checked there) is
+    /// sent to the publisher's node, a WHEP one (the session URL is the capability) to every other node. The node
+    /// holding the session ends it and answers <see cref="SessionEnded"/>; the others answer <see cref="Unavailable"/>.
     /// </summary>
-    public sealed record EndPublishing(string Channel, string SessionId);
+    public sealed record EndSession(string Channel, string SessionId, bool Publisher);
 
-    public sealed record PublishingEnded(string Channel);
-
-    /// <summary>
-    /// A WHEP DELETE that reached another node than the viewer's (the session URL is the capability); every other
-    /// node is asked, and the one holding the session answers <see cref="ViewingEnded"/>, the rest <see cref="Unavailable"/>.
-    /// </summary>
-    public sealed record EndViewing(string Channel, string SessionId);
-
-    public sealed record ViewingEnded(string Channel);
+    public sealed record SessionEnded(string Channel);
 
     /// <summary>
     /// A PATCH that reached another node than the session's: the node holding the publisher's (or a viewer's)

@@ -2,6 +2,7 @@ using Akka.Actor;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
+using CommunityStream.Media.Streams;
 using Microsoft.AspNetCore.Http;
 
 namespace CommunityStream.Media.Signalling;
@@ -15,15 +16,32 @@ namespace CommunityStream.Media.Signalling;
 /// </summary>
 internal static class SessionResourceEndpoints
 {
-    public static async Task<IResult> PatchAsync(HttpContext context, SessionFacts? session, StreamingOptions options, CancellationToken cancel)
+    /// <summary>
+    /// Answers a PATCH on <c>/{whip|whep}/{channel}/sessions/{id}</c>; <paramref name="local"/> is this node's session
+    /// of that id, if any (its channel is checked here), and <paramref name="publisher"/> says which kind to ask the
+    /// other nodes for when this node does not hold it.
+    /// </summary>
+    public static async Task<IResult> PatchAsync(
+        HttpContext context, string channel, string id, IMediaSession? local, bool publisher, ActorSystem system, StreamingOptions options, CancellationToken cancel)
     {
-        if (session is null)
+        if (ChannelName.TryNormalize(channel) is not { } name)
         {
-            return Problems.Status(StatusCodes.Status404NotFound, "No such session.");
+            return NoSuchSession();
         }
-        if (ReferenceEquals(session, SessionFacts.Unknown))
+        // Only the session's ICE ufrag and ETag matter, wherever it lives.
+        RelayMessages.SessionFound? session;
+        if (local is not null && local.Channel == name)
         {
-            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Another node did not answer; try again.");
+            session = new RelayMessages.SessionFound(local.RemoteUfrag, local.ETag);
+        }
+        else
+        {
+            var answers = await OtherNodes.AskRelaysAsync(system, new RelayMessages.FindSession(name, id, publisher), cancel);
+            session = answers.OfType<RelayMessages.SessionFound>().FirstOrDefault();
+            if (session is null)
+            {
+                return answers.Any(a => a is null) ? Unanswered() : NoSuchSession();
+            }
         }
         var (fragment, problem) = await SdpRequests.ReadAsync(context.Request, SdpRequests.TrickleContentType, options.MaxSdpBytes, cancel);
         if (problem is not null)
@@ -44,16 +62,10 @@ internal static class SessionResourceEndpoints
         return Results.NoContent();
     }
 
-    /// <summary>The session's facts from the node holding it; null when no node has it, <see cref="SessionFacts.Unknown"/> when one did not answer.</summary>
-    public static async Task<SessionFacts?> FindElsewhereAsync(ActorSystem system, RelayMessages.FindSession find, CancellationToken cancel)
-    {
-        var answers = await OtherNodes.AskRelaysAsync(system, find, cancel);
-        if (answers.OfType<RelayMessages.SessionFound>().FirstOrDefault() is { } found)
-        {
-            return new SessionFacts(found.RemoteUfrag, found.ETag);
-        }
-        return answers.Any(a => a is null) ? SessionFacts.Unknown : null;
-    }
+    public static IResult NoSuchSession() => Problems.Status(StatusCodes.Status404NotFound, "No such session.");
+
+    /// <summary>A node that may hold the session did not answer in time.</summary>
+    public static IResult Unanswered() => Problems.Status(StatusCodes.Status503ServiceUnavailable, "Another node did not answer; try again.");
 
     private static string? UfragOf(string fragment)
     {
@@ -67,13 +79,4 @@ internal static class SessionResourceEndpoints
         }
         return null;
     }
-}
-
-/// <summary>What a PATCH needs to know about a session, wherever it lives.</summary>
-internal sealed record SessionFacts(string RemoteUfrag, string ETag)
-{
-    /// <summary>A node that might hold the session did not answer.</summary>
-    public static readonly SessionFacts Unknown = new("", "");
-
-    public static SessionFacts Of(IMediaSession session) => new(session.RemoteUfrag, session.ETag);
 }

@@ -99,7 +99,7 @@ internal static class WhepEndpoints
     {
         if (ChannelName.TryNormalize(channel) is not { } name)
         {
-            return NoSuchSession();
+            return SessionResourceEndpoints.NoSuchSession();
         }
         if (sessions.Find<ViewerSession>(id) is { } session && session.Channel == name)
         {
@@ -108,26 +108,16 @@ internal static class WhepEndpoints
         }
         // Behind a load balancer the DELETE may reach another node than the viewer's; nothing records which node
         // that is, so every other node is asked and the one holding the session ends it. DELETEs are rare.
-        var answers = await OtherNodes.AskRelaysAsync(system, new RelayMessages.EndViewing(name, id), cancel);
-        if (answers.Any(a => a is RelayMessages.ViewingEnded))
+        var answers = await OtherNodes.AskRelaysAsync(system, new RelayMessages.EndSession(name, id, Publisher: false), cancel);
+        if (answers.Any(a => a is RelayMessages.SessionEnded))
         {
             return Results.Ok();
         }
-        return answers.Any(a => a is null)
-            ? Problems.Status(StatusCodes.Status503ServiceUnavailable, "Another node did not answer; try again.")
-            : NoSuchSession();
+        return answers.Any(a => a is null) ? SessionResourceEndpoints.Unanswered() : SessionResourceEndpoints.NoSuchSession();
     }
 
-    private static async Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel)
-    {
-        var name = ChannelName.TryNormalize(channel);
-        var session = sessions.Find<ViewerSession>(id);
-        return await SessionResourceEndpoints.PatchAsync(context, session is not null && session.Channel == name ? SessionFacts.Of(session)
-            : name is null ? null : await SessionResourceEndpoints.FindElsewhereAsync(system, new RelayMessages.FindSession(name, id, Publisher: false), cancel),
-            options.Value, cancel);
-    }
-
-    private static IResult NoSuchSession() => Problems.Status(StatusCodes.Status404NotFound, "No such session.");
+    private static Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel) =>
+        SessionResourceEndpoints.PatchAsync(context, channel, id, sessions.Find<ViewerSession>(id), publisher: false, system, options.Value, cancel);
 
     private static uint RandomSsrc() => (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
 

@@ -120,31 +120,19 @@ internal static class WhipEndpoints
         var self = Cluster.Get(system).SelfAddress.ToString();
         if (await region.AskAsync(new StreamCommands.GetSummary(name), cancel) is StreamSummary { PublisherNode: { } node } && node != self)
         {
-            try
+            switch (await OtherNodes.AskRelayAsync(system, node, new RelayMessages.EndSession(name, id, Publisher: true), cancel))
             {
-                var reply = await system.ActorSelection($"{node}/user/{MediaRelayActor.Name}")
-                    .Ask<object>(new RelayMessages.EndPublishing(name, id), TimeSpan.FromSeconds(5), cancel);
-                if (reply is RelayMessages.PublishingEnded)
-                {
+                case RelayMessages.SessionEnded:
                     return Results.Ok();
-                }
-            }
-            catch (AskTimeoutException)
-            {
-                return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The publisher's node did not answer; try again.");
+                case null:
+                    return SessionResourceEndpoints.Unanswered();
             }
         }
-        return Problems.Status(StatusCodes.Status404NotFound, "No such session.");
+        return SessionResourceEndpoints.NoSuchSession();
     }
 
-    private static async Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel)
-    {
-        var name = ChannelName.TryNormalize(channel);
-        var session = sessions.Find<PublisherSession>(id);
-        return await SessionResourceEndpoints.PatchAsync(context, session is not null && session.Channel == name ? SessionFacts.Of(session)
-            : name is null ? null : await SessionResourceEndpoints.FindElsewhereAsync(system, new RelayMessages.FindSession(name, id, Publisher: true), cancel),
-            options.Value, cancel);
-    }
+    private static Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel) =>
+        SessionResourceEndpoints.PatchAsync(context, channel, id, sessions.Find<PublisherSession>(id), publisher: true, system, options.Value, cancel);
 
     private static IResult NoSuchChannel(string channel) =>
         Problems.Status(StatusCodes.Status404NotFound, "No such channel.", $"'{channel}' is not a streamer's channel.");

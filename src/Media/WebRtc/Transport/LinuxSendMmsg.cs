@@ -27,11 +27,10 @@ internal static unsafe partial class LinuxSendMmsg
 
     // UDP generic segmentation offload (Linux 4.18+): a cmsg on a message whose payload is several datagrams of
     // one size (the last may be shorter) for one destination; the kernel walks the stack once and cuts late.
+    // UDP_GRO (Linux 5.0+) is the receive side: a socket takes such messages whole, the size in a cmsg.
     public const int SolUdp = 17;
     public const int UdpSegment = 103;
-
-    /// <summary>The kernel's UDP_MAX_SEGMENTS (64 before Linux 6.8; later ones take 128).</summary>
-    public const int MaxSegments = 64;
+    public const int UdpGro = 104;
 
     /// <summary><c>CMSG_SPACE(sizeof(uint16_t))</c> and <c>CMSG_LEN(sizeof(uint16_t))</c> on LP64.</summary>
     public const int SegmentControlSpace = 24;

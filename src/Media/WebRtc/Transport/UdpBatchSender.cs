@@ -21,7 +21,7 @@ internal sealed unsafe class UdpBatchSender : IDisposable
     /// <summary>Largest datagram a slot holds; an SRTP packet from a 1,200-byte MTU budget fits with room to spare.</summary>
     public const int MaxDatagram = 2048;
 
-    /// <summary>Datagrams one GSO message carries at most (the kernel allows 64), and its payload at most (an IP packet's).</summary>
+    /// <summary>Datagrams one GSO message carries at most (the kernel's UDP_MAX_SEGMENTS is 64), and its payload at most (an IP packet's).</summary>
     public const int MaxSegments = 32;
 
     private const int MaxSegmentedBytes = 60_000;
@@ -141,7 +141,7 @@ internal sealed unsafe class UdpBatchSender : IDisposable
         var slot = _count;
         if (UsesSendMmsg)
         {
-            if (!TryExtendMessage(slot, length, destination))
+            if (!TryExtendMessage(length, destination))
             {
                 StartMessage(slot, length, destination);
             }
@@ -177,9 +177,9 @@ internal sealed unsafe class UdpBatchSender : IDisposable
         _segmentSize = _lastLength = _messageBytes = length;
     }
 
-    /// <summary>Adds the datagram in <paramref name="slot"/> to the open message when GSO can carry it there.</summary>
+    /// <summary>Adds the datagram in the next slot to the open message when GSO can carry it there.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryExtendMessage(int slot, int length, SocketAddress destination)
+    private bool TryExtendMessage(int length, SocketAddress destination)
     {
         if (!Segmentation || _messages == 0 || _lastLength != _segmentSize || length > _segmentSize
             || _messageBytes + length > MaxSegmentedBytes)
@@ -257,12 +257,9 @@ internal sealed unsafe class UdpBatchSender : IDisposable
                 if (result > 0)
                 {
                     // A partial send: the kernel stopped at the first message it could not take; go on from there.
-                    for (var i = start; i < start + result; i++)
-                    {
-                        var datagrams = (int)_headers[i].Header.IovLength;
-                        sent += datagrams;
-                        Coalesced += datagrams - 1;
-                    }
+                    var datagrams = DatagramsIn(start, start + result);
+                    sent += datagrams;
+                    Coalesced += datagrams - result;
                     start += result;
                     continue;
                 }
@@ -275,10 +272,7 @@ internal sealed unsafe class UdpBatchSender : IDisposable
                 {
                     // The socket buffer is full: the rest would fail the same way right now. Media is better late
                     // than never only within a frame; dropping keeps the fan-out thread from spinning.
-                    for (var i = start; i < messages; i++)
-                    {
-                        Dropped += (int)_headers[i].Header.IovLength;
-                    }
+                    Dropped += DatagramsIn(start, messages);
                     break;
                 }
                 if (_headers[start].Header.IovLength > 1 && errno is LinuxSendMmsg.EIO or LinuxSendMmsg.EINVAL or LinuxSendMmsg.EOPNOTSUPP)
@@ -291,16 +285,13 @@ internal sealed unsafe class UdpBatchSender : IDisposable
                     continue;
                 }
                 // This message was refused (bad destination, queued ICMP error): drop it and send the rest.
-                Dropped += (int)_headers[start].Header.IovLength;
+                Dropped += DatagramsIn(start, start + 1);
                 start++;
             }
         }
         catch (ObjectDisposedException)
         {
-            for (var i = start; i < messages; i++)
-            {
-                Dropped += (int)_headers[i].Header.IovLength;
-            }
+            Dropped += DatagramsIn(start, messages);
         }
         finally
         {
@@ -311,6 +302,17 @@ internal sealed unsafe class UdpBatchSender : IDisposable
         }
         Sent += sent;
         return sent;
+    }
+
+    /// <summary>Datagrams carried by messages [from, to).</summary>
+    private int DatagramsIn(int from, int to)
+    {
+        var datagrams = 0;
+        for (var i = from; i < to; i++)
+        {
+            datagrams += (int)_headers[i].Header.IovLength;
+        }
+        return datagrams;
     }
 
     private int SendSingly(nint fd, int message)

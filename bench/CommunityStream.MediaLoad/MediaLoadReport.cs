@@ -85,18 +85,8 @@ internal static class MediaLoadReport
             result.ConsentResponses += publisher.Peer.ConsentResponses;
         }
 
-        result.DelayCount = delay.Count;
-        result.DelayP50Us = delay.ValueAtPercentile(50);
-        result.DelayP90Us = delay.ValueAtPercentile(90);
-        result.DelayP99Us = delay.ValueAtPercentile(99);
-        result.DelayP999Us = delay.ValueAtPercentile(99.9);
-        result.DelayMaxUs = delay.Count == 0 ? 0 : delay.Max;
-        result.SocketDelayCount = socketDelay.Count;
-        result.SocketDelayP50Us = socketDelay.ValueAtPercentile(50);
-        result.SocketDelayP90Us = socketDelay.ValueAtPercentile(90);
-        result.SocketDelayP99Us = socketDelay.ValueAtPercentile(99);
-        result.SocketDelayP999Us = socketDelay.ValueAtPercentile(99.9);
-        result.SocketDelayMaxUs = socketDelay.Count == 0 ? 0 : socketDelay.Max;
+        result.Delay = DelayFigures.From(delay);
+        result.SocketDelay = DelayFigures.From(socketDelay);
 
         if (server is not null && first.ServerCpuSeconds is { } cpuStart && last.ServerCpuSeconds is { } cpuEnd)
         {

@@ -92,30 +92,11 @@ internal sealed class MediaLoadResult
 
     public long ConsentResponses { get; set; }
 
-    public long DelayCount { get; set; }
-
-    public long DelayP50Us { get; set; }
-
-    public long DelayP90Us { get; set; }
-
-    public long DelayP99Us { get; set; }
-
-    public long DelayP999Us { get; set; }
-
-    public long DelayMaxUs { get; set; }
+    /// <summary>Publisher send to a verifying viewer reading the packet.</summary>
+    public DelayFigures Delay { get; set; } = DelayFigures.None;
 
     /// <summary>Publisher send to arrival in a verifying viewer's socket (kernel timestamp): the generator's own lateness left out.</summary>
-    public long SocketDelayCount { get; set; }
-
-    public long SocketDelayP50Us { get; set; }
-
-    public long SocketDelayP90Us { get; set; }
-
-    public long SocketDelayP99Us { get; set; }
-
-    public long SocketDelayP999Us { get; set; }
-
-    public long SocketDelayMaxUs { get; set; }
+    public DelayFigures SocketDelay { get; set; } = DelayFigures.None;
 
     public double? ServerCpuSecondsPerSecond { get; set; }
 
@@ -157,8 +138,8 @@ internal sealed class MediaLoadResult
         Row("loss in window", $"{WindowLost} ({F(WindowLossFraction * 100, "0.###")} %)");
         Row("whole run: loss / reorder / dup / too old", $"{ViewerLost} ({F(ViewerLossFraction * 100, "0.###")} %) / {ViewerReordered} / {ViewerDuplicates} / {ViewerTooOld} of {ViewerPackets} packets; silent viewers {ViewerSilent}");
         Row("verified viewers", $"{VerifiedViewers}: {VerifiedPackets} packets unprotected, {AuthFailures} auth failures, {KeyframesSeenByVerified} keyframes");
-        Row("forwarding delay p50/p90/p99/p99.9/max", $"{Ms(DelayP50Us)} / {Ms(DelayP90Us)} / {Ms(DelayP99Us)} / {Ms(DelayP999Us)} / {Ms(DelayMaxUs)} ms ({DelayCount} samples, send → read)");
-        Row("  to the viewer's socket", $"{Ms(SocketDelayP50Us)} / {Ms(SocketDelayP90Us)} / {Ms(SocketDelayP99Us)} / {Ms(SocketDelayP999Us)} / {Ms(SocketDelayMaxUs)} ms ({SocketDelayCount} samples, send → kernel arrival)");
+        Row("forwarding delay p50/p90/p99/p99.9/max", Delay.Format("send → read"));
+        Row("  to the viewer's socket", SocketDelay.Format("send → kernel arrival"));
         Row("consent responses", $"{ConsentResponses}");
         if (ServerCpuSecondsPerSecond is { } cpu)
         {
@@ -170,5 +151,4 @@ internal sealed class MediaLoadResult
         return text.ToString();
     }
 
-    private static string Ms(long microseconds) => (microseconds / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -29,11 +29,11 @@ public sealed class MediaLoadRunTests
         // The window's loss is a part of the whole run's.
         Assert.InRange(result.WindowLost, 0, result.ViewerLost);
         Assert.InRange(result.WindowLossFraction, 0, 1);
-        Assert.True(result.DelayCount > 0, "no forwarding delay recorded");
+        Assert.True(result.Delay.Count > 0, "no forwarding delay recorded");
         // Kernel arrival comes before the generator reads the datagram, so its delay is never the larger one.
-        Assert.Equal(result.DelayCount, result.SocketDelayCount);
-        Assert.InRange(result.SocketDelayP50Us, 0, result.DelayP50Us);
-        Assert.InRange(result.SocketDelayMaxUs, 0, result.DelayMaxUs);
+        Assert.Equal(result.Delay.Count, result.SocketDelay.Count);
+        Assert.InRange(result.SocketDelay.P50Us, 0, result.Delay.P50Us);
+        Assert.InRange(result.SocketDelay.MaxUs, 0, result.Delay.MaxUs);
         Assert.True(result.KeyframesSeenByVerified > 0, "no keyframe reached a verifying viewer");
         // Checks every 5 s within a 12 s run: every peer was asked at least once and answered.
         Assert.True(result.ConsentResponses >= 5, $"consent responses {result.ConsentResponses}");

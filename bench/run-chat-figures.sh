@@ -15,6 +15,7 @@
 #              CREATE_ROOM_PATH admin endpoint creating a standalone room for (b) (default /api/rooms)
 #              HOST_DLL         run this Host build instead of building src/Host (e.g. another branch's build)
 #              PIN_GENERATOR=1  pin the generator to core 1 (the server is always on core 0 when taskset exists)
+#              HOST_ENV         environment for the Host only, e.g. HOST_ENV="DOTNET_TieredCompilation=0"
 #              FIGURES_OUT      directory for logs and JSON results (default: a new temp directory)
 set -euo pipefail
 
@@ -88,7 +89,7 @@ wait_ready() { # url seconds
 
 start_host() { # http-port cluster-port data-dir [args...]; prints the pid
   local port=$1 cport=$2 dir=$3; shift 3
-  "${pin_server[@]}" dotnet "$host_dll" --DataDirectory "$dir" --Http:Url "http://127.0.0.1:$port" --Cluster:Port "$cport" \
+  env ${HOST_ENV:-} "${pin_server[@]}" dotnet "$host_dll" --DataDirectory "$dir" --Http:Url "http://127.0.0.1:$port" --Cluster:Port "$cport" \
     "${host_args[@]}" "${extra_host_args[@]}" "$@" >"$out/host-$port.log" 2>&1 &
   echo $!
 }

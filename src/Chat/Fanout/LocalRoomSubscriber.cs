@@ -28,6 +28,9 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
     private readonly string _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<Outbox> _outboxes = [];
+    private readonly RoomSendPass _sendPass = new();
+    // The outboxes as the send pass sees them, rebuilt on the first broadcast after a change.
+    private Outbox[]? _passOutboxes;
     private readonly List<IActorRef> _waitingForSubscription = [];
     private readonly SortedDictionary<long, MessageBroadcast> _held = [];
     private bool _subscribed;
@@ -54,6 +57,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         Receive<LocalRoomMessages.Attach>(attach =>
         {
             _outboxes.Add(attach.Outbox);
+            _passOutboxes = null;
             if (_subscribed)
             {
                 Sender.Tell(LocalRoomMessages.Attached.Instance);
@@ -63,7 +67,13 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
                 _waitingForSubscription.Add(Sender);
             }
         });
-        Receive<LocalRoomMessages.Detach>(detach => _outboxes.Remove(detach.Outbox));
+        Receive<LocalRoomMessages.Detach>(detach =>
+        {
+            _outboxes.Remove(detach.Outbox);
+            _passOutboxes = null;
+            // Broadcasts queued before the leave still go out: the next passes no longer visit this outbox.
+            detach.Outbox.SendQueued();
+        });
         Receive<LocalRoomMessages.Seen>(seen => FillUpTo(seen.Offset));
         Receive<MessageBroadcast>(OnMessage);
         Receive<ModerationBroadcast>(moderation => DeliverAll(0, ServerFrames.Moderation(_room, moderation.Event)));
@@ -167,10 +177,15 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         DeliverAll(message.Offset, ServerFrames.Message(_room, epoch, message));
     }
 
-    private void DeliverAll(long offset, byte[] frame)
+    private void DeliverAll(long offset, byte[] payload)
     {
+        var frame = WireFrame.Text(payload);
         // A slow consumer is dropped at once: it is being closed (4008) and must not count as a viewer.
-        _outboxes.RemoveWhere(outbox => !outbox.Deliver(_room, offset, frame));
+        if (_outboxes.RemoveWhere(outbox => !outbox.Deliver(_room, offset, frame)) > 0)
+        {
+            _passOutboxes = null;
+        }
+        _sendPass.Kick(_passOutboxes ??= [.. _outboxes]);
     }
 
     private void OnTick()

@@ -10,8 +10,10 @@ namespace CommunityStream.Chat.Gateway;
 
 /// <summary>
 /// One client WebSocket: a reader loop that parses frames and asks rooms, and a writer loop that drains the
-/// <see cref="Outbox"/>, coalescing queued frames into newline-separated messages. Not an actor: the rooms
-/// and the node's subscribers are; this only moves bytes and keeps the per-connection limits.
+/// <see cref="Outbox"/>. On a <see cref="DirectSocket"/> frames are sent by their producers or the room's send pass,
+/// and the writer only waits out a full socket buffer; otherwise it sends every frame, coalescing queued frames into
+/// newline-separated messages of the WebSocket. Not an actor: the rooms and the node's subscribers are; this only
+/// moves bytes and keeps the per-connection limits.
 /// </summary>
 internal sealed partial class ChatConnection : IDisposable
 {
@@ -25,6 +27,7 @@ internal sealed partial class ChatConnection : IDisposable
     private static readonly TimeSpan SlowConsumerGrace = TimeSpan.FromSeconds(10);
 
     private readonly WebSocket _socket;
+    private readonly DirectSocket? _direct;
     private readonly ChatOptions _options;
     private readonly IActorRef _region;
     private readonly IActorRef _localRooms;
@@ -41,9 +44,10 @@ internal sealed partial class ChatConnection : IDisposable
     private CancellationTokenSource _refreshed = new();
     private (WebSocketCloseStatus Status, string Reason)? _close;
 
-    public ChatConnection(WebSocket socket, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, ILogger log)
+    public ChatConnection(WebSocket socket, DirectSocket? direct, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, ILogger log)
     {
         _socket = socket;
+        _direct = direct;
         _user = user;
         _options = options;
         _region = region;
@@ -52,7 +56,7 @@ internal sealed partial class ChatConnection : IDisposable
         _directory = directory;
         _log = log;
         _askTimeout = TimeSpan.FromSeconds(options.AskTimeoutSeconds);
-        _outbox = new Outbox(options.OutboundQueueFrames)
+        _outbox = new Outbox(options.OutboundQueueFrames, direct)
         {
             UserName = user?.Username,
             OnOverflow = AbortSlowConsumerLater,
@@ -211,38 +215,15 @@ internal sealed partial class ChatConnection : IDisposable
             // Completing the outbox (close, overflow) ends this wait; a token here would cost every idle socket.
             while (await reader.WaitToReadAsync())
             {
-                var batch = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
-                try
+                if (_direct is null)
                 {
-                    var length = 0;
-                    while (reader.TryPeek(out var frame))
-                    {
-                        if (length > 0 && length + 1 + frame.Length > MaxBatchBytes)
-                        {
-                            break;
-                        }
-                        reader.TryRead(out _);
-                        if (frame.Length > MaxBatchBytes)
-                        {
-                            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, stop);
-                            continue;
-                        }
-                        if (length > 0)
-                        {
-                            // Newline-delimited JSON: JSON text never holds a raw newline.
-                            batch[length++] = (byte)'\n';
-                        }
-                        frame.CopyTo(batch, length);
-                        length += frame.Length;
-                    }
-                    if (length > 0)
-                    {
-                        await _socket.SendAsync(batch.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, stop);
-                    }
+                    await SendCoalescedAsync(reader, stop);
                 }
-                finally
+                else
                 {
-                    ArrayPool<byte>.Shared.Return(batch);
+                    // Woken when the socket's buffer was full (or to finish before closing): wait for room, in turn.
+                    await _direct.TakeTurnAsync(stop);
+                    await reader.DrainAsync(release: true, stop);
                 }
             }
             var (status, reason) = _outbox.Overflowed
@@ -257,7 +238,7 @@ internal sealed partial class ChatConnection : IDisposable
                 await _socket.CloseOutputAsync(status, reason, stop);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             // The socket is gone; the reader notices too.
         }
@@ -265,6 +246,45 @@ internal sealed partial class ChatConnection : IDisposable
         {
             // Closed (or broken) for writing: give the peer a moment to answer the close, then stop reading.
             _stop.CancelAfter(CloseHandshakeTimeout);
+        }
+    }
+
+    // The queued frames' payloads joined by newlines into WebSocket messages of up to MaxBatchBytes.
+    private async Task SendCoalescedAsync(FrameQueue reader, CancellationToken stop)
+    {
+        var batch = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+        try
+        {
+            var length = 0;
+            while (reader.TryPeek(out var frame))
+            {
+                var payload = frame.Payload;
+                if (length > 0 && length + 1 + payload.Length > MaxBatchBytes)
+                {
+                    break;
+                }
+                reader.TryRead(out _);
+                if (payload.Length > MaxBatchBytes)
+                {
+                    await _socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, stop);
+                    continue;
+                }
+                if (length > 0)
+                {
+                    // Newline-delimited JSON: JSON text never holds a raw newline.
+                    batch[length++] = (byte)'\n';
+                }
+                payload.CopyTo(batch.AsMemory(length));
+                length += payload.Length;
+            }
+            if (length > 0)
+            {
+                await _socket.SendAsync(batch.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, stop);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(batch);
         }
     }
 

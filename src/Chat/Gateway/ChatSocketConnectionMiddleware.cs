@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using CommunityStream.Identity.Contracts;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -102,20 +103,39 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
 
     private async Task HandToHttpAsync(ConnectionContext connection) => await next(connection);
 
-    private static async Task<WebSocket> AcceptAsync(ConnectionContext connection, UpgradeRequest request)
+    private static async Task<(WebSocket, DirectSocket?)> AcceptAsync(ConnectionContext connection, UpgradeRequest request)
     {
         // The head is consumed only now: until here a refusal could still hand the bytes to HTTP.
         var input = connection.Transport.Input;
         var head = await input.ReadAtLeastAsync(request.HeadLength);
         input.AdvanceTo(head.Buffer.GetPosition(request.HeadLength));
-        var response = $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {request.AcceptKey()}\r\n\r\n";
-        await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(response));
-        return WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
+        var response = Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {request.AcceptKey()}\r\n\r\n");
+        var direct = DirectSocketOf(connection);
+        if (direct is null)
+        {
+            await connection.Transport.Output.WriteAsync(response);
+        }
+        else
+        {
+            // Everything goes to the socket from here on, the response first: nothing may wait in Kestrel's pipe.
+            await direct.WriteInTurnAsync(response, connection.ConnectionClosed);
+        }
+        var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport, direct), new WebSocketCreationOptions
         {
             IsServer = true,
             KeepAliveInterval = ChatModule.WebSocketKeepAlive,
         });
+        return (socket, direct);
     }
+
+    // Only a plain TCP connection's bytes are the socket's: under TLS (or any transport that rewrites them) the
+    // connection's frames must go through Kestrel's pipe.
+    private static DirectSocket? DirectSocketOf(ConnectionContext connection) =>
+        DirectSocket.IsSupported
+            && connection.Features.Get<ITlsHandshakeFeature>() is null
+            && connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket
+            ? new DirectSocket(socket)
+            : null;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Chat connection {ConnectionId} failed before or during the upgrade")]
     private static partial void LogUpgradeFailed(ILogger logger, Exception exception, string connectionId);

@@ -45,7 +45,7 @@ internal static class ChatSocketEndpoint
         }
         try
         {
-            await RunAsync(services, user, () => context.WebSockets.AcceptWebSocketAsync(), cancel);
+            await RunAsync(services, user, async () => (await context.WebSockets.AcceptWebSocketAsync(), null), cancel);
             return Results.Empty;
         }
         finally
@@ -54,15 +54,19 @@ internal static class ChatSocketEndpoint
         }
     }
 
-    /// <summary>Accepts the socket once the node's actors are there, and runs one <see cref="ChatConnection"/> on it.</summary>
-    public static async Task RunAsync(IServiceProvider services, AuthenticatedUser? user, Func<Task<WebSocket>> accept, CancellationToken cancel)
+    /// <summary>
+    /// Accepts the socket once the node's actors are there, and runs one <see cref="ChatConnection"/> on it.
+    /// <paramref name="accept"/> upgrades and returns the WebSocket and, where frames may go straight to the socket, that socket.
+    /// </summary>
+    public static async Task RunAsync(IServiceProvider services, AuthenticatedUser? user, Func<Task<(WebSocket, DirectSocket?)>> accept, CancellationToken cancel)
     {
         var options = services.GetRequiredService<IOptions<ChatOptions>>().Value;
         var region = await services.GetRequiredService<IRequiredActor<RoomRegionMarker>>().GetAsync(cancel);
         var localRooms = await services.GetRequiredService<IRequiredActor<LocalRoomsMarker>>().GetAsync(cancel);
-        using var socket = await accept();
+        var (socket, direct) = await accept();
+        using var disposeSocket = socket;
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
-        using var connection = new ChatConnection(socket, user, options, region, localRooms, services.GetRequiredService<ITokenValidator>(), services.GetRequiredService<IUserDirectory>(), log);
+        using var connection = new ChatConnection(socket, direct, user, options, region, localRooms, services.GetRequiredService<ITokenValidator>(), services.GetRequiredService<IUserDirectory>(), log);
         var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var authenticated = services.GetRequiredService<AuthenticatedConnections>();
         if (user is not null)

@@ -5,9 +5,11 @@ namespace CommunityStream.Chat.Gateway;
 
 /// <summary>
 /// A connection's transport pipes as the <see cref="Stream"/> a WebSocket runs on. A zero-byte read waits for data
-/// without consuming or buffering anything, so an idle WebSocket holds no receive buffer at any layer.
+/// without consuming or buffering anything, so an idle WebSocket holds no receive buffer at any layer. With a
+/// <see cref="DirectSocket"/>, the WebSocket's own writes (pongs, the close frame) go to the socket in their turn, as
+/// the connection's frames do, and Kestrel's output pipe is not used.
 /// </summary>
-internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
+internal sealed class DuplexPipeStream(IDuplexPipe transport, DirectSocket? direct = null) : Stream
 {
     public override bool CanRead => true;
 
@@ -49,6 +51,11 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (direct is not null)
+        {
+            await direct.WriteInTurnAsync(buffer, cancellationToken);
+            return;
+        }
         var flushed = await transport.Output.WriteAsync(buffer, cancellationToken);
         if (flushed.IsCanceled)
         {

@@ -3,30 +3,71 @@ using System.Threading.Tasks.Sources;
 namespace CommunityStream.Chat.Gateway;
 
 /// <summary>
-/// A bounded queue of frames with one reader, the part of a <c>Channel</c> an <see cref="Outbox"/> needs. Every
-/// idle socket holds one, so it is small: a queue, a lock and one reusable wait (about 200 bytes, where a bounded
-/// channel preallocates its reader and writer operations, about 700). The reader's continuation runs on the
-/// thread pool, never on the producer's thread (a room subscriber delivering to thousands of outboxes).
+/// A connection's bounded queue of outbound frames with one reader, the part of a <c>Channel</c> an
+/// <see cref="Outbox"/> needs. Every idle socket holds one, so it is small: a queue, a lock and one reusable wait.
+/// The reader's continuation runs on the thread pool, never on the producer's thread.
+/// <para>
+/// On a <see cref="DirectSocket"/> the frames are sent without the reader: a reply at once on its producer's thread,
+/// a room broadcast by the room's send pass (<see cref="SendQueued"/>), which sends every frame queued for the socket
+/// in one non-blocking call. Only when the socket's buffer is full is the reader woken, to wait for room. Elsewhere
+/// every frame wakes the reader, which writes it through the WebSocket.
+/// </para>
 /// </summary>
-internal sealed class FrameQueue(int capacity) : IValueTaskSource<bool>
+internal sealed class FrameQueue : IValueTaskSource<bool>
 {
-    private readonly Queue<byte[]> _frames = new();
+    private const int MaxSendBytes = 64 * 1024;
+
+    // The non-blocking send of several queued frames copies them here, on the sending thread.
+    [ThreadStatic]
+    private static byte[]? t_scratch;
+
+    private readonly Queue<WireFrame> _frames = new();
     private readonly Lock _gate = new();
+    private readonly int _capacity;
+    private readonly DirectSocket? _direct;
     private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
     private bool _waiting;
     private bool _completed;
+    // Bytes of the first queued frame already sent: a send may take part of a frame.
+    private int _headSent;
+    // The socket refused a send: nothing more can reach the peer, and the reader is about to see the end.
+    private bool _broken;
 
-    /// <summary>Queues a frame; false when the queue is full or completed.</summary>
-    public bool TryWrite(byte[] frame)
+    public FrameQueue(int capacity, DirectSocket? direct = null)
+    {
+        _capacity = capacity;
+        _direct = direct;
+        if (direct is not null)
+        {
+            direct.Frames = this;
+        }
+    }
+
+    /// <summary>Queues a frame and, on a direct socket, sends what is queued; false when the queue is full or completed.</summary>
+    public bool TryWrite(WireFrame frame)
+    {
+        if (!TryQueue(frame))
+        {
+            return false;
+        }
+        SendQueued();
+        return true;
+    }
+
+    /// <summary>
+    /// Queues a frame. On a direct socket it waits for <see cref="SendQueued"/> (a room queues to all its sockets,
+    /// then sends in a pass); elsewhere the reader is woken. False when the queue is full or completed.
+    /// </summary>
+    public bool TryQueue(WireFrame frame)
     {
         lock (_gate)
         {
-            if (_completed || _frames.Count >= capacity)
+            if (_completed || _frames.Count >= _capacity)
             {
                 return false;
             }
             _frames.Enqueue(frame);
-            if (!_waiting)
+            if (_direct is not null || !_waiting)
             {
                 return true;
             }
@@ -34,6 +75,118 @@ internal sealed class FrameQueue(int capacity) : IValueTaskSource<bool>
         }
         _wait.SetResult(true);
         return true;
+    }
+
+    /// <summary>
+    /// Direct sockets: sends what is queued without waiting, unless another sender has the socket's turn (it sends
+    /// these frames too before it lets go). Wakes the reader when the socket's buffer is full.
+    /// </summary>
+    public void SendQueued()
+    {
+        if (_direct is null)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            if (_frames.Count == 0 || !_direct.TryTakeTurn())
+            {
+                return;
+            }
+        }
+        var full = false;
+        while (!full)
+        {
+            ReadOnlyMemory<byte> bytes;
+            lock (_gate)
+            {
+                if (_frames.Count == 0 || _broken)
+                {
+                    // Let go under the lock: a frame queued from here on finds the turn free and is sent by its producer.
+                    DropIfBroken();
+                    _direct.ReleaseTurn();
+                    return;
+                }
+                bytes = NextBytes();
+            }
+            // Outside the lock: the turn keeps other senders off the socket, and producers may go on queueing.
+            var sent = _direct.TrySend(bytes.Span);
+            lock (_gate)
+            {
+                if (sent < 0)
+                {
+                    _broken = true;
+                    continue;
+                }
+                Consume(sent);
+                full = sent < bytes.Length;
+                if (full)
+                {
+                    _direct.ReleaseTurn();
+                    full = _waiting;
+                    _waiting = false;
+                    if (!full)
+                    {
+                        // The reader is busy (or not waiting yet): it checks the queue before it waits again.
+                        return;
+                    }
+                }
+            }
+        }
+        // The socket's buffer is full: the reader waits for room.
+        _wait.SetResult(true);
+    }
+
+    /// <summary>
+    /// Direct sockets, for a caller holding the socket's turn: sends everything queued, waiting for room in the
+    /// socket's buffer. <paramref name="release"/> lets go of the turn once the queue is empty.
+    /// </summary>
+    public async ValueTask DrainAsync(bool release, CancellationToken cancel)
+    {
+        var batch = System.Buffers.ArrayPool<byte>.Shared.Rent(MaxSendBytes);
+        try
+        {
+            while (true)
+            {
+                int length;
+                lock (_gate)
+                {
+                    if (_frames.Count == 0 || _broken)
+                    {
+                        DropIfBroken();
+                        if (release)
+                        {
+                            _direct!.ReleaseTurn();
+                        }
+                        return;
+                    }
+                    length = CopyQueued(batch);
+                }
+                await _direct!.SendAsync(batch.AsMemory(0, length), cancel);
+                lock (_gate)
+                {
+                    Consume(length);
+                }
+            }
+        }
+        catch
+        {
+            // The socket failed: what is queued cannot be sent, and the turn must not stay taken.
+            lock (_gate)
+            {
+                _broken = true;
+                DropIfBroken();
+            }
+            if (release)
+            {
+                _direct!.ReleaseTurn();
+            }
+            throw;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(batch);
+        }
     }
 
     /// <summary>No more frames: the reader drains what is queued, then its wait answers false.</summary>
@@ -75,7 +228,7 @@ internal sealed class FrameQueue(int capacity) : IValueTaskSource<bool>
         }
     }
 
-    public bool TryPeek(out byte[] frame)
+    public bool TryPeek(out WireFrame frame)
     {
         lock (_gate)
         {
@@ -83,11 +236,73 @@ internal sealed class FrameQueue(int capacity) : IValueTaskSource<bool>
         }
     }
 
-    public bool TryRead(out byte[] frame)
+    public bool TryRead(out WireFrame frame)
     {
         lock (_gate)
         {
             return _frames.TryDequeue(out frame!);
+        }
+    }
+
+    // Under the lock: the queued bytes to send next, the first frame's own array when it is alone.
+    private ReadOnlyMemory<byte> NextBytes()
+    {
+        var head = _frames.Peek();
+        if (_frames.Count == 1 || head.Bytes.Length - _headSent >= MaxSendBytes)
+        {
+            return head.Bytes.AsMemory(_headSent);
+        }
+        var scratch = t_scratch ??= new byte[MaxSendBytes];
+        return scratch.AsMemory(0, CopyQueued(scratch));
+    }
+
+    // Under the lock: copies the unsent bytes of the queued frames that fit (a part of the first if it alone does not).
+    private int CopyQueued(byte[] into)
+    {
+        var length = 0;
+        var skip = _headSent;
+        foreach (var frame in _frames)
+        {
+            var bytes = frame.Bytes.AsSpan(skip);
+            skip = 0;
+            if (length + bytes.Length > into.Length)
+            {
+                if (length == 0)
+                {
+                    bytes[..into.Length].CopyTo(into);
+                    length = into.Length;
+                }
+                break;
+            }
+            bytes.CopyTo(into.AsSpan(length));
+            length += bytes.Length;
+        }
+        return length;
+    }
+
+    // Under the lock: the first sent bytes of the queue have gone out.
+    private void Consume(int sent)
+    {
+        while (sent > 0)
+        {
+            var left = _frames.Peek().Bytes.Length - _headSent;
+            if (sent < left)
+            {
+                _headSent += sent;
+                return;
+            }
+            _frames.Dequeue();
+            _headSent = 0;
+            sent -= left;
+        }
+    }
+
+    private void DropIfBroken()
+    {
+        if (_broken)
+        {
+            _frames.Clear();
+            _headSent = 0;
         }
     }
 

@@ -14,15 +14,17 @@ internal sealed class Outbox
     private readonly int _capacity;
     private readonly Lock _gate = new();
     // Created on a connection's first join: most of an idle socket's life has no room.
-    private Dictionary<RoomId, List<(long Offset, byte[] Frame)>>? _joining;
+    private Dictionary<RoomId, List<(long Offset, WireFrame Frame)>>? _joining;
     private Dictionary<RoomId, long>? _lastOffsets;
     private volatile bool _completed;
     private volatile bool _overflowed;
 
-    public Outbox(int capacity)
+    /// <param name="capacity">Frames queued before the connection counts as a slow consumer.</param>
+    /// <param name="direct">The socket to send to at once when nothing is queued; null to always queue.</param>
+    public Outbox(int capacity, DirectSocket? direct = null)
     {
         _capacity = capacity;
-        _queue = new FrameQueue(capacity);
+        _queue = new FrameQueue(capacity, direct);
     }
 
     /// <summary>Set once the queue overflowed; the writer then closes with 4008.</summary>
@@ -38,13 +40,15 @@ internal sealed class Outbox
     public FrameQueue Frames => _queue;
 
     /// <summary>Queues a reply or error for this connection.</summary>
-    public bool Enqueue(byte[] frame)
+    public bool Enqueue(byte[] payload) => Enqueue(WireFrame.Text(payload));
+
+    private bool Enqueue(WireFrame frame, bool send = true)
     {
         if (Overflowed || _completed)
         {
             return false;
         }
-        if (_queue.TryWrite(frame))
+        if (send ? _queue.TryWrite(frame) : _queue.TryQueue(frame))
         {
             return true;
         }
@@ -59,9 +63,10 @@ internal sealed class Outbox
     /// <summary>
     /// A room broadcast (offset 0 for frames without one: presence, moderation). Messages at or below the
     /// last offset this connection already has for the room are dropped, so history and live never repeat.
+    /// On a direct socket the frame waits for the room's send pass (<see cref="SendQueued"/>).
     /// </summary>
     /// <returns>False once the connection is a slow consumer: the caller stops delivering to it.</returns>
-    public bool Deliver(RoomId room, long offset, byte[] frame)
+    public bool Deliver(RoomId room, long offset, WireFrame frame)
     {
         // Uncontended most of the time: the room's subscriber delivers, the connection only joins and leaves.
         lock (_gate)
@@ -86,8 +91,11 @@ internal sealed class Outbox
                 _lastOffsets[room] = offset;
             }
         }
-        return Enqueue(frame);
+        return Enqueue(frame, send: false);
     }
+
+    /// <summary>Sends what room broadcasts queued, without waiting (direct sockets; elsewhere the writer loop does).</summary>
+    public void SendQueued() => _queue.SendQueued();
 
     /// <summary>Holds back the room's broadcasts until <see cref="CompleteJoin"/> or <see cref="CancelJoin"/>.</summary>
     public void BeginJoin(RoomId room)

@@ -11,11 +11,11 @@ public sealed class FrameQueueTests
     public void Should_keep_order_and_refuse_frames_past_its_capacity()
     {
         var queue = new FrameQueue(2);
-        byte[] a = [1], b = [2];
+        WireFrame a = Frame(1), b = Frame(2);
 
         Assert.True(queue.TryWrite(a));
         Assert.True(queue.TryWrite(b));
-        Assert.False(queue.TryWrite([3]));
+        Assert.False(queue.TryWrite(Frame(3)));
 
         Assert.True(queue.TryPeek(out var peeked));
         Assert.Same(a, peeked);
@@ -23,17 +23,17 @@ public sealed class FrameQueueTests
         Assert.True(queue.TryRead(out var second));
         Assert.Equal([a, b], [first, second]);
         Assert.False(queue.TryRead(out _));
-        Assert.True(queue.TryWrite([4]));
+        Assert.True(queue.TryWrite(Frame(4)));
     }
 
     [Fact]
     public async Task Should_let_the_reader_drain_after_completion_then_answer_false()
     {
         var queue = new FrameQueue(4);
-        queue.TryWrite([1]);
+        queue.TryWrite(Frame(1));
         queue.Complete();
 
-        Assert.False(queue.TryWrite([2]));
+        Assert.False(queue.TryWrite(Frame(2)));
         Assert.True(await queue.WaitToReadAsync());
         Assert.True(queue.TryRead(out _));
         Assert.False(await queue.WaitToReadAsync());
@@ -53,7 +53,7 @@ public sealed class FrameQueueTests
 
             // A room subscriber writes to thousands of outboxes: the reader must not run on its thread, inside TryWrite.
             _writing = true;
-            Assert.True(queue.TryWrite([(byte)i]));
+            Assert.True(queue.TryWrite(Frame((byte)i)));
             _writing = false;
 
             var (frame, ranInsideWrite) = await reader.WaitAsync(Wait);
@@ -71,6 +71,8 @@ public sealed class FrameQueueTests
         Assert.True(await queue.WaitToReadAsync().ConfigureAwait(false));
         var ranInsideWrite = _writing;
         Assert.True(queue.TryRead(out var frame));
-        return (frame[0], ranInsideWrite);
+        return (frame.Payload.Span[0], ranInsideWrite);
     }
+
+    private static WireFrame Frame(byte value) => WireFrame.Text([value]);
 }

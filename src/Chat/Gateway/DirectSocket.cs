@@ -1,0 +1,110 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace CommunityStream.Chat.Gateway;
+
+/// <summary>
+/// Writes to a connection's socket without Kestrel's output pipe. A room subscriber sends a frame to an idle socket
+/// with one non-blocking <c>send(2)</c> on its own thread, where the pipe would cost a thread-pool hop to the
+/// connection's writer, a copy into the pipe and a second hop to Kestrel's send loop. Linux only; elsewhere, and on
+/// TLS connections, frames go through the WebSocket as before.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim holds nothing to dispose until its AvailableWaitHandle is used, which it never is here.")]
+internal sealed partial class DirectSocket(Socket socket)
+{
+    private const int EINTR = 4;
+    private const int EAGAIN = 11;
+    // MSG_DONTWAIT: a full socket buffer fails the call instead of blocking the room's thread; MSG_NOSIGNAL: a reset
+    // peer is an error code, not SIGPIPE.
+    private const int Flags = 0x40 | 0x4000;
+
+    // One sender at a time: a room's direct send, the connection's writer, or the WebSocket's own control frames.
+    private readonly SemaphoreSlim _turn = new(1, 1);
+
+    public static bool IsSupported => OperatingSystem.IsLinux();
+
+    /// <summary>Takes the socket's turn if no one holds it.</summary>
+    public bool TryTakeTurn() => _turn.Wait(0);
+
+    public Task TakeTurnAsync(CancellationToken cancel) => _turn.WaitAsync(cancel);
+
+    public void ReleaseTurn() => _turn.Release();
+
+    /// <summary>The connection's queue, once it has one: bytes written in turn go after what it holds.</summary>
+    public FrameQueue? Frames { get; set; }
+
+    /// <summary>
+    /// Sends bytes that are not a queued frame (the upgrade response, the WebSocket's pongs and close frame) in their
+    /// turn, after the frames already queued: never inside a frame that went out in part.
+    /// </summary>
+    public async ValueTask WriteInTurnAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancel)
+    {
+        await TakeTurnAsync(cancel);
+        try
+        {
+            if (Frames is { } frames)
+            {
+                await frames.DrainAsync(release: false, cancel);
+            }
+            await SendAsync(bytes, cancel);
+        }
+        finally
+        {
+            ReleaseTurn();
+        }
+        // Frames queued meanwhile found the turn taken and wait for a sender.
+        Frames?.SendQueued();
+    }
+
+    /// <summary>
+    /// Sends what the socket takes now: the bytes sent, 0 when its buffer is full, -1 when the connection is gone.
+    /// </summary>
+    public int TrySend(ReadOnlySpan<byte> bytes)
+    {
+        // The reference keeps the descriptor open while it is used: once Kestrel closed it, its number may
+        // already belong to another client.
+        var handle = socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            while (true)
+            {
+                var sent = Send(handle.DangerousGetHandle(), bytes, (nuint)bytes.Length, Flags);
+                if (sent >= 0)
+                {
+                    return (int)sent;
+                }
+                var error = Marshal.GetLastPInvokeError();
+                if (error != EINTR)
+                {
+                    return error == EAGAIN ? 0 : -1;
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            return -1;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Sends all of <paramref name="bytes"/>, waiting for room in the socket's buffer; the caller holds the turn.</summary>
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancel)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var sent = await socket.SendAsync(bytes, SocketFlags.None, cancel);
+            bytes = bytes[sent..];
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    private static partial nint Send(nint socket, ReadOnlySpan<byte> buffer, nuint length, int flags);
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Sockets;
+using CommunityStream.Chat.Gateway;
+
+namespace CommunityStream.Chat.Tests.Gateway;
+
+/// <summary>
+/// A <see cref="FrameQueue"/> on a <see cref="DirectSocket"/> over a real loopback TCP connection: what its senders
+/// (producers, a room's send pass, the writer, the WebSocket's control frames) put on the wire, byte for byte.
+/// </summary>
+public sealed class DirectSendTests : IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private Socket _server = null!;
+    private Socket _peer = null!;
+
+    public async Task InitializeAsync()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        _peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var accept = listener.AcceptAsync();
+        await _peer.ConnectAsync(listener.LocalEndPoint!);
+        _server = await accept;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        _peer.Dispose();
+        _server.Dispose();
+    }
+
+    [Fact]
+    public async Task Should_hold_queued_broadcasts_until_the_send_pass_then_send_them_in_order()
+    {
+        if (!DirectSocket.IsSupported)
+        {
+            return;
+        }
+        var queue = new FrameQueue(16, new DirectSocket(_server));
+        var frames = Enumerable.Range(0, 5).Select(i => WireFrame.Text(Payload(i, 100))).ToArray();
+        foreach (var frame in frames)
+        {
+            Assert.True(queue.TryQueue(frame));
+        }
+        Assert.Equal(0, _peer.Available);
+
+        queue.SendQueued();
+
+        Assert.Equal(frames.SelectMany(f => f.Bytes), await ReceiveAsync(frames.Sum(f => f.Bytes.Length)));
+        Assert.False(queue.WaitToReadAsync().AsTask().IsCompleted);
+    }
+
+    [Fact]
+    public async Task Should_send_a_reply_at_once_on_the_producers_thread()
+    {
+        if (!DirectSocket.IsSupported)
+        {
+            return;
+        }
+        var queue = new FrameQueue(16, new DirectSocket(_server));
+        var frame = WireFrame.Text(Payload(7, 40));
+
+        Assert.True(queue.TryWrite(frame));
+
+        Assert.Equal(frame.Bytes, await ReceiveAsync(frame.Bytes.Length));
+        Assert.False(queue.WaitToReadAsync().AsTask().IsCompleted);
+    }
+
+    [Fact]
+    public async Task Should_wake_the_writer_when_the_socket_is_full_and_lose_no_byte_of_a_frame_sent_in_part()
+    {
+        if (!DirectSocket.IsSupported)
+        {
+            return;
+        }
+        _server.SendBufferSize = 4096;
+        _peer.ReceiveBufferSize = 4096;
+        var direct = new DirectSocket(_server);
+        var queue = new FrameQueue(10_000, direct);
+        // Frames of odd sizes, so a full buffer cuts one of them somewhere in its middle.
+        var frames = Enumerable.Range(0, 400).Select(i => WireFrame.Text(Payload(i, 997 + i))).ToArray();
+        var writerWoken = queue.WaitToReadAsync().AsTask();
+        foreach (var frame in frames)
+        {
+            queue.TryQueue(frame);
+            queue.SendQueued();
+        }
+        Assert.True(await writerWoken.WaitAsync(Wait));
+
+        // The peer reads everything while the writer waits for room, as ChatConnection's writer loop does; a pong
+        // written meanwhile goes after the frames, never inside one.
+        var expected = frames.SelectMany(f => f.Bytes).Concat(Pong).ToArray();
+        var received = ReceiveAsync(expected.Length);
+        await direct.TakeTurnAsync(CancellationToken.None);
+        var control = direct.WriteInTurnAsync(Pong, CancellationToken.None).AsTask();
+        await queue.DrainAsync(release: true, CancellationToken.None);
+        await control.WaitAsync(Wait);
+
+        Assert.Equal(expected, await received);
+    }
+
+    [Fact]
+    public async Task Should_drop_frames_quietly_once_the_peer_is_gone()
+    {
+        if (!DirectSocket.IsSupported)
+        {
+            return;
+        }
+        var queue = new FrameQueue(16, new DirectSocket(_server));
+        _peer.LingerState = new LingerOption(true, 0);
+        _peer.Close();
+        var frame = WireFrame.Text(Payload(1, 50));
+
+        // A reset peer fails a send within a few writes; none of them throws or queues.
+        await Eventually(() =>
+        {
+            Assert.True(queue.TryWrite(frame));
+            return !queue.TryPeek(out _);
+        });
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(queue.TryWrite(frame));
+        }
+        Assert.False(queue.TryPeek(out _));
+    }
+
+    private static readonly byte[] Pong = [0x8A, 0x00];
+
+    private static byte[] Payload(int seed, int length) =>
+        [.. Enumerable.Range(0, length).Select(i => (byte)('a' + ((seed + i) % 26)))];
+
+    private async Task<byte[]> ReceiveAsync(int length)
+    {
+        var buffer = new byte[length];
+        var read = 0;
+        using var timeout = new CancellationTokenSource(Wait);
+        while (read < length)
+        {
+            var n = await _peer.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, timeout.Token);
+            Assert.True(n > 0, "the connection ended early");
+            read += n;
+        }
+        return buffer;
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Sockets;
+using CommunityStream.Chat.Fanout;
+using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Rooms;
+
+namespace CommunityStream.Chat.Tests.Fanout;
+
+/// <summary>A room's send passes over real loopback sockets: every outbox of every slice gets its frames, in order.</summary>
+public sealed class RoomSendPassTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly RoomId Room = new("passroom");
+
+    private readonly List<Socket> _sockets = [];
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 3)]
+    [InlineData(3, 4)]
+    public async Task Should_send_every_queued_broadcast_to_every_outbox_whatever_the_slices(int sliceSize, int parallelism)
+    {
+        if (!DirectSocket.IsSupported)
+        {
+            return;
+        }
+        var pairs = new List<(Outbox Outbox, Socket Peer)>();
+        for (var i = 0; i < 11; i++)
+        {
+            var (server, peer) = await ConnectAsync();
+            pairs.Add((new Outbox(64, new DirectSocket(server)), peer));
+        }
+        var pass = new RoomSendPass(sliceSize, parallelism);
+        var outboxes = pairs.Select(p => p.Outbox).ToArray();
+        var first = WireFrame.Text("{\"n\":1}"u8);
+        var second = WireFrame.Text("{\"n\":2}"u8);
+
+        // Two broadcasts, the second kicked while the first pass may still run; then the room shrinks to 5 members,
+        // whose third broadcast must not reach the 6 that left.
+        foreach (var outbox in outboxes)
+        {
+            Assert.True(outbox.Deliver(Room, 1, first));
+        }
+        pass.Kick(outboxes);
+        foreach (var outbox in outboxes)
+        {
+            Assert.True(outbox.Deliver(Room, 2, second));
+        }
+        pass.Kick(outboxes);
+        var twoFrames = first.Bytes.Concat(second.Bytes).ToArray();
+        foreach (var (_, peer) in pairs)
+        {
+            Assert.Equal(twoFrames, await ReceiveAsync(peer, twoFrames.Length));
+        }
+
+        var third = WireFrame.Text("{\"n\":3}"u8);
+        var stayed = outboxes[..5];
+        foreach (var outbox in stayed)
+        {
+            Assert.True(outbox.Deliver(Room, 3, third));
+        }
+        pass.Kick(stayed);
+        foreach (var (_, peer) in pairs.Take(5))
+        {
+            Assert.Equal(third.Bytes, await ReceiveAsync(peer, third.Bytes.Length));
+        }
+        foreach (var (_, peer) in pairs.Skip(5))
+        {
+            Assert.Equal(0, peer.Available);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var socket in _sockets)
+        {
+            socket.Dispose();
+        }
+    }
+
+    private async Task<(Socket Server, Socket Peer)> ConnectAsync()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        _sockets.Add(peer);
+        var accept = listener.AcceptAsync();
+        await peer.ConnectAsync(listener.LocalEndPoint!);
+        var server = await accept;
+        _sockets.Add(server);
+        return (server, peer);
+    }
+
+    private static async Task<byte[]> ReceiveAsync(Socket peer, int length)
+    {
+        var buffer = new byte[length];
+        var read = 0;
+        using var timeout = new CancellationTokenSource(Wait);
+        while (read < length)
+        {
+            var n = await peer.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, timeout.Token);
+            Assert.True(n > 0, "the connection ended early");
+            read += n;
+        }
+        return buffer;
+    }
+}

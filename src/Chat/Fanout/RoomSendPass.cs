@@ -18,9 +18,10 @@ internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize
 {
     public const int DefaultSliceSize = 2_048;
 
-    private readonly Slice[] _slices = [.. Enumerable.Range(0, Math.Max(1, parallelism ?? Environment.ProcessorCount)).Select(_ => new Slice())];
+    // Created as the room grows: most rooms never need more than the first.
+    private readonly Slice?[] _slices = new Slice?[Math.Max(1, parallelism ?? Environment.ProcessorCount)];
 
-    /// <summary>Sends what is queued on <paramref name="outboxes"/> soon, on the thread pool.</summary>
+    /// <summary>Sends what is queued on <paramref name="outboxes"/> soon, on the thread pool. Called by one thread (the room's subscriber).</summary>
     public void Kick(Outbox[] outboxes)
     {
         var count = Math.Clamp(outboxes.Length / sliceSize, 1, _slices.Length);
@@ -28,7 +29,7 @@ internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize
         {
             var start = outboxes.Length * i / count;
             var end = outboxes.Length * (i + 1) / count;
-            _slices[i].Kick(new Segment(outboxes, start, end));
+            (_slices[i] ??= new Slice()).Kick(new Segment(outboxes, start, end));
         }
     }
 

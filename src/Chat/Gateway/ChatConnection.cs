@@ -222,7 +222,7 @@ internal sealed partial class ChatConnection : IDisposable
                 else
                 {
                     // Woken when the socket's buffer was full (or to finish before closing): wait for room, in turn.
-                    await _direct.TakeTurnAsync(stop);
+                    await reader.TakeTurnAsync();
                     await reader.DrainAsync(release: true, stop);
                 }
             }

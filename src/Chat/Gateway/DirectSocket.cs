@@ -9,7 +9,6 @@ namespace CommunityStream.Chat.Gateway;
 /// connection's writer, a copy into the pipe and a second hop to Kestrel's send loop. Linux only; elsewhere, and on
 /// TLS connections, frames go through the WebSocket as before.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim holds nothing to dispose until its AvailableWaitHandle is used, which it never is here.")]
 internal sealed partial class DirectSocket(Socket socket)
 {
     private const int EINTR = 4;
@@ -18,17 +17,7 @@ internal sealed partial class DirectSocket(Socket socket)
     // peer is an error code, not SIGPIPE.
     private const int Flags = 0x40 | 0x4000;
 
-    // One sender at a time: a room's direct send, the connection's writer, or the WebSocket's own control frames.
-    private readonly SemaphoreSlim _turn = new(1, 1);
-
     public static bool IsSupported => OperatingSystem.IsLinux();
-
-    /// <summary>Takes the socket's turn if no one holds it.</summary>
-    public bool TryTakeTurn() => _turn.Wait(0);
-
-    public Task TakeTurnAsync(CancellationToken cancel) => _turn.WaitAsync(cancel);
-
-    public void ReleaseTurn() => _turn.Release();
 
     /// <summary>The connection's queue, once it has one: bytes written in turn go after what it holds.</summary>
     public FrameQueue? Frames { get; set; }
@@ -39,21 +28,24 @@ internal sealed partial class DirectSocket(Socket socket)
     /// </summary>
     public async ValueTask WriteInTurnAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancel)
     {
-        await TakeTurnAsync(cancel);
+        if (Frames is not { } frames)
+        {
+            // The upgrade response: nothing else can be sending yet.
+            await SendAsync(bytes, cancel);
+            return;
+        }
+        await frames.TakeTurnAsync();
         try
         {
-            if (Frames is { } frames)
-            {
-                await frames.DrainAsync(release: false, cancel);
-            }
+            await frames.DrainAsync(release: false, cancel);
             await SendAsync(bytes, cancel);
         }
         finally
         {
-            ReleaseTurn();
+            frames.ReleaseTurn();
         }
         // Frames queued meanwhile found the turn taken and wait for a sender.
-        Frames?.SendQueued();
+        frames.SendQueued();
     }
 
     /// <summary>

@@ -32,6 +32,10 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
     private int _headSent;
     // The socket refused a send: nothing more can reach the peer, and the reader is about to see the end.
     private bool _broken;
+    // Direct sockets: one sender at a time holds the socket's turn (a producer, a send pass, the writer, or the
+    // WebSocket's control frames); those that wait for it (rarely more than one) queue here.
+    private bool _turnTaken;
+    private Queue<TaskCompletionSource>? _turnWaiters;
 
     public FrameQueue(int capacity, DirectSocket? direct = null)
     {
@@ -89,10 +93,11 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
         }
         lock (_gate)
         {
-            if (_frames.Count == 0 || !_direct.TryTakeTurn())
+            if (_frames.Count == 0 || _turnTaken)
             {
                 return;
             }
+            _turnTaken = true;
         }
         var full = false;
         while (!full)
@@ -104,7 +109,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
                 {
                     // Let go under the lock: a frame queued from here on finds the turn free and is sent by its producer.
                     DropIfBroken();
-                    _direct.ReleaseTurn();
+                    ReleaseTurnLocked();
                     return;
                 }
                 bytes = NextBytes();
@@ -122,7 +127,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
                 full = sent < bytes.Length;
                 if (full)
                 {
-                    _direct.ReleaseTurn();
+                    ReleaseTurnLocked();
                     full = _waiting;
                     _waiting = false;
                     if (!full)
@@ -139,10 +144,22 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
 
     /// <summary>
     /// Direct sockets, for a caller holding the socket's turn: sends everything queued, waiting for room in the
-    /// socket's buffer. <paramref name="release"/> lets go of the turn once the queue is empty.
+    /// socket's buffer. <paramref name="release"/> gives the turn back once the queue is empty.
     /// </summary>
     public async ValueTask DrainAsync(bool release, CancellationToken cancel)
     {
+        lock (_gate)
+        {
+            // Most calls (a keep-alive pong on an idle socket) find nothing queued: no buffer for them.
+            if (_frames.Count == 0 && !_broken)
+            {
+                if (release)
+                {
+                    ReleaseTurnLocked();
+                }
+                return;
+            }
+        }
         var batch = System.Buffers.ArrayPool<byte>.Shared.Rent(MaxSendBytes);
         try
         {
@@ -156,7 +173,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
                         DropIfBroken();
                         if (release)
                         {
-                            _direct!.ReleaseTurn();
+                            ReleaseTurnLocked();
                         }
                         return;
                     }
@@ -176,10 +193,10 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
             {
                 _broken = true;
                 DropIfBroken();
-            }
-            if (release)
-            {
-                _direct!.ReleaseTurn();
+                if (release)
+                {
+                    ReleaseTurnLocked();
+                }
             }
             throw;
         }
@@ -187,6 +204,44 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(batch);
         }
+    }
+
+    /// <summary>
+    /// Direct sockets: waits for the socket's turn, for the writer before <see cref="DrainAsync"/> and for bytes that
+    /// are not frames (<see cref="DirectSocket.WriteInTurnAsync"/>). Give it back with <see cref="ReleaseTurn"/>.
+    /// </summary>
+    public Task TakeTurnAsync()
+    {
+        lock (_gate)
+        {
+            if (!_turnTaken)
+            {
+                _turnTaken = true;
+                return Task.CompletedTask;
+            }
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (_turnWaiters ??= new Queue<TaskCompletionSource>(2)).Enqueue(waiter);
+            return waiter.Task;
+        }
+    }
+
+    public void ReleaseTurn()
+    {
+        lock (_gate)
+        {
+            ReleaseTurnLocked();
+        }
+    }
+
+    // Under the lock: hands the turn to the next waiter, or frees it.
+    private void ReleaseTurnLocked()
+    {
+        if (_turnWaiters is { Count: > 0 } waiters)
+        {
+            waiters.Dequeue().SetResult();
+            return;
+        }
+        _turnTaken = false;
     }
 
     /// <summary>No more frames: the reader drains what is queued, then its wait answers false.</summary>

@@ -96,7 +96,7 @@ public sealed class DirectSendTests : IAsyncLifetime, IDisposable
         // written meanwhile goes after the frames, never inside one.
         var expected = frames.SelectMany(f => f.Bytes).Concat(Pong).ToArray();
         var received = ReceiveAsync(expected.Length);
-        await direct.TakeTurnAsync(CancellationToken.None);
+        await queue.TakeTurnAsync();
         var control = direct.WriteInTurnAsync(Pong, CancellationToken.None).AsTask();
         await queue.DrainAsync(release: true, CancellationToken.None);
         await control.WaitAsync(Wait);

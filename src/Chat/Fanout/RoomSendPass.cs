@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CommunityStream.Chat.Gateway;
 
 namespace CommunityStream.Chat.Fanout;
@@ -54,6 +55,7 @@ internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute()
         {
             do

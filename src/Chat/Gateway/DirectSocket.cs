@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CommunityStream.Chat.Gateway;
@@ -51,6 +52,7 @@ internal sealed partial class DirectSocket(Socket socket)
     /// <summary>
     /// Sends what the socket takes now: the bytes sent, 0 when its buffer is full, -1 when the connection is gone.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int TrySend(ReadOnlySpan<byte> bytes)
     {
         // The reference keeps the descriptor open while it is used: once Kestrel closed it, its number may

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 
 namespace CommunityStream.Chat.Gateway;
@@ -19,7 +20,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
 
     // The non-blocking send of several queued frames copies them here, on the sending thread.
     [ThreadStatic]
-    private static byte[]? t_scratch;
+    private static byte[]? _scratch;
 
     private readonly Queue<WireFrame> _frames = new();
     private readonly Lock _gate = new();
@@ -62,6 +63,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
     /// Queues a frame. On a direct socket it waits for <see cref="SendQueued"/> (a room queues to all its sockets,
     /// then sends in a pass); elsewhere the reader is woken. False when the queue is full or completed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryQueue(WireFrame frame)
     {
         lock (_gate)
@@ -85,6 +87,9 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
     /// Direct sockets: sends what is queued without waiting, unless another sender has the socket's turn (it sends
     /// these frames too before it lets go). Wakes the reader when the socket's buffer is full.
     /// </summary>
+    // The per-delivery path (this, TryQueue, Outbox.Deliver, DirectSocket.TrySend, the pass) is compiled optimized at
+    // first call: as tier-0 code it would run a big room's first minute on a core the tier-1 compiler competes for.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SendQueued()
     {
         if (_direct is null)
@@ -307,7 +312,7 @@ internal sealed class FrameQueue : IValueTaskSource<bool>
         {
             return head.Bytes.AsMemory(_headSent);
         }
-        var scratch = t_scratch ??= new byte[MaxSendBytes];
+        var scratch = _scratch ??= new byte[MaxSendBytes];
         return scratch.AsMemory(0, CopyQueued(scratch));
     }
 

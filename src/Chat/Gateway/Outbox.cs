@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CommunityStream.Chat.Rooms;
 
 namespace CommunityStream.Chat.Gateway;
@@ -66,6 +67,7 @@ internal sealed class Outbox
     /// On a direct socket the frame waits for the room's send pass (<see cref="SendQueued"/>).
     /// </summary>
     /// <returns>False once the connection is a slow consumer: the caller stops delivering to it.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Deliver(RoomId room, long offset, WireFrame frame)
     {
         // Uncontended most of the time: the room's subscriber delivers, the connection only joins and leaves.

@@ -16,6 +16,10 @@ namespace CommunityStream.Media.Forwarding;
 /// sends each packet at once and a busy one does more per pass. Every viewer's forwarder writes and protects its
 /// copies of the pass into one batch, one viewer after another, so a viewer's copies sit side by side and the batch
 /// sends runs of equal size as one UDP GSO message per viewer. Never an actor message per packet.
+/// <para>
+/// A stream with many viewers on a node with several cores is cut into slices of at least <see cref="DefaultSliceSize"/>
+/// viewers, at most one per core: a pass forwards the slices in parallel, each into its own batch.
+/// </para>
 /// </summary>
 internal sealed class StreamFanout : IDisposable
 {
@@ -31,9 +35,16 @@ internal sealed class StreamFanout : IDisposable
     /// </summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Viewers per slice at least: below that, a slice's work is too small to be worth a thread.</summary>
+    public const int DefaultSliceSize = 256;
+
     private readonly long _maxAgeTicks;
     private readonly Channel<MediaPacket> _ingress;
-    private readonly UdpBatchSender _batch;
+    // One batch per slice; the first is always there, the others are made by _newBatch as the audience grows.
+    private readonly UdpBatchSender?[] _batches;
+    private readonly Func<UdpBatchSender>? _newBatch;
+    private readonly int _sliceSize;
+    private readonly Action<int> _forwardSlice;
     private readonly Lock _viewersGate = new();
     private ViewerForwarder[] _viewers = [];
     private long _dropped;
@@ -43,14 +54,33 @@ internal sealed class StreamFanout : IDisposable
     private long _maxLagTicks;
     private long _passes;
     private readonly MediaPacket[] _fresh = new MediaPacket[MaxGroup];
+    // The pass being forwarded, for the slices running in parallel (one pass at a time).
+    private ViewerForwarder[] _passViewers = [];
+    private int _passFresh;
+    private int _passSlices;
+    private long _passNow;
 
     /// <param name="materializer">Runs the graph.</param>
     /// <param name="batch">Sends the viewers' copies of each packet in one system call; used only by the graph's thread.</param>
     /// <param name="ingressCapacity">Packets the publisher may be ahead of the graph before the oldest are dropped.</param>
     /// <param name="maxAge">Overrides <see cref="MaxAge"/> (tests that hold a pass on purpose).</param>
-    public StreamFanout(IMaterializer materializer, UdpBatchSender batch, int ingressCapacity = 1024, TimeSpan? maxAge = null)
+    /// <param name="newBatch">Makes the batches of further slices; null keeps every viewer in the first.</param>
+    /// <param name="sliceSize">Overrides <see cref="DefaultSliceSize"/>.</param>
+    /// <param name="parallelism">Slices at most; the processor count unless given.</param>
+    public StreamFanout(
+        IMaterializer materializer,
+        UdpBatchSender batch,
+        int ingressCapacity = 1024,
+        TimeSpan? maxAge = null,
+        Func<UdpBatchSender>? newBatch = null,
+        int sliceSize = DefaultSliceSize,
+        int? parallelism = null)
     {
-        _batch = batch;
+        _batches = new UdpBatchSender?[newBatch is null ? 1 : Math.Max(1, parallelism ?? Environment.ProcessorCount)];
+        _batches[0] = batch;
+        _newBatch = newBatch;
+        _sliceSize = Math.Max(1, sliceSize);
+        _forwardSlice = ForwardSlice;
         _maxAgeTicks = (long)((maxAge ?? MaxAge).TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         _ingress = Channel.CreateBounded<MediaPacket>(
             new BoundedChannelOptions(ingressCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
@@ -69,7 +99,13 @@ internal sealed class StreamFanout : IDisposable
             })
             .SelectAsync(1, group => Task.Run(() => Deliver(group)))
             .RunWith(Sink.Ignore<NotUsed>(), materializer);
-        Completion.ContinueWith(_ => _batch.Dispose(), TaskScheduler.Default);
+        Completion.ContinueWith(_ =>
+        {
+            foreach (var sender in _batches)
+            {
+                sender?.Dispose();
+            }
+        }, TaskScheduler.Default);
     }
 
     /// <summary>Every packet of the stream, for consumers beside the local viewers (cross-node relays).</summary>
@@ -93,7 +129,7 @@ internal sealed class StreamFanout : IDisposable
     public long Passes => Interlocked.Read(ref _passes);
 
     /// <summary>Copies that rode in another copy's GSO message.</summary>
-    public long CopiesCoalesced => _batch.Coalesced;
+    public long CopiesCoalesced => Sum(b => b.Coalesced);
 
     /// <summary>Forwarder exceptions caught (a bug in one viewer's path must not stop the others).</summary>
     public long Failures => Interlocked.Read(ref _failures);
@@ -102,9 +138,9 @@ internal sealed class StreamFanout : IDisposable
     public long Stale => Interlocked.Read(ref _stale);
 
     /// <summary>Viewer copies the kernel accepted, and copies it refused (full socket buffer) or that could not be queued.</summary>
-    public long CopiesSent => _batch.Sent;
+    public long CopiesSent => Sum(b => b.Sent);
 
-    public long CopiesDropped => _batch.Dropped;
+    public long CopiesDropped => Sum(b => b.Dropped);
 
     /// <summary>The oldest a packet was when its fan-out began, since the last call (how far behind the fan-out runs).</summary>
     public TimeSpan TakeMaxLag() => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Exchange(ref _maxLagTicks, 0));
@@ -179,22 +215,65 @@ internal sealed class StreamFanout : IDisposable
         {
             return NotUsed.Instance;
         }
-        var packets = new ReadOnlySpan<MediaPacket>(_fresh, 0, fresh);
-        foreach (var viewer in Volatile.Read(ref _viewers))
+        var viewers = Volatile.Read(ref _viewers);
+        var slices = Math.Clamp(viewers.Length / _sliceSize, 1, _batches.Length);
+        if (slices == 1)
+        {
+            Forward(_batches[0]!, viewers, new ReadOnlySpan<MediaPacket>(_fresh, 0, fresh), now);
+        }
+        else
+        {
+            for (var i = 1; i < slices; i++)
+            {
+                _batches[i] ??= _newBatch!();
+            }
+            (_passViewers, _passFresh, _passSlices, _passNow) = (viewers, fresh, slices, now);
+            Parallel.For(0, slices, _forwardSlice);
+            _passViewers = [];
+        }
+        Array.Clear(_fresh, 0, fresh);
+        Interlocked.Add(ref _delivered, fresh);
+        return NotUsed.Instance;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ForwardSlice(int slice)
+    {
+        var viewers = _passViewers;
+        var start = viewers.Length * slice / _passSlices;
+        var end = viewers.Length * (slice + 1) / _passSlices;
+        Forward(_batches[slice]!, viewers.AsSpan(start, end - start), new ReadOnlySpan<MediaPacket>(_fresh, 0, _passFresh), _passNow);
+    }
+
+    // Each viewer's copies of the pass into the slice's batch, then one flush.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Forward(UdpBatchSender batch, ReadOnlySpan<ViewerForwarder> viewers, ReadOnlySpan<MediaPacket> packets, long now)
+    {
+        foreach (var viewer in viewers)
         {
             try
             {
-                viewer.ForwardInto(packets, _batch, now);
+                viewer.ForwardInto(packets, batch, now);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Interlocked.Increment(ref _failures);
             }
         }
-        _batch.Flush();
-        Array.Clear(_fresh, 0, fresh);
-        Interlocked.Add(ref _delivered, fresh);
-        return NotUsed.Instance;
+        batch.Flush();
+    }
+
+    private long Sum(Func<UdpBatchSender, long> counter)
+    {
+        var sum = 0L;
+        foreach (var sender in _batches)
+        {
+            if (sender is not null)
+            {
+                sum += counter(sender);
+            }
+        }
+        return sum;
     }
 
     private bool IsFresh(MediaPacket packet, long now)

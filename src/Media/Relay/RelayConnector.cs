@@ -39,7 +39,7 @@ internal sealed class RelayConnector(MediaSessions sessions, MediaServer server,
             {
                 return null;
             }
-            var feed = new RelayFeed(channel, tracks.Published.Select(t => t.ToTrack()).ToList(), source, origin, sessions, await region.GetAsync(cancel), self, server.Materializer, server.Endpoint.CreateBatchSender());
+            var feed = new RelayFeed(channel, tracks.Published.Select(t => t.ToTrack()).ToList(), source, origin, sessions, await region.GetAsync(cancel), self, server.Materializer, server.Endpoint.CreateBatchSender);
             sessions.TryAddFeed(feed);
             return feed;
         }

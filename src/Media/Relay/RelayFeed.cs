@@ -32,11 +32,11 @@ internal sealed class RelayFeed : ILiveFeed, IDisposable
     private int _ticks;
     private int _closed;
 
-    public RelayFeed(string channel, IReadOnlyList<PublishedTrack> tracks, ISourceRef<MediaPacket> source, ActorSelection origin, MediaSessions sessions, IActorRef streams, string node, IMaterializer materializer, UdpBatchSender batch)
+    public RelayFeed(string channel, IReadOnlyList<PublishedTrack> tracks, ISourceRef<MediaPacket> source, ActorSelection origin, MediaSessions sessions, IActorRef streams, string node, IMaterializer materializer, Func<UdpBatchSender> newBatch)
     {
         Channel = channel;
         Tracks = tracks;
-        Fanout = new StreamFanout(materializer, batch);
+        Fanout = new StreamFanout(materializer, newBatch(), newBatch: newBatch);
         _origin = origin;
         _sessions = sessions;
         _streams = streams;

@@ -90,7 +90,7 @@ internal static class WhipEndpoints
         }
 
         var streams = await region.GetAsync(cancel);
-        var session = new PublisherSession(sessionId, name, transport, answer, new StreamFanout(server.Materializer, server.Endpoint.CreateBatchSender()), sessions, streams, node, startedAt, (ulong)options.Value.MaxPublishBitrate);
+        var session = new PublisherSession(sessionId, name, transport, answer, new StreamFanout(server.Materializer, server.Endpoint.CreateBatchSender(), newBatch: server.Endpoint.CreateBatchSender), sessions, streams, node, startedAt, (ulong)options.Value.MaxPublishBitrate);
         // A feed left by an earlier session of this channel on this node is stale: the entity just admitted this one.
         if (sessions.FindFeed(name) is IMediaSession stale)
         {

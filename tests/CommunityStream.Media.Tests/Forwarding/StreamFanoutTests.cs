@@ -107,6 +107,43 @@ public sealed class StreamFanoutTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Should_forward_a_large_audience_in_parallel_slices_each_with_its_own_batch()
+    {
+        var batches = new List<UdpBatchSender>();
+        UdpBatchSender NewBatch()
+        {
+            var batch = new UdpBatchSender(_sender);
+            lock (batches)
+            {
+                batches.Add(batch);
+            }
+            return batch;
+        }
+        // Seven viewers in slices of at least two, three slices at most: 2, 2 and 3 viewers.
+        using var fanout = new StreamFanout(_system.Materializer(), NewBatch(), newBatch: NewBatch, sliceSize: 2, parallelism: 3);
+        var sinks = Enumerable.Range(0, 7).Select(_ => new CapturingSink { Destination = _receiver.LocalEndPoint!.Serialize() }).ToList();
+        foreach (var sink in sinks)
+        {
+            fanout.Add(new ViewerForwarder(sink, ViewerForwarderTests.ViewerAnswer(), ViewerForwarderTests.Published));
+        }
+
+        for (ushort sequence = 1; sequence <= 30; sequence++)
+        {
+            fanout.Offer(ViewerForwarderTests.Packet(MediaKind.Video, 96, sequence, 3000u * sequence, [(byte)sequence]));
+        }
+
+        await Eventually.True(() => fanout.Delivered == 30, TimeSpan.FromSeconds(10), "30 packets through the graph");
+        foreach (var sink in sinks)
+        {
+            Assert.Equal(Enumerable.Range(1, 30), sink.Rtp.Select(p => (int)p[^1]));
+        }
+        Assert.Equal(3, batches.Count);
+        Assert.Equal([60, 60, 90], batches.Select(b => b.Sent));
+        Assert.Equal(7 * 30, fanout.CopiesSent);
+        Assert.Equal(0, fanout.Failures);
+    }
+
+    [Fact]
     public async Task Should_send_each_viewer_its_sender_report_once_every_four_ticks_a_quarter_of_the_viewers_at_a_time()
     {
         using var fanout = new StreamFanout(_system.Materializer(), new UdpBatchSender(_sender));

@@ -15,6 +15,8 @@
 #              CREATE_ROOM_PATH admin endpoint creating a standalone room for (b) (default /api/rooms)
 #              HOST_DLL         run this Host build instead of building src/Host (e.g. another branch's build)
 #              PIN_GENERATOR=1  pin the generator to core 1 (the server is always on core 0 when taskset exists)
+#              DURATION, WARMUP scenario length and the generator's --warmup in seconds (default 40 and 2): a longer
+#                               warm-up keeps the Host's start (JIT tier-up) out of the latency figures
 #              HOST_ENV         environment for the Host only, e.g. HOST_ENV="DOTNET_TieredCompilation=0"
 #              FIGURES_OUT      directory for logs and JSON results (default: a new temp directory)
 set -euo pipefail
@@ -115,6 +117,7 @@ loadgen() { # name args... : runs the generator on its own core, prints the comm
 # Scenario sizes and durations (seconds); --quick shrinks them.
 if [ $quick = 1 ]; then a1=500; a2=1000; brooms=50; idle=2000; dur=15; cluster_conns=6000
 else a1=5000; a2=10000; brooms=1000; idle=19000; dur=40; cluster_conns=100002; fi
+dur=${DURATION:-$dur}
 
 if [ "$target" = node ]; then
   say "target: reference Node.js ws server (bench/reference-node-ws), single process, pinned like the Host"
@@ -152,7 +155,7 @@ elif [ $cluster_only = 0 ]; then
   room_setup=(--setup create --admin "admin:$admin_pw" --create-room-path "${CREATE_ROOM_PATH:-/api/rooms}")
 fi
 
-common=(--url ws://127.0.0.1:$port/ws --http http://127.0.0.1:$port --source-addresses "$src" --server-pid "${server:-0}")
+common=(--url ws://127.0.0.1:$port/ws --http http://127.0.0.1:$port --source-addresses "$src" --server-pid "${server:-0}" --warmup "${WARMUP:-2}")
 if [ $cluster_only = 0 ]; then
   if wanted a1; then
     say "(a) one room, $a1 connections, 10 msg/s"
@@ -191,7 +194,8 @@ if [ $cluster = 1 ] && [ "$target" = host ]; then
   for n in 1 2 3 4 5 6; do
     mkdir -p "$cdata/node$n"
     seeds=(); [ $n = 1 ] || seeds=(--Cluster:SeedNodes:0 akka.tcp://communitystream@127.0.0.1:4101)
-    pid=$(start_host $((8080 + n)) $((4100 + n)) "$cdata/node$n" "${shared[@]}" "${seeds[@]}")
+    # Each node its own media port (0: any free one), or the second node fails to bind 40000.
+    pid=$(start_host $((8080 + n)) $((4100 + n)) "$cdata/node$n" "${shared[@]}" "${seeds[@]}" --Media:UdpPort 0)
     cpids+=("$pid"); pids+=("$pid")
     [ $n = 1 ] && wait_ready http://127.0.0.1:8081 90
   done

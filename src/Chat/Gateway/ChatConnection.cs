@@ -27,7 +27,6 @@ internal sealed partial class ChatConnection : IDisposable
     private static readonly TimeSpan SlowConsumerGrace = TimeSpan.FromSeconds(10);
 
     private readonly WebSocket _socket;
-    private readonly DirectSocket? _direct;
     private readonly ChatOptions _options;
     private readonly IActorRef _region;
     private readonly IActorRef _localRooms;
@@ -47,7 +46,6 @@ internal sealed partial class ChatConnection : IDisposable
     public ChatConnection(WebSocket socket, DirectSocket? direct, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, ILogger log)
     {
         _socket = socket;
-        _direct = direct;
         _user = user;
         _options = options;
         _region = region;
@@ -215,15 +213,15 @@ internal sealed partial class ChatConnection : IDisposable
             // Completing the outbox (close, overflow) ends this wait; a token here would cost every idle socket.
             while (await reader.WaitToReadAsync())
             {
-                if (_direct is null)
-                {
-                    await SendCoalescedAsync(reader, stop);
-                }
-                else
+                if (reader.SendsDirectly)
                 {
                     // Woken when the socket's buffer was full (or to finish before closing): wait for room, in turn.
                     await reader.TakeTurnAsync();
                     await reader.DrainAsync(release: true, stop);
+                }
+                else
+                {
+                    await SendCoalescedAsync(reader, stop);
                 }
             }
             var (status, reason) = _outbox.Overflowed

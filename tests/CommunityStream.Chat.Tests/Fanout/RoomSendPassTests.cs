@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
 using CommunityStream.Chat.Fanout;
 using CommunityStream.Chat.Gateway;
 using CommunityStream.Chat.Rooms;
+using CommunityStream.Chat.Tests.Support;
 
 namespace CommunityStream.Chat.Tests.Fanout;
 
@@ -80,29 +80,11 @@ public sealed class RoomSendPassTests : IDisposable
 
     private async Task<(Socket Server, Socket Peer)> ConnectAsync()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _sockets.Add(peer);
-        var accept = listener.AcceptAsync();
-        await peer.ConnectAsync(listener.LocalEndPoint!);
-        var server = await accept;
+        var (server, peer) = await LoopbackTcp.ConnectAsync();
         _sockets.Add(server);
+        _sockets.Add(peer);
         return (server, peer);
     }
 
-    private static async Task<byte[]> ReceiveAsync(Socket peer, int length)
-    {
-        var buffer = new byte[length];
-        var read = 0;
-        using var timeout = new CancellationTokenSource(Wait);
-        while (read < length)
-        {
-            var n = await peer.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, timeout.Token);
-            Assert.True(n > 0, "the connection ended early");
-            read += n;
-        }
-        return buffer;
-    }
+    private static Task<byte[]> ReceiveAsync(Socket peer, int length) => LoopbackTcp.ReceiveAsync(peer, length, Wait);
 }

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Tests.Support;
 
 namespace CommunityStream.Chat.Tests.Gateway;
 
@@ -15,16 +15,7 @@ public sealed class DirectSendTests : IAsyncLifetime, IDisposable
     private Socket _server = null!;
     private Socket _peer = null!;
 
-    public async Task InitializeAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        _peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var accept = listener.AcceptAsync();
-        await _peer.ConnectAsync(listener.LocalEndPoint!);
-        _server = await accept;
-    }
+    public async Task InitializeAsync() => (_server, _peer) = await LoopbackTcp.ConnectAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -134,19 +125,7 @@ public sealed class DirectSendTests : IAsyncLifetime, IDisposable
     private static byte[] Payload(int seed, int length) =>
         [.. Enumerable.Range(0, length).Select(i => (byte)('a' + ((seed + i) % 26)))];
 
-    private async Task<byte[]> ReceiveAsync(int length)
-    {
-        var buffer = new byte[length];
-        var read = 0;
-        using var timeout = new CancellationTokenSource(Wait);
-        while (read < length)
-        {
-            var n = await _peer.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, timeout.Token);
-            Assert.True(n > 0, "the connection ended early");
-            read += n;
-        }
-        return buffer;
-    }
+    private Task<byte[]> ReceiveAsync(int length) => LoopbackTcp.ReceiveAsync(_peer, length, Wait);
 
     private static async Task Eventually(Func<bool> condition)
     {

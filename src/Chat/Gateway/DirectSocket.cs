@@ -89,6 +89,22 @@ internal sealed partial class DirectSocket(Socket socket)
         }
     }
 
+    /// <summary>
+    /// Shuts the connection down both ways: a send waiting for room in the buffer fails at once (so do the writes
+    /// waiting for its turn), and the reader sees the end. Called when the WebSocket is aborted.
+    /// </summary>
+    public void Abort()
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
+    }
+
     /// <summary>Sends all of <paramref name="bytes"/>, waiting for room in the socket's buffer; the caller holds the turn.</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancel)
     {

@@ -90,6 +90,8 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport, DirectSocket? dire
             // Wake pending reads and flushes (an abort); the connection's owner completes the pipes when it ends.
             transport.Input.CancelPendingRead();
             transport.Output.CancelPendingFlush();
+            // A direct send stuck on a full buffer (a peer that stopped reading) ignores the pipe: end it at the socket.
+            direct?.Abort();
         }
         base.Dispose(disposing);
     }

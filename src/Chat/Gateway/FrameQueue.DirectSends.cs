@@ -57,7 +57,9 @@ internal sealed partial class FrameQueue
             {
                 if (sent < 0)
                 {
+                    // The connection failed: shut it so the reader sees the end, whatever the error was.
                     _broken = true;
+                    _direct.Abort();
                     continue;
                 }
                 Consume(sent);

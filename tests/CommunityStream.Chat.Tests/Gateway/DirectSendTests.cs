@@ -96,6 +96,36 @@ public sealed class DirectSendTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Should_end_a_send_stuck_on_a_full_socket_and_the_write_waiting_for_its_turn_when_aborted()
+    {
+        if (!DirectSocket.IsSupported)
+        {
+            return;
+        }
+        _server.SendBufferSize = 4096;
+        _peer.ReceiveBufferSize = 4096;
+        var direct = new DirectSocket(_server);
+        var queue = new FrameQueue(10_000, direct);
+        var writerWoken = queue.WaitToReadAsync().AsTask();
+        // Far more than both buffers hold, and the peer never reads.
+        for (var i = 0; i < 2_000; i++)
+        {
+            queue.TryQueue(WireFrame.Text(Payload(i, 1_000)));
+        }
+        queue.SendQueued();
+        Assert.True(await writerWoken.WaitAsync(Wait));
+        await queue.TakeTurnAsync();
+        var drain = queue.DrainAsync(release: true, CancellationToken.None).AsTask();
+        // A pong from the WebSocket's receive path, which passes no token: it waits for the writer's turn.
+        var pong = direct.WriteInTurnAsync(Pong, CancellationToken.None).AsTask();
+
+        direct.Abort();
+
+        await Assert.ThrowsAsync<SocketException>(() => drain.WaitAsync(Wait));
+        await Assert.ThrowsAsync<SocketException>(() => pong.WaitAsync(Wait));
+    }
+
+    [Fact]
     public async Task Should_drop_frames_quietly_once_the_peer_is_gone()
     {
         if (!DirectSocket.IsSupported)

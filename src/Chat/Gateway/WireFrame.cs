@@ -15,7 +15,7 @@ internal sealed class WireFrame
     /// <summary>Header and payload.</summary>
     public byte[] Bytes { get; }
 
-    /// <summary>Where the payload starts; -1 for the unsent tail of a frame, which has no header of its own.</summary>
+    /// <summary>Where the payload starts (after the 2-, 4- or 10-byte header).</summary>
     public int PayloadOffset { get; }
 
     /// <summary>The JSON payload, for writers that frame it themselves (a <see cref="System.Net.WebSockets.WebSocket"/>).</summary>
@@ -53,7 +53,4 @@ internal sealed class WireFrame
         payload.CopyTo(bytes.AsSpan(header));
         return new WireFrame(bytes, header);
     }
-
-    /// <summary>What is left of this frame after <paramref name="sent"/> bytes went out.</summary>
-    public WireFrame Rest(int sent) => new(Bytes[sent..], -1);
 }

@@ -69,10 +69,7 @@ public sealed class DirectSendTests : IAsyncLifetime, IDisposable
         {
             return;
         }
-        _server.SendBufferSize = 4096;
-        _peer.ReceiveBufferSize = 4096;
-        var direct = new DirectSocket(_server);
-        var queue = new FrameQueue(10_000, direct);
+        var (direct, queue) = OnSmallBuffers();
         // Frames of odd sizes, so a full buffer cuts one of them somewhere in its middle.
         var frames = Enumerable.Range(0, 400).Select(i => WireFrame.Text(Payload(i, 997 + i))).ToArray();
         var writerWoken = queue.WaitToReadAsync().AsTask();
@@ -102,10 +99,7 @@ public sealed class DirectSendTests : IAsyncLifetime, IDisposable
         {
             return;
         }
-        _server.SendBufferSize = 4096;
-        _peer.ReceiveBufferSize = 4096;
-        var direct = new DirectSocket(_server);
-        var queue = new FrameQueue(10_000, direct);
+        var (direct, queue) = OnSmallBuffers();
         var writerWoken = queue.WaitToReadAsync().AsTask();
         // Far more than both buffers hold, and the peer never reads.
         for (var i = 0; i < 2_000; i++)
@@ -151,6 +145,15 @@ public sealed class DirectSendTests : IAsyncLifetime, IDisposable
     }
 
     private static readonly byte[] Pong = [0x8A, 0x00];
+
+    // Small socket buffers both ways, so a few frames fill them.
+    private (DirectSocket Direct, FrameQueue Queue) OnSmallBuffers()
+    {
+        _server.SendBufferSize = 4096;
+        _peer.ReceiveBufferSize = 4096;
+        var direct = new DirectSocket(_server);
+        return (direct, new FrameQueue(10_000, direct));
+    }
 
     private static byte[] Payload(int seed, int length) =>
         [.. Enumerable.Range(0, length).Select(i => (byte)('a' + ((seed + i) % 26)))];

@@ -21,7 +21,7 @@ internal sealed class Outbox
     private volatile bool _overflowed;
 
     /// <param name="capacity">Frames queued before the connection counts as a slow consumer.</param>
-    /// <param name="direct">The socket to send to at once when nothing is queued; null to always queue.</param>
+    /// <param name="direct">The socket frames are sent to directly (by producers and the room's send passes); null when every frame goes through the connection's writer loop.</param>
     public Outbox(int capacity, DirectSocket? direct = null)
     {
         _capacity = capacity;

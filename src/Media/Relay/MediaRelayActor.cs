@@ -42,7 +42,7 @@ internal sealed class MediaRelayActor : ReceiveActor
         Receive<RelayMessages.KeyframeWanted>(wanted => sessions.FindFeed(wanted.Channel)?.RequestKeyframe());
         Receive<RelayMessages.EndSession>(end =>
         {
-            if (Find(sessions, end.Channel, end.SessionId, end.Publisher) is not { } session)
+            if (sessions.Find(end.Channel, end.SessionId, end.Publisher) is not { } session)
             {
                 Sender.Tell(new RelayMessages.Unavailable(end.Channel, "no such session on this node"));
                 return;
@@ -52,15 +52,9 @@ internal sealed class MediaRelayActor : ReceiveActor
         });
         Receive<RelayMessages.FindSession>(find =>
         {
-            Sender.Tell(Find(sessions, find.Channel, find.SessionId, find.Publisher) is { } session
+            Sender.Tell(sessions.Find(find.Channel, find.SessionId, find.Publisher) is { } session
                 ? new RelayMessages.SessionFound(session.RemoteUfrag, session.ETag)
                 : new RelayMessages.Unavailable(find.Channel, "no such session on this node"));
         });
-    }
-
-    private static IMediaSession? Find(MediaSessions sessions, string channel, string id, bool publisher)
-    {
-        IMediaSession? session = publisher ? sessions.Find<PublisherSession>(id) : sessions.Find<ViewerSession>(id);
-        return session?.Channel == channel ? session : null;
     }
 }

@@ -25,6 +25,16 @@ internal sealed class MediaSessions
     public T? Find<T>(string id)
         where T : class, IMediaSession => _sessions.TryGetValue(id, out var session) ? session as T : null;
 
+    /// <summary>
+    /// The publisher's (or a viewer's) session <paramref name="id"/> of <paramref name="channel"/>, as a session URL
+    /// names it: a session of another channel does not answer to this one's URL.
+    /// </summary>
+    public IMediaSession? Find(string channel, string id, bool publisher)
+    {
+        IMediaSession? session = publisher ? Find<PublisherSession>(id) : Find<ViewerSession>(id);
+        return session?.Channel == channel ? session : null;
+    }
+
     public bool TryAddFeed(ILiveFeed feed) => _feeds.TryAdd(feed.Channel, feed);
 
     public void RemoveFeed(ILiveFeed feed) => _feeds.TryRemove(new KeyValuePair<string, ILiveFeed>(feed.Channel, feed));

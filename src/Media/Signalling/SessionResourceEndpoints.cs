@@ -17,12 +17,11 @@ namespace CommunityStream.Media.Signalling;
 internal static class SessionResourceEndpoints
 {
     /// <summary>
-    /// Answers a PATCH on <c>/{whip|whep}/{channel}/sessions/{id}</c>; <paramref name="local"/> is this node's session
-    /// of that id, if any (its channel is checked here), and <paramref name="publisher"/> says which kind to ask the
-    /// other nodes for when this node does not hold it.
+    /// Answers a PATCH on <c>/{whip|whep}/{channel}/sessions/{id}</c>, for the publisher's session or a viewer's
+    /// (<paramref name="publisher"/>), held by this node or another.
     /// </summary>
     public static async Task<IResult> PatchAsync(
-        HttpContext context, string channel, string id, IMediaSession? local, bool publisher, ActorSystem system, StreamingOptions options, CancellationToken cancel)
+        HttpContext context, string channel, string id, bool publisher, MediaSessions sessions, ActorSystem system, StreamingOptions options, CancellationToken cancel)
     {
         if (ChannelName.TryNormalize(channel) is not { } name)
         {
@@ -30,7 +29,7 @@ internal static class SessionResourceEndpoints
         }
         // Only the session's ICE ufrag and ETag matter, wherever it lives.
         RelayMessages.SessionFound? session;
-        if (local is not null && local.Channel == name)
+        if (sessions.Find(name, id, publisher) is { } local)
         {
             session = new RelayMessages.SessionFound(local.RemoteUfrag, local.ETag);
         }

@@ -101,7 +101,7 @@ internal static class WhepEndpoints
         {
             return SessionResourceEndpoints.NoSuchSession();
         }
-        if (sessions.Find<ViewerSession>(id) is { } session && session.Channel == name)
+        if (sessions.Find(name, id, publisher: false) is { } session)
         {
             session.Close("deleted by the viewer");
             return Results.Ok();
@@ -117,7 +117,7 @@ internal static class WhepEndpoints
     }
 
     private static Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel) =>
-        SessionResourceEndpoints.PatchAsync(context, channel, id, sessions.Find<ViewerSession>(id), publisher: false, system, options.Value, cancel);
+        SessionResourceEndpoints.PatchAsync(context, channel, id, publisher: false, sessions, system, options.Value, cancel);
 
     private static uint RandomSsrc() => (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
 

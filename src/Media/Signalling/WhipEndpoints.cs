@@ -110,7 +110,7 @@ internal static class WhipEndpoints
         {
             return Unauthorized(context, "Ending a stream needs the channel's stream key.");
         }
-        if (sessions.Find<PublisherSession>(id) is { } session && session.Channel == name)
+        if (sessions.Find(name, id, publisher: true) is { } session)
         {
             session.Close("deleted by the publisher");
             return Results.Ok();
@@ -132,7 +132,7 @@ internal static class WhipEndpoints
     }
 
     private static Task<IResult> PatchAsync(string channel, string id, HttpContext context, MediaSessions sessions, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel) =>
-        SessionResourceEndpoints.PatchAsync(context, channel, id, sessions.Find<PublisherSession>(id), publisher: true, system, options.Value, cancel);
+        SessionResourceEndpoints.PatchAsync(context, channel, id, publisher: true, sessions, system, options.Value, cancel);
 
     private static IResult NoSuchChannel(string channel) =>
         Problems.Status(StatusCodes.Status404NotFound, "No such channel.", $"'{channel}' is not a streamer's channel.");

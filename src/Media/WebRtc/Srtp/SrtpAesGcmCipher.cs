@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace CommunityStream.Media.WebRtc.Srtp;
@@ -15,7 +16,9 @@ internal sealed class SrtpAesGcmCipher : SrtpCipher
     private const int TagLength = 16;
     private readonly HardwareAesGcm? _hardware;
     private readonly AesGcm? _gcm;
-    private readonly byte[] _salt;
+    // The salt as two words in this object (native byte order, as XorSalt reads the IV): no array to load per packet.
+    private readonly ulong _saltHead;
+    private readonly uint _saltTail;
 
     public SrtpAesGcmCipher(SrtpSessionKeys keys)
     {
@@ -33,7 +36,8 @@ internal sealed class SrtpAesGcmCipher : SrtpCipher
             _gcm = new AesGcm(keys.EncryptionKey, TagLength);
         }
 
-        _salt = keys.Salt;
+        _saltHead = MemoryMarshal.Read<ulong>(keys.Salt);
+        _saltTail = MemoryMarshal.Read<uint>(keys.Salt.AsSpan(8));
     }
 
     /// <summary>Whether this cipher runs on <see cref="HardwareAesGcm"/> rather than the <see cref="AesGcm"/> fallback.</summary>
@@ -167,10 +171,8 @@ internal sealed class SrtpAesGcmCipher : SrtpCipher
 
     private void XorSalt(Span<byte> iv)
     {
-        for (var i = 0; i < 12; i++)
-        {
-            iv[i] ^= _salt[i];
-        }
+        MemoryMarshal.Write(iv, MemoryMarshal.Read<ulong>(iv) ^ _saltHead);
+        MemoryMarshal.Write(iv[8..], MemoryMarshal.Read<uint>(iv[8..]) ^ _saltTail);
     }
 
     public override void Dispose()

@@ -89,7 +89,7 @@ internal sealed class SrtpContext : IDisposable
         }
 
         _rtp.ProtectRtp(buffer, header.HeaderLength, length, header.Ssrc, roc, header.SequenceNumber);
-        state.Commit(header.SequenceNumber, roc);
+        state.CommitSent(header.SequenceNumber, roc);
         protectedLength = length + RtpOverhead;
         return true;
     }

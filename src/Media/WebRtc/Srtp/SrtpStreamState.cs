@@ -57,6 +57,15 @@ internal sealed class SrtpStreamState
     /// <summary>Advances ROC and highest sequence for an authenticated packet (RFC 3711 §3.3.1).</summary>
     public void Commit(ushort sequence, uint roc)
     {
+        Advance(sequence, roc);
+        Replay.Accept(((ulong)roc << 16) | sequence);
+    }
+
+    /// <summary>Advances ROC and highest sequence for a packet we protected: a sender keeps no replay window.</summary>
+    public void CommitSent(ushort sequence, uint roc) => Advance(sequence, roc);
+
+    private void Advance(ushort sequence, uint roc)
+    {
         if (!_initialized)
         {
             _initialized = true;
@@ -72,7 +81,5 @@ internal sealed class SrtpStreamState
         {
             HighestSequence = sequence;
         }
-
-        Replay.Accept(((ulong)roc << 16) | sequence);
     }
 }

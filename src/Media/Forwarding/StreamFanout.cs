@@ -116,6 +116,9 @@ internal sealed class StreamFanout : IDisposable
 
     public RetransmissionBuffer Retransmissions { get; } = new();
 
+    /// <summary>Each forwarded packet's time from decryption (or relay arrival) to the end of its pass.</summary>
+    public ForwardingDelays Delays { get; } = new();
+
     /// <summary>Packets dropped because the graph fell behind the publisher.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -230,6 +233,11 @@ internal sealed class StreamFanout : IDisposable
             (_passViewers, _passFresh, _passSlices, _passNow) = (viewers, fresh, slices, now);
             Parallel.For(0, slices, _forwardSlice);
             _passViewers = [];
+        }
+        var passEnd = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var i = 0; i < fresh; i++)
+        {
+            Delays.Record(passEnd - _fresh[i].ReceivedAt);
         }
         Array.Clear(_fresh, 0, fresh);
         Interlocked.Add(ref _delivered, fresh);

@@ -37,6 +37,7 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
     private uint _audioSsrc;
     private long _lastVideoBytes;
     private long _lastAudioBytes;
+    private long[] _lastDelays = new long[ForwardingDelays.BucketCount];
     private int _ticks;
     private int _reportedViewers = -1;
     private int _closed;
@@ -237,6 +238,8 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
                 audioBytes = totals.Bytes;
             }
         }
+        var delaysNow = Fanout.Delays.Snapshot();
+        var delays = ForwardingDelays.Summarize(_lastDelays, delaysNow);
         var quality = new StreamQuality(
             (long)((videoBytes - _lastVideoBytes) * 8 / seconds),
             (long)((audioBytes - _lastAudioBytes) * 8 / seconds),
@@ -250,7 +253,10 @@ internal sealed class PublisherSession : IMediaSession, ILiveFeed, IDisposable
             Fanout.CopiesDropped,
             Math.Round(Fanout.TakeMaxLag().TotalMilliseconds, 2),
             Fanout.Passes,
-            Fanout.CopiesCoalesced);
+            Fanout.CopiesCoalesced,
+            delays.P50Milliseconds,
+            delays.P99Milliseconds);
+        _lastDelays = delaysNow;
         _lastVideoBytes = videoBytes;
         _lastAudioBytes = audioBytes;
         return quality;

@@ -66,6 +66,9 @@ public sealed class LiveStreamInteropTests(ChromiumFixture chromium)
             var passes = quality.GetProperty("fanoutPasses").GetInt64();
             Assert.InRange(passes, 1, quality.GetProperty("packetsReceived").GetInt64());
             Assert.True(quality.GetProperty("copiesCoalesced").GetInt64() >= 0, quality.ToString());
+            // Packets flowed in the interval, so their forwarding delays were recorded (a bucket's bound is above 0).
+            var delayP50 = quality.GetProperty("forwardingDelayP50Milliseconds").GetDouble();
+            Assert.True(delayP50 > 0 && quality.GetProperty("forwardingDelayP99Milliseconds").GetDouble() >= delayP50, quality.ToString());
 
             Assert.Equal(200, await publisher.EvaluateAsync<int>(WhipWhepScripts.Unpublish, streamer.StreamKey));
             foreach (var viewer in new[] { first, late })

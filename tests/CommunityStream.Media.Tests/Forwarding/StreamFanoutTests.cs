@@ -61,6 +61,31 @@ public sealed class StreamFanoutTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, fanout.CopiesDropped);
         Assert.True(fanout.TakeMaxLag() >= TimeSpan.FromSeconds(2));
         Assert.True(fanout.TakeMaxLag() == TimeSpan.Zero, "the lag is reported once, then starts again");
+        // Forwarding delays are recorded for the packets that went out, not for the skipped one.
+        Assert.Equal(49, ForwardingDelays.Summarize(new long[ForwardingDelays.BucketCount], fanout.Delays.Snapshot()).Count);
+    }
+
+    [Fact]
+    public async Task Should_record_each_packets_delay_from_its_decryption_to_the_end_of_its_pass()
+    {
+        using var fanout = new StreamFanout(_system.Materializer(), new UdpBatchSender(_sender), maxAge: TimeSpan.FromMinutes(1));
+        var sink = new CapturingSink { Destination = _receiver.LocalEndPoint!.Serialize() };
+        fanout.Add(new ViewerForwarder(sink, ViewerForwarderTests.ViewerAnswer(), [new(MediaKind.Video, 96, "VP8", 90000)]));
+        var before = fanout.Delays.Snapshot();
+
+        // Decrypted 30 ms before they are offered: the recorded delay must include that wait.
+        var decrypted = Stopwatch.GetTimestamp() - (Stopwatch.Frequency * 30 / 1000);
+        for (ushort sequence = 1; sequence <= 10; sequence++)
+        {
+            var packet = ViewerForwarderTests.Packet(MediaKind.Video, 96, sequence, sequence, [(byte)sequence]);
+            fanout.Offer(new MediaPacket(MediaKind.Video, packet.Data, packet.HeaderLength, sequence, sequence, false, false, decrypted));
+        }
+
+        await Eventually.True(() => fanout.Delivered == 10, TimeSpan.FromSeconds(10), "10 packets through the graph");
+        var (count, p50, p99) = ForwardingDelays.Summarize(before, fanout.Delays.Snapshot());
+        Assert.Equal(10, count);
+        Assert.True(p50 >= 30, $"p50 {p50} ms");
+        Assert.True(p99 >= p50, $"p99 {p99} ms, p50 {p50} ms");
     }
 
     [Fact]

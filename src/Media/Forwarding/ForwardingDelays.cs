@@ -5,7 +5,8 @@ namespace CommunityStream.Media.Forwarding;
 /// <summary>
 /// How long packets take through one node's fan-out: from decryption (or arrival over a relay) until the pass that
 /// carried them handed its last viewer copy to the kernel. That is the server's share of a viewer's delay, measured
-/// where operators can see it. Counts are cumulative, in buckets four to a doubling from 50 µs (about ±10 %), with
+/// where operators can see it. Counts are cumulative, in buckets four to a doubling from 50 µs (a reported
+/// percentile is its bucket's upper bound: never below the true value, at most 25 % above it), with
 /// one writer (the fan-out pass); a reader summarises the difference between two <see cref="Snapshot"/>s, so nothing
 /// is ever reset under the writer.
 /// </summary>

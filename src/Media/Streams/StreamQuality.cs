@@ -8,7 +8,7 @@ namespace CommunityStream.Media.Streams;
 /// and the oldest a packet was when its fan-out began during the last interval; the fan-out's passes (a pass takes
 /// every packet queued meanwhile) and copies that rode in another copy's UDP GSO message; and the median and 99th
 /// percentile over the last interval of a packet's time from decryption to its last viewer copy handed to the kernel
-/// (the server's share of a viewer's delay, to about ±10 %).
+/// (the server's share of a viewer's delay; never below the true value, at most 25 % above it).
 /// </summary>
 public sealed record StreamQuality(
     long VideoBitsPerSecond,

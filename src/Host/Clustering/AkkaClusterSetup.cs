@@ -1,13 +1,19 @@
+using System.Globalization;
+using Akka;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
+using Akka.Coordination;
 using Akka.Discovery.Config.Hosting;
 using Akka.Discovery.KubernetesApi;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Host.Clustering.Formation;
+using CommunityStream.Host.Clustering.Leases;
 using CommunityStream.Host.Configuration;
 using LinqToDB;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -44,10 +50,12 @@ public static class AkkaClusterSetup
             })
             .WithClustering(new ClusterOptions
             {
-                SeedNodes = [.. cluster.SeedNodes],
-                // Keep-majority: on a partition the larger side stays up and the smaller side downs itself.
-                SplitBrainResolver = new KeepMajorityOption(),
+                // No seed nodes for Akka itself: ClusterFormationGate joins, so that no node ever forms a second cluster.
+                // Lease-majority: on a partition the side that takes the lease in the database stays up (the majority
+                // tries first); a lone survivor of a two-node cluster keeps running, which keep-majority cannot promise.
+                SplitBrainResolver = new LeaseMajorityOption { LeaseImplementation = DowningLease(cluster) },
             })
+            .WithFailover(cluster)
             .WithActorSystemLivenessCheck(tags: [LiveTag])
             .WithAkkaClusterReadinessCheck(tags: [ReadyTag])
             .WithSqlPersistence(
@@ -71,12 +79,7 @@ public static class AkkaClusterSetup
             },
             snapshot => snapshot.WithHealthCheck(HealthStatus.Unhealthy, tags: [ReadyTag, "snapshot-store"]));
 
-        return cluster.Discovery switch
-        {
-            ClusterDiscovery.None when cluster.SeedNodes.Count == 0 => builder.AddStartup(JoinSelf),
-            ClusterDiscovery.None => builder,
-            _ => builder.WithBootstrap(cluster),
-        };
+        return builder.WithFormationGate(cluster);
     }
 
     /// <summary>
@@ -101,25 +104,89 @@ public static class AkkaClusterSetup
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
     };
 
-    // With no seeds and no discovery the node is its own seed: the single-process default is a one-node cluster.
-    private static void JoinSelf(ActorSystem system, IActorRegistry registry)
+    /// <summary>The lease the split-brain resolver's deciding side takes; short, so a crashed winner never blocks the next decision.</summary>
+    private static SqlLeaseOption DowningLease(ClusterSettings cluster) =>
+        new("communitystream.sql-lease-downing", TimeSpan.FromTicks(Math.Min(cluster.LeaseTimeToLive.Ticks, TimeSpan.FromSeconds(3).Ticks)));
+
+    /// <summary>
+    /// Failure detection, downing and fencing (docs/operations.md, "Failure detection, downing and fencing"): a crashed
+    /// node is unreachable about a second after <see cref="ClusterSettings.AcceptableHeartbeatPause"/>, downed
+    /// <see cref="ClusterSettings.StableAfter"/> later, and its shards start elsewhere as soon as their leases in the
+    /// database expire (<see cref="ClusterSettings.LeaseTimeToLive"/> after its last renewal). The leases, not the
+    /// removal margin, keep a room to one writer, so the margin that used to add another stable-after is short.
+    /// </summary>
+    private static AkkaConfigurationBuilder WithFailover(this AkkaConfigurationBuilder builder, ClusterSettings cluster)
     {
-        var cluster = Akka.Cluster.Cluster.Get(system);
-        cluster.Join(cluster.SelfAddress);
+        var shardLease = new SqlLeaseOption(SqlLeaseOption.Path, cluster.LeaseTimeToLive);
+        shardLease.Apply(builder);
+        DowningLease(cluster).Apply(builder);
+        return builder.AddHocon(
+            $$"""
+            akka.cluster {
+              failure-detector.acceptable-heartbeat-pause = {{Milliseconds(cluster.AcceptableHeartbeatPause)}}
+              split-brain-resolver.stable-after = {{Milliseconds(cluster.StableAfter)}}
+              split-brain-resolver.lease-majority.release-after = 10s
+              down-removal-margin = 500ms
+              singleton.use-lease = "{{SqlLeaseOption.Path}}"
+              singleton.lease-retry-interval = 500ms
+              sharding {
+                # The coordinator keeps its state in memory (distributed data) and rebuilds it from the regions: nothing
+                # of it is written to the journal, so no two coordinators can ever corrupt a persisted state.
+                state-store-mode = ddata
+                use-lease = "{{SqlLeaseOption.Path}}"
+                lease-retry-interval = 500ms
+              }
+            }
+            """,
+            HoconAddMode.Prepend);
     }
 
-    private static AkkaConfigurationBuilder WithBootstrap(this AkkaConfigurationBuilder builder, ClusterSettings cluster)
+    private static string Milliseconds(TimeSpan span) => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    private static AkkaConfigurationBuilder WithFormationGate(this AkkaConfigurationBuilder builder, ClusterSettings cluster)
     {
-        const string kubernetesMethod = "akka.discovery.kubernetes-api";
-        builder = cluster.Discovery == ClusterDiscovery.Kubernetes
-            ? builder.WithKubernetesDiscovery(options => options.PodLabelSelector = cluster.KubernetesPodLabelSelector)
-            : builder.WithConfigDiscovery(options => options.Services.Add(new Service
+        if (cluster.Discovery == ClusterDiscovery.Kubernetes)
+        {
+            builder.WithKubernetesDiscovery(options => options.PodLabelSelector = cluster.KubernetesPodLabelSelector);
+        }
+        else if (cluster.Discovery == ClusterDiscovery.Config)
+        {
+            builder.WithConfigDiscovery(options => options.Services.Add(new Service
             {
                 Name = cluster.ServiceName,
                 Endpoints = [.. cluster.ConfigEndpoints],
             }));
-        var method = cluster.Discovery == ClusterDiscovery.Kubernetes ? kubernetesMethod : "config";
+        }
         return builder.AddStartup((system, _) =>
-            system.ActorOf(Props.Create(() => new DiscoverySeedJoiner(cluster, method)), "cluster-discovery-joiner"));
+        {
+            var seeds = cluster.SeedNodes.Select(Address.Parse).ToList();
+            var policy = new FormationPolicy(seeds, cluster.Discovery != ClusterDiscovery.None, cluster.LeaseTimeToLive, cluster.LeaseTimeToLive * 2);
+            var gate = system.ActorOf(Props.Create(() => new ClusterFormationGate(policy)), "cluster-formation-gate");
+            ReleaseMemberRowOnShutdown(system);
+            if (cluster.Discovery != ClusterDiscovery.None)
+            {
+                var method = cluster.Discovery == ClusterDiscovery.Kubernetes ? "akka.discovery.kubernetes-api" : "config";
+                system.ActorOf(Props.Create(() => new DiscoverySeedJoiner(cluster, method, gate)), "cluster-discovery-joiner");
+            }
+        });
+    }
+
+    // A node that leaves gracefully frees its member row at once: a restart or a new cluster need not wait for it to expire.
+    private static void ReleaseMemberRowOnShutdown(ActorSystem system)
+    {
+        var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+        var lease = LeaseProvider.Get(system).GetLease(FormationRules.MemberLease(system.Name, self), SqlLeaseOption.Path, self.HostPort());
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "release-member-row", async () =>
+        {
+            try
+            {
+                await lease.Release();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                system.Log.Warning("Could not release this node's member row ({0}); it expires on its own", ex.GetType().Name);
+            }
+            return Done.Instance;
+        });
     }
 }

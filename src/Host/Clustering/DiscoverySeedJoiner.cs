@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Discovery;
 using Akka.Event;
+using CommunityStream.Host.Clustering.Formation;
 using CommunityStream.Host.Configuration;
 
 namespace CommunityStream.Host.Clustering;
@@ -8,12 +9,13 @@ namespace CommunityStream.Host.Clustering;
 /// <summary>
 /// Cluster bootstrap over Akka.Discovery (config or Kubernetes API): looks the service up once a second
 /// until the same set of at least <see cref="ClusterSettings.RequiredContactPoints"/> nodes is seen twice,
-/// then joins them as seed nodes in a deterministic order, and stops.
+/// then hands them, in a deterministic order, to <see cref="ClusterFormationGate"/> as contact points, and stops.
 /// </summary>
 /// <remarks>
 /// Akka.Management's bootstrap would probe contact points over HTTP, but its HTTP server (Akka.Http.Shim)
 /// cannot start with the Ceen.Httpd version our package feed serves; seed-node joining gives the same
-/// guarantee that one node forms the cluster: only the first seed may join itself, after the others fail to answer.
+/// guarantee that one node forms the cluster: only the first contact point may, and only after the database shows no
+/// cluster running (<see cref="ClusterFormationGate"/>).
 /// </remarks>
 internal sealed class DiscoverySeedJoiner : ReceiveActor, IWithTimers
 {
@@ -23,11 +25,13 @@ internal sealed class DiscoverySeedJoiner : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ClusterSettings _settings;
     private readonly ServiceDiscovery _discovery;
+    private readonly IActorRef _gate;
     private IReadOnlyList<Address>? _previous;
 
-    public DiscoverySeedJoiner(ClusterSettings settings, string discoveryMethod)
+    public DiscoverySeedJoiner(ClusterSettings settings, string discoveryMethod, IActorRef gate)
     {
         _settings = settings;
+        _gate = gate;
         _discovery = Discovery.Get(Context.System).LoadServiceDiscovery(discoveryMethod);
         Receive<Tick>(_ => Lookup());
         Receive<ServiceDiscovery.Resolved>(Handle);
@@ -52,8 +56,8 @@ internal sealed class DiscoverySeedJoiner : ReceiveActor, IWithTimers
             return;
         }
 
-        _log.Info("Joining cluster through discovered seed nodes [{0}]", string.Join(", ", current));
-        Akka.Cluster.Cluster.Get(Context.System).JoinSeedNodes(current);
+        _log.Info("Discovered contact points [{0}]", string.Join(", ", current));
+        _gate.Tell(new ClusterFormationGate.ContactPoints(current));
         Context.Stop(Self);
     }
 

@@ -32,4 +32,16 @@ public sealed record ClusterSettings
 
     /// <summary>Label selector for <see cref="ClusterDiscovery.Kubernetes"/>; <c>{0}</c> is the service name.</summary>
     public string KubernetesPodLabelSelector { get; init; } = "app={0}";
+
+    /// <summary>
+    /// Heartbeats a peer may miss before it is suspected (<c>akka.cluster.failure-detector.acceptable-heartbeat-pause</c>);
+    /// with one heartbeat a second a crashed node is unreachable about a second after this.
+    /// </summary>
+    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the unreachable set must stay unchanged before the split-brain resolver downs a side.</summary>
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a crashed node still holds its shard, coordinator and member leases in the database.</summary>
+    public TimeSpan LeaseTimeToLive { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -159,6 +159,19 @@ public static class HostSettingsReader
         {
             throw Invalid("Cluster:RequiredContactPoints", "must be at least 1");
         }
+        if (settings.AcceptableHeartbeatPause < TimeSpan.FromMilliseconds(500))
+        {
+            throw Invalid("Cluster:AcceptableHeartbeatPause", "must be at least 00:00:00.5 (one missed heartbeat is not a crash)");
+        }
+        if (settings.StableAfter < TimeSpan.FromMilliseconds(500))
+        {
+            throw Invalid("Cluster:StableAfter", "must be at least 00:00:00.5");
+        }
+        // Renewals run once a second; a lease must survive a couple of slow ones.
+        if (settings.LeaseTimeToLive < TimeSpan.FromSeconds(3))
+        {
+            throw Invalid("Cluster:LeaseTimeToLive", "must be at least 00:00:03 (leases are renewed once a second)");
+        }
         return settings;
     }
 

@@ -39,8 +39,10 @@ public static class FormationRules
     internal static IEnumerable<(string Owner, TimeSpan Remaining)> Rows(IEnumerable<LeaseHolder> holders) =>
         holders.Select(h => (h.Owner, h.Remaining));
 
-    private static Address? ToAddress(string hostPort, Address self)
+    // Owners are Akka's Address.HostPort(): "system@host:port".
+    private static Address? ToAddress(string owner, Address self)
     {
+        var hostPort = owner[(owner.IndexOf('@', StringComparison.Ordinal) + 1)..];
         var colon = hostPort.LastIndexOf(':');
         return colon > 0 && int.TryParse(hostPort.AsSpan(colon + 1), out var port)
             ? new Address(self.Protocol, self.System, hostPort[..colon].Trim('[', ']'), port)

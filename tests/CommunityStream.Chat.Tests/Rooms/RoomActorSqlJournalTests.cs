@@ -29,7 +29,7 @@ public sealed class RoomActorSqlJournalTests
 
     /// <summary>
     /// Documents the upstream bug the room works around: if this starts failing, Akka.Persistence.Sql accepts
-    /// a write batch with no events and the room's workaround (no DeferAsync) may go.
+    /// a write batch with no events and the workaround in <see cref="DeferredReplies"/> may go.
     /// </summary>
     [Fact]
     public Task Upstream_sql_journal_fails_a_write_batch_that_holds_only_a_deferred_reply() =>

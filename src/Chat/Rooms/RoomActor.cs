@@ -26,6 +26,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     private readonly PresenceTally _presence;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _mediator;
+    private readonly DeferredReplies _replies = new();
     private RoomState _state;
     private RoomState _decided;
     private (Create Command, IActorRef Sender)? _pendingCreate;
@@ -128,7 +129,8 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     /// Writes are decided on <see cref="_decided"/>, which already holds the events still being written,
     /// so offsets keep increasing while the journal batches several writes (PersistAsync). Replies and
     /// broadcasts wait for durability; a reply with nothing to write waits for the writes before it
-    /// (DeferAsync), so a duplicate is never acknowledged before its original is durable.
+    /// (<see cref="DeferredReplies"/>, not DeferAsync), so a duplicate is never acknowledged before its
+    /// original is durable.
     /// </summary>
     private void Decide(IRoomCommand command)
     {
@@ -136,7 +138,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         var sender = Sender;
         if (decision.Events.Count == 0)
         {
-            DeferAsync(decision.Reply, reply => sender.Tell(reply));
+            _replies.Send(() => sender.Tell(decision.Reply));
             return;
         }
         foreach (var @event in decision.Events)
@@ -144,14 +146,16 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
             _decided = _decided.Apply(@event);
         }
         var remaining = decision.Events.Count;
+        _replies.Persisting(remaining);
         PersistAllAsync(decision.Events, persisted =>
         {
             _state = _state.Apply(persisted);
-            // Durable: acknowledge first, then tell everyone.
+            // Durable: acknowledge first (then the replies that waited for this event), then tell everyone.
             if (--remaining == 0)
             {
                 sender.Tell(decision.Reply);
             }
+            _replies.Persisted();
             Publish(persisted);
             MaybeSnapshot();
         });

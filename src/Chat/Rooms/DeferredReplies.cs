@@ -1,0 +1,38 @@
+namespace CommunityStream.Chat.Rooms;
+
+/// <summary>
+/// Replies that wait for the events handed to the journal before them, in the order they were queued.
+/// <see cref="RoomActor"/> uses it instead of DeferAsync, whose event-less write batch makes
+/// Akka.Persistence.Sql's journal fail and trip its circuit breaker (docs/notes/journal-empty-write-batch.md).
+/// </summary>
+internal sealed class DeferredReplies
+{
+    private readonly Queue<(long After, Action Send)> _waiting = new();
+    private long _persisting;
+    private long _durable;
+
+    /// <summary>Counts events just handed to PersistAsync.</summary>
+    public void Persisting(int events) => _persisting += events;
+
+    /// <summary>Sends now if every event handed to the journal so far is durable, else once they are.</summary>
+    public void Send(Action send)
+    {
+        if (_durable == _persisting)
+        {
+            send();
+            return;
+        }
+        _waiting.Enqueue((_persisting, send));
+    }
+
+    /// <summary>One more event is durable (PersistAsync's callbacks come in order): sends the replies it released.</summary>
+    public void Persisted()
+    {
+        _durable++;
+        while (_waiting.TryPeek(out var next) && next.After <= _durable)
+        {
+            _waiting.Dequeue();
+            next.Send();
+        }
+    }
+}

@@ -1,6 +1,8 @@
+using Akka;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using CommunityStream.BuildingBlocks;
 using CommunityStream.Chat.Fanout;
 using CommunityStream.Chat.Gateway;
 using CommunityStream.Chat.Http;
@@ -28,6 +30,9 @@ public static class ChatModule
     /// <summary>WebSocket protocol pings on idle sockets: keep them alive through proxies and notice dead peers.</summary>
     public static readonly TimeSpan WebSocketKeepAlive = TimeSpan.FromSeconds(30);
 
+    // Clients answer a close in milliseconds; one that does not is aborted later by its connection, without holding up the leave.
+    private static readonly TimeSpan SocketsCloseTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>Registers the module's services and binds <see cref="ChatOptions"/> to the <c>Chat</c> section.</summary>
     public static IHostApplicationBuilder AddChatModule(this IHostApplicationBuilder builder)
     {
@@ -37,6 +42,8 @@ public static class ChatModule
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
             listen.Use(next => new ChatSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectionAsync)));
         builder.Services.AddSingleton<AuthenticatedConnections>();
+        builder.Services.AddSingleton<OpenChatConnections>();
+        builder.Services.TryAddSingleton<NodeDrain>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<DisabledAccountSweep>();
         return builder;
@@ -59,6 +66,14 @@ public static class ChatModule
                 var region = registry.Get<RoomRegionMarker>();
                 var localRooms = system.ActorOf(Props.Create(() => new LocalRoomsActor(region, options)), "chat-local-rooms");
                 registry.Register<LocalRoomsMarker>(localRooms);
+                var open = resolver.GetService<OpenChatConnections>();
+                // The drain began in before-service-unbind and asked every socket to close with 1001; the node leaves
+                // the cluster (and hands its rooms over) only after the clients have their close, or after a second.
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-chat-sockets", async () =>
+                {
+                    await open.WaitForNoneAsync(SocketsCloseTimeout);
+                    return Done.Instance;
+                });
             });
     }
 

@@ -3,6 +3,7 @@ using CommunityStream.Chat;
 using CommunityStream.Host.Clustering;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
+using CommunityStream.Host.Shutdown;
 using CommunityStream.Identity;
 using CommunityStream.Media;
 
@@ -27,6 +28,8 @@ public static class CommunityStreamApp
 
         builder.Services.AddAkka(ClusterSettings.SystemName, akka => akka
             .WithCommunityStreamCluster(settings)
+            .WithNodeDrain()
+            .WithReadinessProbe()
             .WithChatActors()
             .WithMediaActors());
 

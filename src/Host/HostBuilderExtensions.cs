@@ -1,7 +1,7 @@
 using CommunityStream.Chat;
-using CommunityStream.Host.Clustering;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
+using CommunityStream.Host.Shutdown;
 
 namespace CommunityStream.Host;
 
@@ -38,8 +38,8 @@ public static class HostBuilderExtensions
         builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: [AkkaClusterSetup.ReadyTag]);
+        builder.AddReadinessChecks();
+        builder.Services.AddNodeDrain();
         builder.Services.AddOpenApi();
         return settings;
     }

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using CommunityStream.BuildingBlocks;
 using CommunityStream.Identity.Contracts;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -29,7 +30,8 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
         var options = services.GetRequiredService<IOptions<ChatOptions>>().Value;
-        if (!options.UpgradeBeforeHttp)
+        // While the node drains, HTTP answers every upgrade with 503.
+        if (!options.UpgradeBeforeHttp || services.GetRequiredService<NodeDrain>().IsDraining)
         {
             await next(connection);
             return;

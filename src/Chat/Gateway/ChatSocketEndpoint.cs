@@ -7,7 +7,6 @@ using CommunityStream.Chat.Rooms;
 using CommunityStream.Identity.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +22,11 @@ internal static class ChatSocketEndpoint
             return Problems.Status(StatusCodes.Status400BadRequest, "WebSocket upgrade required.", "Connect with a WebSocket client; see docs/chat-protocol.md.");
         }
         var services = context.RequestServices;
+        if (services.GetRequiredService<NodeDrain>().IsDraining)
+        {
+            // The node is leaving: the client reconnects through the load balancer to another node.
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Node is shutting down.", "Reconnect; another node takes the connection.");
+        }
         var options = services.GetRequiredService<IOptions<ChatOptions>>().Value;
         var tokens = services.GetRequiredService<ITokenValidator>();
         var cancel = context.RequestAborted;
@@ -67,20 +71,24 @@ internal static class ChatSocketEndpoint
         using var disposeSocket = socket;
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
         using var connection = new ChatConnection(socket, direct, user, options, region, localRooms, services.GetRequiredService<ITokenValidator>(), services.GetRequiredService<IUserDirectory>(), log);
-        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        // The drain closes the socket with 1001 (at once if it began during the upgrade) before the node leaves the cluster.
+        var draining = services.GetRequiredService<NodeDrain>().Started;
         var authenticated = services.GetRequiredService<AuthenticatedConnections>();
+        var open = services.GetRequiredService<OpenChatConnections>();
         if (user is not null)
         {
             // Listed for the disabled-account sweep (a refresh keeps the same account id).
             authenticated.Add(connection, user.Id);
         }
+        open.Opened();
         try
         {
-            await connection.RunAsync(stopping);
+            await connection.RunAsync(draining);
         }
         finally
         {
             authenticated.Remove(connection);
+            open.Closed();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CommunityStream.BuildingBlocks;
 using CommunityStream.Host.Clustering;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -6,8 +7,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CommunityStream.Host.Health;
 
 /// <summary>
-/// <c>/healthz/live</c> (the ActorSystem runs) and <c>/healthz/ready</c> (this node is an Up cluster member
-/// and the journal answers), for orchestrators and load balancers. Both answer JSON with each check's status.
+/// <c>/healthz/live</c> (the ActorSystem runs) and <c>/healthz/ready</c> (an Up cluster member, not draining, its
+/// shard regions have a coordinator, the database and the journal's circuit breaker answer), for orchestrators and
+/// load balancers. Both answer JSON with each check's status; changes are logged once (<see cref="HealthTransitionLog"/>).
 /// </summary>
 public static class HealthEndpoints
 {
@@ -16,12 +18,14 @@ public static class HealthEndpoints
     /// <summary>Maps both probes; they are anonymous and cheap.</summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/healthz/live", Options(AkkaClusterSetup.LiveTag)).WithTags("Health");
-        endpoints.MapHealthChecks("/healthz/ready", Options(AkkaClusterSetup.ReadyTag)).WithTags("Health");
+        var drain = endpoints.ServiceProvider.GetRequiredService<NodeDrain>();
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Host.Health");
+        endpoints.MapHealthChecks("/healthz/live", Options(AkkaClusterSetup.LiveTag, new HealthTransitionLog("live", drain, logger))).WithTags("Health");
+        endpoints.MapHealthChecks("/healthz/ready", Options(AkkaClusterSetup.ReadyTag, new HealthTransitionLog("ready", drain, logger))).WithTags("Health");
         return endpoints;
     }
 
-    private static HealthCheckOptions Options(string tag) => new()
+    private static HealthCheckOptions Options(string tag, HealthTransitionLog transitions) => new()
     {
         Predicate = check => check.Tags.Contains(tag),
         ResultStatusCodes =
@@ -30,7 +34,11 @@ public static class HealthEndpoints
             [HealthStatus.Degraded] = StatusCodes.Status200OK,
             [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
         },
-        ResponseWriter = WriteAsync,
+        ResponseWriter = (context, report) =>
+        {
+            transitions.Observe(report);
+            return WriteAsync(context, report);
+        },
     };
 
     private static Task WriteAsync(HttpContext context, HealthReport report)

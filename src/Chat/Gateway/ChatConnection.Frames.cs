@@ -68,7 +68,7 @@ internal sealed partial class ChatConnection
         try
         {
             await _localRooms.Ask<LocalRoomMessages.Attached>(new LocalRoomMessages.Attach(room, _outbox), _askTimeout);
-            reply = await _region.Ask<object>(new RoomCommands.Join(room, User, frame.History ?? _options.HistoryOnJoin, frame.Recover), _askTimeout);
+            reply = await RoomAsk.AskAsync(_region, new RoomCommands.Join(room, User, frame.History ?? _options.HistoryOnJoin, frame.Recover), repeatable: true, _askTimeout);
         }
         catch (AskTimeoutException)
         {
@@ -133,7 +133,8 @@ internal sealed partial class ChatConnection
     {
         try
         {
-            var reply = await _region.Ask<object>(command, _askTimeout);
+            // A post with a client id is deduplicated by the room, so it may be sent again; other commands are not.
+            var reply = await RoomAsk.AskAsync(_region, command, repeatable: command is RoomCommands.Post { ClientId: not null }, _askTimeout);
             switch (reply)
             {
                 case Acked ack:

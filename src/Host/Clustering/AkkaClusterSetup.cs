@@ -126,7 +126,7 @@ public static class AkkaClusterSetup
               failure-detector.acceptable-heartbeat-pause = {{Milliseconds(cluster.AcceptableHeartbeatPause)}}
               split-brain-resolver.stable-after = {{Milliseconds(cluster.StableAfter)}}
               split-brain-resolver.lease-majority.release-after = 10s
-              down-removal-margin = 500ms
+              down-removal-margin = 250ms
               singleton.use-lease = "{{SqlLeaseOption.Path}}"
               singleton.lease-retry-interval = 500ms
               sharding {
@@ -135,6 +135,11 @@ public static class AkkaClusterSetup
                 state-store-mode = ddata
                 use-lease = "{{SqlLeaseOption.Path}}"
                 lease-retry-interval = 500ms
+                # Regions register with a moved coordinator and ask for shard homes this often (default 2 s).
+                retry-interval = 500ms
+                # A new coordinator reads its state from every node; a read that still waits on the removed node is
+                # retried after this (default 2 s, the whole tail of a failover).
+                waiting-for-state-timeout = 500ms
               }
             }
             """,

@@ -37,10 +37,10 @@ public sealed record ClusterSettings
     /// Heartbeats a peer may miss before it is suspected (<c>akka.cluster.failure-detector.acceptable-heartbeat-pause</c>);
     /// with one heartbeat a second a crashed node is unreachable about a second after this.
     /// </summary>
-    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>How long the unreachable set must stay unchanged before the split-brain resolver downs a side.</summary>
-    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>How long a crashed node still holds its shard, coordinator and member leases in the database.</summary>
     public TimeSpan LeaseTimeToLive { get; init; } = TimeSpan.FromSeconds(5);

@@ -1,0 +1,45 @@
+using Akka.Actor;
+
+namespace CommunityStream.Chat.Gateway;
+
+/// <summary>
+/// Asks the room region and, for commands that are safe to repeat, sends the command again while no answer came.
+/// A room whose node just died is reached through a region that still points at the dead node: the first ask goes to
+/// dead letters and only a later one, sent once the shard has a new home, is answered. Without the repeats a client
+/// would wait for the whole timeout even though the room was back seconds earlier.
+/// </summary>
+internal static class RoomAsk
+{
+    // A room is back within about a second of its shard finding a new home. Connections keep at most a few commands
+    // in flight, so repeats while a journal is merely slow stay few (and the room answers a duplicate from memory).
+    private static readonly TimeSpan Repeat = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The room's answer within <paramref name="timeout"/>; throws <see cref="AskTimeoutException"/> when none came.
+    /// <paramref name="repeatable"/> commands (reads, and posts with a client id the room deduplicates) are re-sent.
+    /// </summary>
+    public static async Task<object> AskAsync(IActorRef region, object command, bool repeatable, TimeSpan timeout)
+    {
+        if (!repeatable)
+        {
+            return await region.Ask<object>(command, timeout);
+        }
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new AskTimeoutException($"The room did not answer within {timeout}.");
+            }
+            try
+            {
+                return await region.Ask<object>(command, left < Repeat ? left : Repeat);
+            }
+            catch (AskTimeoutException) when (DateTime.UtcNow < deadline)
+            {
+                // Sent again below.
+            }
+        }
+    }
+}

@@ -18,7 +18,10 @@ public static class ReadinessSetup
     public static IHostApplicationBuilder AddReadinessChecks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ReadinessSignals>();
+        builder.Services.AddSingleton<PauseWatch>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PauseWatch>());
         builder.Services.AddHealthChecks()
+            .AddCheck<PauseWatch>("pauses", tags: [AkkaClusterSetup.LiveTag])
             .AddCheck<DatabaseHealthCheck>("database", tags: [AkkaClusterSetup.ReadyTag])
             .AddCheck<DrainingHealthCheck>("draining", tags: [AkkaClusterSetup.ReadyTag])
             .AddCheck<ShardRegionsHealthCheck>("shard-regions", tags: [AkkaClusterSetup.ReadyTag])

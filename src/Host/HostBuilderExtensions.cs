@@ -2,6 +2,7 @@ using CommunityStream.Chat;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
 using CommunityStream.Host.Shutdown;
+using CommunityStream.Host.Startup;
 
 namespace CommunityStream.Host;
 
@@ -22,6 +23,7 @@ public static class HostBuilderExtensions
         builder.Configuration.AddCommandLine(args);
 
         var settings = HostSettingsReader.Read(builder.Configuration, Environment.CurrentDirectory);
+        ClusterPortGuard.EnsureFree(settings.Cluster);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Database);
 

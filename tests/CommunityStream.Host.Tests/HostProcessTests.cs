@@ -85,4 +85,22 @@ public sealed class HostProcessTests
         Assert.Contains("already in use", host.Errors, StringComparison.Ordinal);
         Assert.Contains("Http:Url", host.Errors, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Should_refuse_a_cluster_port_another_node_listens_on()
+    {
+        // A running node, not a plain listener: Akka.Remote's own socket let a second node bind the same port.
+        using var first = new TempDirectory();
+        using var second = new TempDirectory();
+        var port = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var running = HostProcess.Start(first.Path, "--Cluster:Port", port);
+        await running.WaitReadyAsync(TimeSpan.FromSeconds(60));
+
+        await using var host = HostProcess.Start(second.Path, "--Cluster:Port", port);
+        var exitCode = await host.WaitForExitAsync(ExitTimeout);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Cluster:Port", host.Errors, StringComparison.Ordinal);
+        Assert.Contains("already in use", host.Errors, StringComparison.Ordinal);
+    }
 }

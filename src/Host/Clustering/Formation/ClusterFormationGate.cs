@@ -32,6 +32,7 @@ internal sealed class ClusterFormationGate : ReceiveActor, IWithTimers
     private ImmutableList<Address> _joining = [];
     private bool _busy;
     private bool _waitingLogged;
+    private int _failures;
 
     public ClusterFormationGate(FormationPolicy policy)
     {
@@ -49,7 +50,11 @@ internal sealed class ClusterFormationGate : ReceiveActor, IWithTimers
         Receive<Status.Failure>(failure =>
         {
             _busy = false;
-            _log.Warning("Cluster formation: the database could not be read ({0}); retrying", failure.Cause.GetType().Name);
+            // The first failure and then one in a minute: a database that is down for long must not flood the log.
+            if (_failures++ % 60 == 0)
+            {
+                _log.Warning("Cluster formation: the database could not be read ({0}); retrying every second", failure.Cause.GetType().Name);
+            }
         });
         Receive<ClusterEvent.MemberUp>(up => up.Member.UniqueAddress.Equals(_cluster.SelfUniqueAddress), _ => OnSelfUp());
         Receive<ClusterEvent.IMemberEvent>(_ => { });

@@ -8,9 +8,10 @@ public sealed class SqlLeaseStoreTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(1);
 
+    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
+
     [SkippableTheory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.PostgreSql)]
+    [MemberData(nameof(Providers))]
     public async Task Should_give_a_lease_to_one_owner_until_it_is_released(DatabaseProvider provider)
     {
         await using var database = await LeaseDatabase.CreateAsync(provider);
@@ -25,8 +26,7 @@ public sealed class SqlLeaseStoreTests
     }
 
     [SkippableTheory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.PostgreSql)]
+    [MemberData(nameof(Providers))]
     public async Task Should_let_another_owner_take_a_lease_only_once_it_expired(DatabaseProvider provider)
     {
         await using var database = await LeaseDatabase.CreateAsync(provider);
@@ -43,8 +43,7 @@ public sealed class SqlLeaseStoreTests
     }
 
     [SkippableTheory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.PostgreSql)]
+    [MemberData(nameof(Providers))]
     public async Task Should_renew_only_the_leases_the_owner_still_holds(DatabaseProvider provider)
     {
         await using var database = await LeaseDatabase.CreateAsync(provider);
@@ -62,8 +61,7 @@ public sealed class SqlLeaseStoreTests
     }
 
     [SkippableTheory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.PostgreSql)]
+    [MemberData(nameof(Providers))]
     public async Task Should_let_exactly_one_of_many_concurrent_formations_succeed(DatabaseProvider provider)
     {
         await using var database = await LeaseDatabase.CreateAsync(provider);

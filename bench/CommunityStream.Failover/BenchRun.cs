@@ -1,0 +1,390 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace CommunityStream.Failover;
+
+/// <summary>
+/// One bench run: a fresh database, N nodes, rooms with members and publishers, the scenario's faults, the audit
+/// at the end. Every wait is bounded; the nodes are stopped and the database dropped whatever happens.
+/// </summary>
+internal sealed class BenchRun(FailoverOptions options, string hostDll, string outputDirectory)
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly List<HostNode> _nodes = [];
+    private readonly List<FaultEvent> _faults = [];
+    private readonly List<AckRecord> _acks = [];
+    private readonly RunCounters _counters = new();
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(3) };
+
+    public async Task<BenchReport> RunAsync()
+    {
+        var started = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+        // Stopped from outside (timeout, Ctrl+C): no node may outlive the bench.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        Console.CancelKeyPress += (_, _) => KillAll();
+        var database = await ScratchDatabase.CreateAsync(options.Postgres);
+        Log($"database {database.Name}, output {outputDirectory}");
+        try
+        {
+            return await RunOnAsync(database, started);
+        }
+        finally
+        {
+            await Task.WhenAll(_nodes.Select(n => n.StopAsync()));
+            if (!options.KeepDatabase)
+            {
+                await database.DropAsync();
+                Log($"dropped database {database.Name}");
+            }
+        }
+    }
+
+    private async Task<BenchReport> RunOnAsync(ScratchDatabase database, string started)
+    {
+        var configuration = SharedConfiguration(database);
+        var dataRoot = Path.Combine(outputDirectory, "data");
+        Directory.CreateDirectory(dataRoot);
+        await BenchSetup.CreateAdminAsync(hostDll, [.. configuration, "--DataDirectory", Path.Combine(dataRoot, "admin")], dataRoot);
+
+        var ports = Ports();
+        var clusterArguments = ClusterArguments(ports.Cluster);
+        for (var i = 0; i < options.Nodes; i++)
+        {
+            var data = Path.Combine(dataRoot, string.Create(CultureInfo.InvariantCulture, $"node{i + 1}"));
+            Directory.CreateDirectory(data);
+            _nodes.Add(new HostNode(i, hostDll, ports.Http[i], ports.Cluster[i], ports.Media[i], data, outputDirectory, [.. configuration, .. clusterArguments]));
+        }
+
+        await StartClusterAsync();
+        using var http = new HttpClient { BaseAddress = _nodes[0].Http, Timeout = TimeSpan.FromSeconds(30) };
+        var adminToken = await BenchSetup.LoginAdminAsync(http);
+        var roomNames = Enumerable.Range(0, options.Rooms).Select(r => string.Create(CultureInfo.InvariantCulture, $"fo_room_{r}")).ToList();
+        foreach (var room in roomNames)
+        {
+            await BenchSetup.CreateRoomAsync(http, adminToken, room);
+        }
+
+        var tokens = new List<string>();
+        for (var r = 0; r < options.Rooms; r++)
+        {
+            tokens.Add(await BenchSetup.RegisterAndLoginAsync(http, string.Create(CultureInfo.InvariantCulture, $"fopub{r}")));
+        }
+
+        Log($"{options.Nodes} nodes ready, {options.Rooms} rooms created");
+
+        // Load: members spread round-robin over the nodes, one publisher per room.
+        var uris = _nodes.Select(n => n.WebSocket).ToList();
+        var observations = Enumerable.Range(0, options.Rooms).Select(r => new RoomObservations { Room = r }).ToList();
+        var timelines = new List<MemberTimeline>();
+        using var stopMembers = new CancellationTokenSource();
+        using var stopWriting = new CancellationTokenSource();
+        using var stopPublishers = new CancellationTokenSource();
+        var tasks = new List<Task>();
+        for (var r = 0; r < options.Rooms; r++)
+        {
+            for (var m = 0; m < options.MembersPerRoom; m++)
+            {
+                var timeline = new MemberTimeline { Room = r };
+                timelines.Add(timeline);
+                var member = new Member(roomNames[r], (r * options.MembersPerRoom) + m, uris, observations[r], timeline, _counters, options);
+                tasks.Add(Task.Run(() => member.RunAsync(stopMembers.Token)));
+            }
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var publishers = new List<Publisher>();
+        var publisherTasks = new List<Task>();
+        for (var r = 0; r < options.Rooms; r++)
+        {
+            var publisher = new Publisher(r, roomNames[r], tokens[r], r, uris, Acked, _counters, options);
+            publishers.Add(publisher);
+            publisherTasks.Add(Task.Run(() => publisher.RunAsync(stopWriting.Token, stopPublishers.Token)));
+        }
+
+        Log($"load running: {options.Rooms * options.MembersPerRoom} members, {options.Rooms} publishers at {options.Rate} msg/s; warm-up {options.WarmupSeconds} s");
+        await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
+        await RunScenarioAsync();
+        await Task.Delay(TimeSpan.FromSeconds(options.CooldownSeconds));
+
+        stopWriting.Cancel();
+        var loadEnd = MonotonicClock.NowMs;
+        for (var i = 0; i < _faults.Count; i++)
+        {
+            _faults[i].WindowEnd = i + 1 < _faults.Count ? _faults[i + 1].At : loadEnd;
+            _faults[i].OutageEnd = _faults[i].Kind == "restart"
+                ? _faults[i].WindowEnd
+                : _faults.Skip(i + 1).FirstOrDefault(f => f.Kind != "restart")?.At ?? loadEnd;
+        }
+
+        // Drain: publishers resend until every write is acked (bounded), then members get a moment to catch up.
+        var drainUntil = MonotonicClock.NowMs + 30_000;
+        while (publishers.Any(p => !p.Drained) && MonotonicClock.NowMs < drainUntil)
+        {
+            await Task.Delay(250);
+        }
+
+        var pendingAtEnd = publishers.Sum(p => p.PendingCount);
+        await Task.Delay(3000);
+        stopPublishers.Cancel();
+        stopMembers.Cancel();
+        await WaitBoundedAsync(tasks.Concat(publisherTasks), TimeSpan.FromSeconds(20));
+        Log($"load stopped; {pendingAtEnd} writes still pending; reading the final history");
+
+        var history = await ReadHistoryAsync(roomNames, adminToken);
+        List<AckRecord> acks;
+        lock (_acks)
+        {
+            acks = [.. _acks];
+        }
+
+        var acksByRoom = acks.GroupBy(a => a.Room).ToDictionary(g => g.Key, g => g.OrderBy(a => a.AckedAt).ToList());
+        var figures = _faults.Select(f => FaultFigures.Compute(f, acksByRoom, timelines, options.Rooms, options.StallMs)).ToList();
+        var conflicts = CrossCheck(observations, history);
+        var (leaders, formedNew) = ClusterAtEnd();
+        return new BenchReport
+        {
+            Scenario = options.Scenario,
+            Mode = options.Mode,
+            Nodes = options.Nodes,
+            StartedUtc = started,
+            Faults = figures,
+            Audit = HistoryAudit.Check(acks, history),
+            ConflictingOffsets = conflicts,
+            DuplicateClientIdsSeenByMembers = observations.Sum(o => o.DuplicateClientIds),
+            MemberGapMessages = _counters.MemberGapMessages,
+            UnrecoveredJoins = _counters.UnrecoveredJoins,
+            EpochChanges = _counters.EpochChanges,
+            Resends = _counters.Resends,
+            PendingAtEnd = pendingAtEnd,
+            CloseCodes = new SortedDictionary<string, int>(_counters.CloseCodes, StringComparer.Ordinal),
+            Errors = new SortedDictionary<string, int>(_counters.Errors, StringComparer.Ordinal),
+            ConnectFailures = new SortedDictionary<string, int>(_counters.ConnectFailures, StringComparer.Ordinal),
+            LeadersAtEnd = leaders,
+            NodesThatFormedNewClusterOnRestart = formedNew,
+            OutputDirectory = outputDirectory,
+        };
+    }
+
+    private void KillAll()
+    {
+        foreach (var node in _nodes.ToList())
+        {
+            node.Kill();
+        }
+    }
+
+    private void Acked(AckRecord ack)
+    {
+        lock (_acks)
+        {
+            _acks.Add(ack);
+        }
+    }
+
+    private async Task RunScenarioAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            if (options.Scenario == "kill")
+            {
+                Fault("kill", node);
+                node.Kill();
+                Log($"node {node.Number} killed (kill -9)");
+                await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
+            }
+            else
+            {
+                var term = Fault("term", node);
+                term.ExitCode = await node.TerminateAsync(TimeSpan.FromSeconds(60));
+                term.StepMs = MonotonicClock.NowMs - term.At;
+                Log($"node {node.Number} stopped by SIGTERM: exit {term.ExitCode} after {term.StepMs:F0} ms");
+            }
+
+            var restart = Fault("restart", node);
+            node.Start();
+            var ready = await node.WaitReadyAsync(Probe, ReadyTimeout);
+            restart.StepMs = ready ? MonotonicClock.NowMs - restart.At : null;
+            Log(ready ? $"node {node.Number} restarted, ready after {restart.StepMs:F0} ms" : $"node {node.Number} restarted but NOT ready within {ReadyTimeout.TotalSeconds} s");
+            await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
+        }
+    }
+
+    private FaultEvent Fault(string kind, HostNode node)
+    {
+        var fault = new FaultEvent(kind, node.Number, MonotonicClock.NowMs);
+        _faults.Add(fault);
+        return fault;
+    }
+
+    private async Task StartClusterAsync()
+    {
+        if (options.Mode == "single-seed")
+        {
+            // The seed must be up first: it joins itself; the others join it.
+            _nodes[0].Start();
+            await RequireReadyAsync(_nodes[0]);
+            foreach (var node in _nodes.Skip(1))
+            {
+                node.Start();
+            }
+        }
+        else
+        {
+            foreach (var node in _nodes)
+            {
+                node.Start();
+            }
+        }
+
+        foreach (var node in _nodes)
+        {
+            await RequireReadyAsync(node);
+        }
+    }
+
+    private static async Task RequireReadyAsync(HostNode node)
+    {
+        if (!await node.WaitReadyAsync(Probe, ReadyTimeout))
+        {
+            throw new InvalidOperationException($"node {node.Number} was not ready within {ReadyTimeout.TotalSeconds} s; see {node.CurrentLog}");
+        }
+    }
+
+    private static List<string> SharedConfiguration(ScratchDatabase database) =>
+    [
+        "--Persistence:Provider", "PostgreSql", "--Persistence:ConnectionString", database.ConnectionString,
+        "--Identity:Jwt:SigningKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        "--Identity:Jwt:AccessTokenMinutes", "120",
+        // As tests/CommunityStream.Testing/InProcessNode.cs: the bench logs in from one address many times.
+        "--Identity:Throttle:RegisterAttemptsPerMinute", "1000", "--Identity:Throttle:IpAttemptsPerMinute", "1000",
+        // Every client comes from 127.0.0.1; 5 msg/s per room is above the default per-user rate limit; the
+        // audit reads the whole history, so rooms keep all of it.
+        "--Chat:MaxConnectionsPerIp", "5000", "--Chat:RateLimitMessages", "100000", "--Chat:DefaultRetention", "10000",
+    ];
+
+    private List<string> ClusterArguments(int[] clusterPorts)
+    {
+        if (options.Mode == "single-seed")
+        {
+            return ["--Cluster:SeedNodes:0", string.Create(CultureInfo.InvariantCulture, $"akka.tcp://communitystream@127.0.0.1:{clusterPorts[0]}")];
+        }
+
+        var arguments = new List<string> { "--Cluster:Discovery", "Config", "--Cluster:RequiredContactPoints", options.Nodes.ToString(CultureInfo.InvariantCulture) };
+        for (var i = 0; i < clusterPorts.Length; i++)
+        {
+            arguments.Add(string.Create(CultureInfo.InvariantCulture, $"--Cluster:ConfigEndpoints:{i}"));
+            arguments.Add(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{clusterPorts[i]}"));
+        }
+
+        return arguments;
+    }
+
+    private (int[] Http, int[] Cluster, int[] Media) Ports()
+    {
+        if (options.BasePort is { } b)
+        {
+            return ([.. Enumerable.Range(b, options.Nodes)], [.. Enumerable.Range(b + 100, options.Nodes)], [.. Enumerable.Range(b + 200, options.Nodes)]);
+        }
+
+        // Free ports now, kept for the whole run so restarted nodes come back at the same addresses.
+        var held = new List<Socket>();
+        int Free(SocketType type, ProtocolType protocol)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, type, protocol);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            held.Add(socket);
+            return ((IPEndPoint)socket.LocalEndPoint!).Port;
+        }
+
+        try
+        {
+            var http = Enumerable.Range(0, options.Nodes).Select(_ => Free(SocketType.Stream, ProtocolType.Tcp)).ToArray();
+            var cluster = Enumerable.Range(0, options.Nodes).Select(_ => Free(SocketType.Stream, ProtocolType.Tcp)).ToArray();
+            var media = Enumerable.Range(0, options.Nodes).Select(_ => Free(SocketType.Dgram, ProtocolType.Udp)).ToArray();
+            return (http, cluster, media);
+        }
+        finally
+        {
+            held.ForEach(s => s.Dispose());
+        }
+    }
+
+    private async Task<Dictionary<int, IReadOnlyDictionary<long, string?>>> ReadHistoryAsync(List<string> roomNames, string adminToken)
+    {
+        var history = new Dictionary<int, IReadOnlyDictionary<long, string?>>();
+        for (var r = 0; r < roomNames.Count; r++)
+        {
+            // Any node that answers; a room that cannot be read counts as empty (every acked write in it is then lost).
+            foreach (var node in _nodes.Where(n => n.Running))
+            {
+                try
+                {
+                    using var http = new HttpClient { BaseAddress = node.Http, Timeout = TimeSpan.FromSeconds(20) };
+                    history[r] = await BenchSetup.ReadHistoryAsync(http, roomNames[r], adminToken);
+                    break;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    Log($"history of {roomNames[r]} from node {node.Number} failed: {e.Message}");
+                }
+            }
+        }
+
+        return history;
+    }
+
+    /// <summary>Offsets where clients, or clients and the final history, saw different messages.</summary>
+    private static int CrossCheck(IReadOnlyList<RoomObservations> observations, IReadOnlyDictionary<int, IReadOnlyDictionary<long, string?>> history)
+    {
+        var conflicts = 0;
+        foreach (var room in observations)
+        {
+            conflicts += room.ConflictingOffsets;
+            if (history.GetValueOrDefault(room.Room) is not { } final)
+            {
+                continue;
+            }
+
+            foreach (var (offset, text) in room.Snapshot())
+            {
+                if (final.TryGetValue(offset, out var clientId) && clientId != MessageText.ClientIdOf(text))
+                {
+                    conflicts++;
+                }
+            }
+        }
+
+        return conflicts;
+    }
+
+    private (int Leaders, List<int> FormedNew) ClusterAtEnd()
+    {
+        var leaders = 0;
+        var formedNew = new List<int>();
+        foreach (var node in _nodes)
+        {
+            if (node.CurrentLog is not { } log || !node.Running)
+            {
+                continue;
+            }
+
+            var lines = File.ReadAllLines(log);
+            leaders += ClusterView.IsLeader(lines) ? 1 : 0;
+            if (!log.EndsWith("-run1.log", StringComparison.Ordinal) && ClusterView.FormedNewCluster(lines))
+            {
+                formedNew.Add(node.Number);
+            }
+        }
+
+        return (leaders, formedNew);
+    }
+
+    private static async Task WaitBoundedAsync(IEnumerable<Task> tasks, TimeSpan timeout) =>
+        await Task.WhenAny(Task.WhenAll(tasks), Task.Delay(timeout));
+
+    private static void Log(string message) =>
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{MonotonicClock.NowMs / 1000,7:F1} s] {message}"));
+}

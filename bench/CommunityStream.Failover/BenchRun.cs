@@ -87,7 +87,7 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         {
             for (var m = 0; m < options.MembersPerRoom; m++)
             {
-                var timeline = new MemberTimeline { Room = r };
+                var timeline = new MemberTimeline { Room = r, Index = m };
                 timelines.Add(timeline);
                 var member = new Member(roomNames[r], (r * options.MembersPerRoom) + m, uris, observations[r], timeline, _counters, options);
                 tasks.Add(Task.Run(() => member.RunAsync(stopMembers.Token)));
@@ -140,6 +140,7 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
             acks = [.. _acks];
         }
 
+        await RawOutput.WriteAsync(outputDirectory, _faults, acks, timelines);
         var acksByRoom = acks.GroupBy(a => a.Room).ToDictionary(g => g.Key, g => g.OrderBy(a => a.AckedAt).ToList());
         var figures = _faults.Select(f => FaultFigures.Compute(f, acksByRoom, timelines, options.Rooms, options.StallMs)).ToList();
         var conflicts = CrossCheck(observations, history);

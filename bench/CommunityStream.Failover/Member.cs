@@ -29,11 +29,13 @@ internal sealed class Member(string roomName, int firstNode, IReadOnlyList<Uri> 
             catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
             {
                 RunCounters.Count(counters.ConnectFailures, e.GetType().Name);
+                timeline.Note($"connect-failed n{(node % nodes.Count) + 1}");
                 node++;
                 await Pause(stop);
                 continue;
             }
 
+            timeline.Note($"connected n{(node % nodes.Count) + 1}");
             await using (socket)
             {
                 await FollowAsync(socket, stop);
@@ -45,6 +47,7 @@ internal sealed class Member(string roomName, int firstNode, IReadOnlyList<Uri> 
             }
 
             timeline.Disconnected(MonotonicClock.NowMs);
+            timeline.Note("end " + socket.EndReason);
             RunCounters.Count(counters.CloseCodes, socket.EndReason ?? "unknown");
             node++;
             await Pause(stop);
@@ -79,6 +82,7 @@ internal sealed class Member(string roomName, int firstNode, IReadOnlyList<Uri> 
                         break;
                     case "error":
                         RunCounters.Count(counters.Errors, "member-" + frame.Code);
+                        timeline.Note($"error {frame.Code} ref {frame.Ref}");
                         // A join the room could not answer (unavailable while its shard moves) is retried on this socket.
                         if (frame.Ref == "join" && ++joinAttempts < MaxJoinAttempts)
                         {
@@ -110,6 +114,7 @@ internal sealed class Member(string roomName, int firstNode, IReadOnlyList<Uri> 
     private void OnJoined(ServerLine frame)
     {
         var recovering = _lastOffset is not null;
+        timeline.Note($"joined offset {frame.Offset} recovered {frame.Recovered} messages {frame.Messages.Count} after {_lastOffset}");
         if (recovering && frame.Recovered != true)
         {
             counters.UnrecoveredJoin();

@@ -30,8 +30,34 @@ internal sealed class MemberTimeline
 {
     private readonly List<double> _receives = [];
     private readonly List<double> _disconnects = [];
+    private readonly List<(double At, string What)> _events = [];
 
     public int Room { get; init; }
+
+    public int Index { get; init; }
+
+    /// <summary>Connection-level events (connect, joined, error, end) for the raw output; a few per reconnect.</summary>
+    public void Note(string what)
+    {
+        lock (_events)
+        {
+            if (_events.Count < 2000)
+            {
+                _events.Add((MonotonicClock.NowMs, what));
+            }
+        }
+    }
+
+    public IReadOnlyList<(double At, string What)> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
 
     public void Received(double at)
     {

@@ -41,6 +41,8 @@ internal sealed class BenchReport
 
     public required int LeadersAtEnd { get; init; }
 
+    public required int MaxConcurrentLeaders { get; init; }
+
     public required IReadOnlyList<int> NodesThatFormedNewClusterOnRestart { get; init; }
 
     public required string OutputDirectory { get; init; }
@@ -97,6 +99,7 @@ internal sealed class BenchReport
         errors = Errors,
         connectFailures = ConnectFailures,
         leadersAtEnd = LeadersAtEnd,
+        maxConcurrentLeaders = MaxConcurrentLeaders,
         nodesThatFormedNewClusterOnRestart = NodesThatFormedNewClusterOnRestart,
         lostExamples = Audit.Examples,
         windows = Faults.Select(f => new
@@ -134,7 +137,7 @@ internal sealed class BenchReport
         s.AppendLine(c, $"resends {Resends}, writes still pending at end {PendingAtEnd}");
         s.AppendLine(c, $"close codes {Join(CloseCodes)}");
         s.AppendLine(c, $"errors {Join(Errors)}; connect failures {Join(ConnectFailures)}");
-        s.AppendLine(c, $"leaders at end (= clusters) {LeadersAtEnd}; nodes that formed a new cluster on restart: [{string.Join(",", NodesThatFormedNewClusterOnRestart)}]");
+        s.AppendLine(c, $"leaders at end (= clusters) {LeadersAtEnd}; most leaders at one time during the run {MaxConcurrentLeaders}; nodes that formed a new cluster on restart: [{string.Join(",", NodesThatFormedNewClusterOnRestart)}]");
         foreach (var example in Audit.Examples)
         {
             s.AppendLine(c, $"  lost/misplaced: {example}");

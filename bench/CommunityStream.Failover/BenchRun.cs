@@ -145,6 +145,7 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         var figures = _faults.Select(f => FaultFigures.Compute(f, acksByRoom, timelines, options.Rooms, options.StallMs)).ToList();
         var conflicts = CrossCheck(observations, history);
         var (leaders, formedNew) = ClusterAtEnd();
+        var maxLeaders = ClusterView.MaxConcurrentLeaders(_nodes.SelectMany(n => n.Incarnations).Select(i => ((IEnumerable<string>)File.ReadAllLines(i.Log), i.EndedUtc)));
         return new BenchReport
         {
             Scenario = options.Scenario,
@@ -164,6 +165,7 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
             Errors = new SortedDictionary<string, int>(_counters.Errors, StringComparer.Ordinal),
             ConnectFailures = new SortedDictionary<string, int>(_counters.ConnectFailures, StringComparer.Ordinal),
             LeadersAtEnd = leaders,
+            MaxConcurrentLeaders = maxLeaders,
             NodesThatFormedNewClusterOnRestart = formedNew,
             OutputDirectory = outputDirectory,
         };

@@ -1,13 +1,73 @@
+using System.Globalization;
+
 namespace CommunityStream.Failover;
 
 /// <summary>
 /// The Host has no endpoint that shows the cluster's membership, so the bench reads Akka.Cluster's own log lines
 /// of each node's current incarnation: the last of "is the new leader among reachable nodes" / "is no longer
 /// leader" says whether that node leads; one cluster has one leader, so the number of leaders is the number of
-/// clusters (a split brain shows two). "JOINING itself … forming new cluster" after the first start is counted too.
+/// clusters (a split brain shows two). "JOINING itself … forming new cluster" after the first start is counted too,
+/// and so is the most leaders at one time over the whole run (a split that healed before the end).
 /// </summary>
 internal static class ClusterView
 {
+    /// <summary>
+    /// The most nodes leading at the same moment, from every incarnation's log (lines start with an ISO-8601 UTC
+    /// timestamp) and the time the bench ended it (null: still running). A leader's term ends at "is no longer
+    /// leader" or when its process ended.
+    /// </summary>
+    public static int MaxConcurrentLeaders(IEnumerable<(IEnumerable<string> Lines, DateTime? EndedUtc)> incarnations)
+    {
+        var changes = new List<(DateTime At, int Delta)>();
+        foreach (var (lines, ended) in incarnations)
+        {
+            DateTime? since = null;
+            foreach (var line in lines)
+            {
+                var leads = line.Contains("is the new leader among reachable nodes", StringComparison.Ordinal);
+                var stops = line.Contains("is no longer leader", StringComparison.Ordinal);
+                if ((!leads && !stops) || TimestampOf(line) is not { } at)
+                {
+                    continue;
+                }
+
+                if (leads && since is null)
+                {
+                    since = at;
+                }
+                else if (stops && since is { } start)
+                {
+                    changes.Add((start, 1));
+                    changes.Add((at, -1));
+                    since = null;
+                }
+            }
+
+            if (since is { } open)
+            {
+                changes.Add((open, 1));
+                changes.Add((ended ?? DateTime.MaxValue, -1));
+            }
+        }
+
+        var current = 0;
+        var most = 0;
+        // At equal times a term ends before another begins.
+        foreach (var (_, delta) in changes.OrderBy(c => c.At).ThenBy(c => c.Delta))
+        {
+            current += delta;
+            most = Math.Max(most, current);
+        }
+
+        return most;
+    }
+
+    private static DateTime? TimestampOf(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && DateTime.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+    }
+
     public static bool IsLeader(IEnumerable<string> logLines)
     {
         var leader = false;

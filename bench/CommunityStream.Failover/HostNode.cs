@@ -26,6 +26,9 @@ internal sealed class HostNode(int index, string hostDll, int httpPort, int clus
 
     public string? CurrentLog { get; private set; }
 
+    /// <summary>Every incarnation's log and when the bench ended it (UTC, to line up with the log's timestamps).</summary>
+    public List<(string Log, DateTime? EndedUtc)> Incarnations { get; } = [];
+
     public bool Running
     {
         get
@@ -49,6 +52,7 @@ internal sealed class HostNode(int index, string hostDll, int httpPort, int clus
         _incarnation++;
         CurrentLog = Path.Combine(logDirectory, string.Create(CultureInfo.InvariantCulture, $"node{Number}-run{_incarnation}.log"));
         _log = new StreamWriter(CurrentLog) { AutoFlush = true };
+        Incarnations.Add((CurrentLog, null));
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -110,8 +114,17 @@ internal sealed class HostNode(int index, string hostDll, int httpPort, int clus
     }
 
     /// <summary>kill -9: no shutdown, no leave; the others must detect and down it.</summary>
+    private void MarkEnded()
+    {
+        if (Incarnations.Count > 0 && Incarnations[^1].EndedUtc is null)
+        {
+            Incarnations[^1] = (Incarnations[^1].Log, DateTime.UtcNow);
+        }
+    }
+
     public void Kill()
     {
+        MarkEnded();
         try
         {
             if (_process is { HasExited: false } process)
@@ -136,6 +149,7 @@ internal sealed class HostNode(int index, string hostDll, int httpPort, int clus
             return _process?.ExitCode ?? 0;
         }
 
+        MarkEnded();
         using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();

@@ -88,4 +88,17 @@ public class HistoryAuditTests
         Assert.False(ClusterView.IsLeader(lost));
         Assert.True(ClusterView.FormedNewCluster(["Node [a] is JOINING itself (with roles []) and forming new cluster"]));
     }
+
+    [Fact]
+    public void Most_leaders_at_one_time_counts_a_split_that_healed_before_the_end()
+    {
+        const string Leads = "Cluster Node [a] - is the new leader among reachable nodes (more leaders may exist)";
+        string[] first = [$"2026-12-06T15:00:00.000Z info: {Leads}"];
+        string[] second = [$"2026-12-06T15:00:30.000Z info: {Leads}", "2026-12-06T15:01:00.000Z info: Cluster Node [b] - is no longer leader"];
+        string[] later = [$"2026-12-06T15:02:00.000Z info: {Leads}"];
+        var firstEnded = new DateTime(2026, 12, 6, 15, 1, 30, DateTimeKind.Utc);
+
+        Assert.Equal(2, ClusterView.MaxConcurrentLeaders([(first, firstEnded), (second, null), (later, null)]));
+        Assert.Equal(1, ClusterView.MaxConcurrentLeaders([(first, firstEnded), (later, null)]));
+    }
 }

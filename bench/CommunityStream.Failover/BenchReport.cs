@@ -129,9 +129,12 @@ internal sealed class BenchReport
         {
             var affected = f.Affected.Select(r => r.OutageMs).ToList();
             var unaffected = f.Unaffected.Select(r => r.OutageMs).ToList();
-            s.AppendLine(c, $"{f.Kind,-12}  {f.Node,4}  {f.AtSeconds,5:F0}  {f.WindowSeconds,6:F0}  {Fmt(f.StepMs),8}  {f.Affected.Count(),5}/{f.Rooms.Count,-2}     {Pair(OutageMath.Percentile(affected, 50), affected.Count == 0 ? null : affected.Max()),28}  {Pair(OutageMath.Percentile(unaffected, 50), unaffected.Count == 0 ? null : unaffected.Max()),30}  {Fmt(f.Rooms.Max(r => r.LongestStallMs)),18}  {f.MembersHit,11}  {Pair(OutageMath.Percentile(f.MembersBackMs, 50), f.MembersBackMs.Count == 0 ? null : f.MembersBackMs.Max()),17}  {f.MembersNotBack,8}");
+            // ">" marks a maximum that is a lower bound: some room had no new write acked before the next fault.
+            var bound = f.Affected.Any(r => r.NoAckInWindow) ? ">" : "";
+            s.AppendLine(c, $"{f.Kind,-12}  {f.Node,4}  {f.AtSeconds,5:F0}  {f.WindowSeconds,6:F0}  {Fmt(f.StepMs),8}  {f.Affected.Count(),5}/{f.Rooms.Count,-2}     {Fmt(OutageMath.Percentile(affected, 50)) + "/" + bound + Fmt(affected.Count == 0 ? null : affected.Max()),28}  {Pair(OutageMath.Percentile(unaffected, 50), unaffected.Count == 0 ? null : unaffected.Max()),30}  {Fmt(f.Rooms.Max(r => r.LongestStallMs)),18}  {f.MembersHit,11}  {Pair(OutageMath.Percentile(f.MembersBackMs, 50), f.MembersBackMs.Count == 0 ? null : f.MembersBackMs.Max()),17}  {f.MembersNotBack,8}");
         }
 
+        s.AppendLine("(outage of a kill/term: until the first ack of a write made after it, followed to the next fault; \">\" = no such ack before it, a lower bound)");
         s.AppendLine(c, $"acked writes {Audit.AckedWrites}, lost {Audit.Lost}, misplaced {Audit.Misplaced}, duplicates in history {Audit.DuplicatesInHistory}, acked at two offsets {Audit.AckedAtTwoOffsets}, history holes {Audit.HistoryHoles}");
         s.AppendLine(c, $"conflicting offsets seen by clients {ConflictingOffsets}, duplicate clientIds seen by members {DuplicateClientIdsSeenByMembers}, member gap messages {MemberGapMessages}, unrecovered re-joins {UnrecoveredJoins}, epoch changes {EpochChanges}");
         s.AppendLine(c, $"resends {Resends}, writes still pending at end {PendingAtEnd}");

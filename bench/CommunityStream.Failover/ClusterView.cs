@@ -12,11 +12,14 @@ namespace CommunityStream.Failover;
 internal static class ClusterView
 {
     /// <summary>
-    /// The most nodes leading at the same moment, from every incarnation's log (lines start with an ISO-8601 UTC
-    /// timestamp) and the time the bench ended it (null: still running). A leader's term ends at "is no longer
-    /// leader" or when its process ended.
+    /// The most nodes leading at the same time for at least 5 s, from every incarnation's log (lines start with an
+    /// ISO-8601 UTC timestamp) and the time the bench ended it (null: still running). A leader's term ends at "is no
+    /// longer leader" or when its process ended.
     /// </summary>
-    public static int MaxConcurrentLeaders(IEnumerable<(IEnumerable<string> Lines, DateTime? EndedUtc)> incarnations)
+    public static int MaxConcurrentLeaders(IEnumerable<(IEnumerable<string> Lines, DateTime? EndedUtc)> incarnations) =>
+        MaxConcurrentLeaders(incarnations, TimeSpan.FromSeconds(5));
+
+    public static int MaxConcurrentLeaders(IEnumerable<(IEnumerable<string> Lines, DateTime? EndedUtc)> incarnations, TimeSpan minimumOverlap)
     {
         var changes = new List<(DateTime At, int Delta)>();
         foreach (var (lines, ended) in incarnations)
@@ -51,12 +54,18 @@ internal static class ClusterView
         }
 
         var current = 0;
-        var most = 0;
-        // At equal times a term ends before another begins.
-        foreach (var (_, delta) in changes.OrderBy(c => c.At).ThenBy(c => c.Delta))
+        var most = changes.Count > 0 ? 1 : 0;
+        // At equal times a term ends before another begins. A handover shows two leaders for the gossip round
+        // (a few hundred ms) in which the old one has not heard of the new one: only an overlap that lasts counts.
+        var ordered = changes.OrderBy(c => c.At).ThenBy(c => c.Delta).ToList();
+        for (var i = 0; i < ordered.Count; i++)
         {
-            current += delta;
-            most = Math.Max(most, current);
+            current += ordered[i].Delta;
+            var until = i + 1 < ordered.Count ? ordered[i + 1].At : DateTime.MaxValue;
+            if (until - ordered[i].At >= minimumOverlap)
+            {
+                most = Math.Max(most, current);
+            }
         }
 
         return most;

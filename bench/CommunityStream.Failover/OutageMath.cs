@@ -64,8 +64,9 @@ internal static class OutageMath
         var previous = double.NaN;
         foreach (var r in receives)
         {
-            // Only the silence after the fault counts: a gap that began earlier must still last a stall past it.
-            if (!double.IsNaN(previous) && r - Math.Max(previous, faultAt) > stallMs && previous < windowEnd)
+            // Only the silence inside the window counts: a gap that began before the fault, or runs past the window's
+            // end (into the next fault), must still last a stall within the window.
+            if (!double.IsNaN(previous) && Math.Min(r, windowEnd) - Math.Max(previous, faultAt) > stallMs)
             {
                 var start = Math.Max(previous, faultAt);
                 if (troubleStart is null || start < troubleStart)

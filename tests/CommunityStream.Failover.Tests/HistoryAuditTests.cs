@@ -101,4 +101,14 @@ public class HistoryAuditTests
         Assert.Equal(2, ClusterView.MaxConcurrentLeaders([(first, firstEnded), (second, null), (later, null)]));
         Assert.Equal(1, ClusterView.MaxConcurrentLeaders([(first, firstEnded), (later, null)]));
     }
+
+    [Fact]
+    public void A_handover_seen_a_moment_late_by_the_old_leader_is_not_a_split()
+    {
+        const string Leads = "Cluster Node [a] - is the new leader among reachable nodes (more leaders may exist)";
+        string[] old = [$"2026-12-06T15:00:00.000Z info: {Leads}", "2026-12-06T15:01:00.300Z info: Cluster Node [a] - is no longer leader"];
+        string[] next = [$"2026-12-06T15:01:00.000Z info: {Leads}"];
+
+        Assert.Equal(1, ClusterView.MaxConcurrentLeaders([(old, null), (next, null)]));
+    }
 }

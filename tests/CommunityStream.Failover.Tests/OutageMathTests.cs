@@ -70,6 +70,16 @@ public class OutageMathTests
     }
 
     [Fact]
+    public void A_gap_that_starts_just_before_the_window_end_belongs_to_the_next_fault()
+    {
+        // The next fault at 10,000 cuts the member off at 9,900; its silence inside [5,000, 10,000) is only 100 ms.
+        double[] receives = [9700, 9900, 11_500];
+        double[] disconnects = [10_200];
+
+        Assert.Null(OutageMath.MemberBack(receives, disconnects, 5000, 10_000, 1000, backUntil: 10_000));
+    }
+
+    [Fact]
     public void A_member_that_never_receives_again_is_hit_and_not_back()
     {
         double[] receives = [4600, 4800];

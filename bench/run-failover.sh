@@ -2,8 +2,8 @@
 # Failover bench for issue 13 (cluster resilience): N Host nodes on one fresh PostgreSQL database, 10 rooms × 30
 # members and one publisher per room, then node faults; prints a table and one JSON line (bench/README.md, "Failover").
 #
-# Usage: bench/run-failover.sh [--scenario kill|rolling] [--mode config-discovery|single-seed] [--nodes N] [any other
-#        CommunityStream.Failover option, see --help]
+# Usage: bench/run-failover.sh [--scenario kill|rolling|partition] [--mode config-discovery|single-seed] [--nodes N] [any other
+#        CommunityStream.Failover option, see --help]; partition needs root (network namespaces)
 # Environment: CS_FAILOVER_POSTGRES  server connection string (default: the local throwaway server on port 55432)
 #              HOST_DLL              run this Host build instead of building src/Host (e.g. another branch's build)
 #              FAILOVER_OUT          directory for node logs and result.json (default: a new temp directory)

@@ -47,10 +47,10 @@ internal sealed class BenchReport
 
     public required string OutputDirectory { get; init; }
 
-    /// <summary>Summary over windows of one kind: "fault" (kill/term) or "restart".</summary>
+    /// <summary>Summary over faults (kill, term, partition) or over recovery steps (restart, heal).</summary>
     public object Summary(bool restarts)
     {
-        var windows = Faults.Where(f => (f.Kind == "restart") == restarts).ToList();
+        var windows = Faults.Where(f => f.IsFault != restarts).ToList();
         var affected = windows.SelectMany(f => f.Affected).ToList();
         var unaffected = windows.SelectMany(f => f.Unaffected).ToList();
         var affectedOutages = affected.Select(r => r.OutageMs).ToList();

@@ -9,7 +9,7 @@ namespace CommunityStream.Failover;
 /// One bench run: a fresh database, N nodes, rooms with members and publishers, the scenario's faults, the audit
 /// at the end. Every wait is bounded; the nodes are stopped and the database dropped whatever happens.
 /// </summary>
-internal sealed class BenchRun(FailoverOptions options, string hostDll, string outputDirectory)
+internal sealed class BenchRun(FailoverOptions options, string hostDll, string outputDirectory) : IDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
 
@@ -17,13 +17,21 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
     private readonly List<FaultEvent> _faults = [];
     private readonly List<AckRecord> _acks = [];
     private readonly RunCounters _counters = new();
+    private NetworkLab? _lab;
+    private TcpRelay? _relay;
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(3) };
+
+    private bool Partitioned => options.Scenario == "partition";
 
     public async Task<BenchReport> RunAsync()
     {
         var started = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
         // Stopped from outside (timeout, Ctrl+C): no node may outlive the bench.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            KillAll();
+            _lab?.Remove();
+        };
         Console.CancelKeyPress += (_, _) => KillAll();
         var database = await ScratchDatabase.CreateAsync(options.Postgres);
         Log($"database {database.Name}, output {outputDirectory}");
@@ -34,6 +42,7 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         finally
         {
             await Task.WhenAll(_nodes.Select(n => n.StopAsync()));
+            Dispose();
             if (!options.KeepDatabase)
             {
                 await database.DropAsync();
@@ -50,12 +59,29 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         await BenchSetup.CreateAdminAsync(hostDll, [.. configuration, "--DataDirectory", Path.Combine(dataRoot, "admin")], dataRoot);
 
         var ports = Ports();
-        var clusterArguments = ClusterArguments(ports.Cluster);
+        var addresses = Enumerable.Range(0, options.Nodes).Select(_ => "127.0.0.1").ToArray();
+        var nodeConfiguration = configuration;
+        if (Partitioned)
+        {
+            // Each node in its own namespace: same ports everywhere, its own address; the database through a relay.
+            _lab = new NetworkLab(options.Nodes);
+            _lab.Create();
+            addresses = [.. Enumerable.Range(0, options.Nodes).Select(_lab.NodeAddress)];
+            var server = new Npgsql.NpgsqlConnectionStringBuilder(options.Postgres);
+            var target = new IPEndPoint(IPAddress.Parse(server.Host ?? "127.0.0.1"), server.Port);
+            _relay = new TcpRelay(new IPEndPoint(IPAddress.Parse(_lab.BridgeAddress), 0), target);
+            _relay.Start();
+            var viaRelay = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = _lab.BridgeAddress, Port = _relay.Port }.ConnectionString;
+            nodeConfiguration = [.. configuration.Select(a => a == database.ConnectionString ? viaRelay : a)];
+            Log($"network namespaces {string.Join(", ", Enumerable.Range(0, options.Nodes).Select(_lab.Namespace))}, database relay {_lab.BridgeAddress}:{_relay.Port}");
+        }
+
+        var clusterArguments = ClusterArguments(addresses, ports.Cluster);
         for (var i = 0; i < options.Nodes; i++)
         {
             var data = Path.Combine(dataRoot, string.Create(CultureInfo.InvariantCulture, $"node{i + 1}"));
             Directory.CreateDirectory(data);
-            _nodes.Add(new HostNode(i, hostDll, ports.Http[i], ports.Cluster[i], ports.Media[i], data, outputDirectory, [.. configuration, .. clusterArguments]));
+            _nodes.Add(new HostNode(i, hostDll, addresses[i], ports.Http[i], ports.Cluster[i], ports.Media[i], data, outputDirectory, [.. nodeConfiguration, .. clusterArguments], _lab?.Namespace(i)));
         }
 
         await StartClusterAsync();
@@ -114,9 +140,9 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         for (var i = 0; i < _faults.Count; i++)
         {
             _faults[i].WindowEnd = i + 1 < _faults.Count ? _faults[i + 1].At : loadEnd;
-            _faults[i].OutageEnd = _faults[i].Kind == "restart"
+            _faults[i].OutageEnd = !_faults[i].IsFault
                 ? _faults[i].WindowEnd
-                : _faults.Skip(i + 1).FirstOrDefault(f => f.Kind != "restart")?.At ?? loadEnd;
+                : _faults.Skip(i + 1).FirstOrDefault(f => f.IsFault)?.At ?? loadEnd;
         }
 
         // Drain: publishers resend until every write is acked (bounded), then members get a moment to catch up.
@@ -145,7 +171,13 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         var figures = _faults.Select(f => FaultFigures.Compute(f, acksByRoom, timelines, options.Rooms, options.StallMs)).ToList();
         var conflicts = CrossCheck(observations, history);
         var (leaders, formedNew) = ClusterAtEnd();
-        var maxLeaders = ClusterView.MaxConcurrentLeaders(_nodes.SelectMany(n => n.Incarnations).Select(i => ((IEnumerable<string>)File.ReadAllLines(i.Log), i.EndedUtc)));
+        var maxLeaders = ClusterView.MaxConcurrentLeaders(_nodes.SelectMany(n => n.Incarnations.Select((i, k) =>
+        {
+            var lines = File.ReadAllLines(i.Log);
+            // An incarnation that ended on its own (downed by the resolver) ends at its last log line.
+            var current = k == n.Incarnations.Count - 1 && n.Running;
+            return ((IEnumerable<string>)lines, i.EndedUtc ?? (current ? null : ClusterView.LastTimestamp(lines)));
+        })));
         return new BenchReport
         {
             Scenario = options.Scenario,
@@ -171,6 +203,13 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         };
     }
 
+    public void Dispose()
+    {
+        _relay?.Dispose();
+        _relay = null;
+        _lab?.Remove();
+    }
+
     private void KillAll()
     {
         foreach (var node in _nodes.ToList())
@@ -189,12 +228,19 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
 
     private async Task RunScenarioAsync()
     {
+        if (Partitioned)
+        {
+            await RunPartitionAsync(_nodes[options.PartitionNode - 1]);
+            return;
+        }
+
         foreach (var node in _nodes)
         {
             if (options.Scenario == "kill")
             {
-                Fault("kill", node);
+                // The fault's time is when the process is gone: an ack that raced the kill is not a "first ack after it".
                 node.Kill();
+                Fault("kill", node);
                 Log($"node {node.Number} killed (kill -9)");
                 await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
             }
@@ -213,6 +259,31 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
             Log(ready ? $"node {node.Number} restarted, ready after {restart.StepMs:F0} ms" : $"node {node.Number} restarted but NOT ready within {ReadyTimeout.TotalSeconds} s");
             await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
         }
+    }
+
+    /// <summary>One node's link down for the partition time, then up; if the node downed itself and exited, it is restarted.</summary>
+    private async Task RunPartitionAsync(HostNode node)
+    {
+        _lab!.SetCut(node.Index, cut: true);
+        Fault("partition", node);
+        Log($"node {node.Number} cut off (link down) for {options.PartitionSeconds} s");
+        await Task.Delay(TimeSpan.FromSeconds(options.PartitionSeconds));
+        Fault("heal", node);
+        _lab.SetCut(node.Index, cut: false);
+        var ready = await node.WaitReadyAsync(Probe, TimeSpan.FromSeconds(options.SettleSeconds));
+        Log($"node {node.Number} link up again; {(node.Running ? ready ? "it is ready" : "it runs but is NOT ready" : "its process had exited")}");
+        if (!ready)
+        {
+            // Down by the split-brain resolver: as an orchestrator would, replace the process.
+            node.Kill();
+            var restart = Fault("restart", node);
+            node.Start();
+            var back = await node.WaitReadyAsync(Probe, ReadyTimeout);
+            restart.StepMs = back ? MonotonicClock.NowMs - restart.At : null;
+            Log(back ? $"node {node.Number} restarted, ready after {restart.StepMs:F0} ms" : $"node {node.Number} restarted but NOT ready within {ReadyTimeout.TotalSeconds} s");
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
     }
 
     private FaultEvent Fault(string kind, HostNode node)
@@ -268,18 +339,18 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         "--Chat:MaxConnectionsPerIp", "5000", "--Chat:RateLimitMessages", "100000", "--Chat:DefaultRetention", "10000",
     ];
 
-    private List<string> ClusterArguments(int[] clusterPorts)
+    private List<string> ClusterArguments(string[] addresses, int[] clusterPorts)
     {
         if (options.Mode == "single-seed")
         {
-            return ["--Cluster:SeedNodes:0", string.Create(CultureInfo.InvariantCulture, $"akka.tcp://communitystream@127.0.0.1:{clusterPorts[0]}")];
+            return ["--Cluster:SeedNodes:0", string.Create(CultureInfo.InvariantCulture, $"akka.tcp://communitystream@{addresses[0]}:{clusterPorts[0]}")];
         }
 
         var arguments = new List<string> { "--Cluster:Discovery", "Config", "--Cluster:RequiredContactPoints", options.Nodes.ToString(CultureInfo.InvariantCulture) };
         for (var i = 0; i < clusterPorts.Length; i++)
         {
             arguments.Add(string.Create(CultureInfo.InvariantCulture, $"--Cluster:ConfigEndpoints:{i}"));
-            arguments.Add(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{clusterPorts[i]}"));
+            arguments.Add(string.Create(CultureInfo.InvariantCulture, $"{addresses[i]}:{clusterPorts[i]}"));
         }
 
         return arguments;
@@ -287,6 +358,12 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
 
     private (int[] Http, int[] Cluster, int[] Media) Ports()
     {
+        if (Partitioned)
+        {
+            // Every namespace has its own ports: the defaults fit all nodes.
+            return ([.. Enumerable.Repeat(8080, options.Nodes)], [.. Enumerable.Repeat(4053, options.Nodes)], [.. Enumerable.Repeat(40000, options.Nodes)]);
+        }
+
         if (options.BasePort is { } b)
         {
             return ([.. Enumerable.Range(b, options.Nodes)], [.. Enumerable.Range(b + 100, options.Nodes)], [.. Enumerable.Range(b + 200, options.Nodes)]);

@@ -79,7 +79,7 @@ internal sealed class ChatSocket : IAsyncDisposable
                 var result = await _socket.ReceiveAsync(_buffer, cts.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    EndReason = ((int?)result.CloseStatus)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "1005";
+                    EndReason ??= ((int?)result.CloseStatus)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "1005";
                     return null;
                 }
 
@@ -92,14 +92,21 @@ internal sealed class ChatSocket : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            EndReason = stop.IsCancellationRequested ? "client" : "stall";
+            EndReason ??= stop.IsCancellationRequested ? "client" : "stall";
             return null;
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
         {
-            EndReason = "abort";
+            EndReason ??= "abort";
             return null;
         }
+    }
+
+    /// <summary>Drops the connection from the client side (a dead peer that sends no reset); the receive ends with <paramref name="reason"/>.</summary>
+    public void Abort(string reason)
+    {
+        EndReason ??= reason;
+        _socket.Abort();
     }
 
     public async ValueTask DisposeAsync()

@@ -71,6 +71,20 @@ internal static class ClusterView
         return most;
     }
 
+    /// <summary>The timestamp of the log's last line that has one.</summary>
+    public static DateTime? LastTimestamp(IReadOnlyList<string> lines)
+    {
+        for (var i = lines.Count - 1; i >= 0; i--)
+        {
+            if (TimestampOf(lines[i]) is { } at)
+            {
+                return at;
+            }
+        }
+
+        return null;
+    }
+
     private static DateTime? TimestampOf(string line)
     {
         var space = line.IndexOf(' ', StringComparison.Ordinal);

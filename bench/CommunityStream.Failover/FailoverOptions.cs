@@ -8,8 +8,12 @@ internal sealed class FailoverOptions
     public const string Usage = """
         CommunityStream.Failover: N Host nodes on one fresh PostgreSQL database, chat load, node faults, figures.
 
-          --scenario kill|rolling      kill: kill -9 each node in turn, settle, restart it, settle;
-                                       rolling: SIGTERM each node in turn, restart it, wait ready, settle (default kill)
+          --scenario kill|rolling|partition   kill: kill -9 each node in turn, settle, restart it, settle;
+                                       rolling: SIGTERM each node in turn, restart it, wait ready, settle;
+                                       partition (root): nodes in network namespaces on a bridge, one node's link
+                                       down for --partition-seconds, then up; restarted if it exited (default kill)
+          --partition-node I           the node cut off (default 1)
+          --partition-seconds S        how long its link stays down (default 30)
           --mode config-discovery|single-seed   cluster formation (default config-discovery)
           --nodes N                    Host processes (default 3)
           --host-dll PATH              the built Host (default src/Host/bin/Release/net10.0/CommunityStream.Host.dll)
@@ -61,6 +65,10 @@ internal sealed class FailoverOptions
     /// <summary>A room whose writes stalled longer than this is "affected" by a fault; members silent this long were hit.</summary>
     public double StallMs { get; private set; } = 1000;
 
+    public int PartitionNode { get; private set; } = 1;
+
+    public double PartitionSeconds { get; private set; } = 30;
+
     public int? BasePort { get; private set; }
 
     public string? Out { get; private set; }
@@ -92,6 +100,8 @@ internal sealed class FailoverOptions
                 case "--ack-timeout": o.AckTimeoutSeconds = Number(); break;
                 case "--member-stall": o.MemberStallSeconds = Number(); break;
                 case "--base-port": o.BasePort = (int)Number(); break;
+                case "--partition-node": o.PartitionNode = (int)Number(); break;
+                case "--partition-seconds": o.PartitionSeconds = Number(); break;
                 case "--out": o.Out = Next(); break;
                 case "--keep-database": o.KeepDatabase = true; break;
                 case "--help" or "-h": o.Help = true; break;
@@ -99,9 +109,14 @@ internal sealed class FailoverOptions
             }
         }
 
-        if (o.Scenario is not ("kill" or "rolling"))
+        if (o.Scenario is not ("kill" or "rolling" or "partition"))
         {
-            throw new ArgumentException($"--scenario {o.Scenario}: use kill or rolling (partition is not implemented, see bench/README.md)");
+            throw new ArgumentException($"--scenario {o.Scenario}: use kill, rolling or partition");
+        }
+
+        if (o.PartitionNode < 1 || o.PartitionNode > o.Nodes || o.PartitionSeconds is <= 0 or > 600)
+        {
+            throw new ArgumentException("--partition-node must name a node (1–N), --partition-seconds (0, 600]");
         }
 
         if (o.Mode is not ("config-discovery" or "single-seed"))

@@ -13,6 +13,8 @@ internal sealed record FaultFigures(
     int MembersNotBack,
     IReadOnlyList<double> MembersBackMs)
 {
+    public bool IsFault => Kind is "kill" or "term" or "partition";
+
     public IEnumerable<RoomFigure> Affected => Rooms.Where(r => r.Affected);
 
     public IEnumerable<RoomFigure> Unaffected => Rooms.Where(r => !r.Affected);

@@ -5,9 +5,10 @@ namespace CommunityStream.Failover;
 
 /// <summary>
 /// One Host node as a child process (<c>dotnet CommunityStream.Host.dll</c>) with fixed ports, so a restart comes
-/// back at the same addresses. Each incarnation logs to its own file in the output directory.
+/// back at the same addresses. Each incarnation logs to its own file in the output directory. With a network
+/// namespace the process starts through <c>ip netns exec</c>, which execs it: the child's pid is the Host's.
 /// </summary>
-internal sealed class HostNode(int index, string hostDll, int httpPort, int clusterPort, int mediaPort, string dataDirectory, string logDirectory, IReadOnlyList<string> sharedArguments) : IDisposable
+internal sealed class HostNode(int index, string hostDll, string address, int httpPort, int clusterPort, int mediaPort, string dataDirectory, string logDirectory, IReadOnlyList<string> sharedArguments, string? networkNamespace = null) : IDisposable
 {
     private Process? _process;
     private StreamWriter? _log;
@@ -20,9 +21,9 @@ internal sealed class HostNode(int index, string hostDll, int httpPort, int clus
 
     public int ClusterPort => clusterPort;
 
-    public Uri Http { get; } = new($"http://127.0.0.1:{httpPort}");
+    public Uri Http { get; } = new($"http://{address}:{httpPort}");
 
-    public Uri WebSocket { get; } = new($"ws://127.0.0.1:{httpPort}/ws");
+    public Uri WebSocket { get; } = new($"ws://{address}:{httpPort}/ws");
 
     public string? CurrentLog { get; private set; }
 
@@ -53,13 +54,21 @@ internal sealed class HostNode(int index, string hostDll, int httpPort, int clus
         CurrentLog = Path.Combine(logDirectory, string.Create(CultureInfo.InvariantCulture, $"node{Number}-run{_incarnation}.log"));
         _log = new StreamWriter(CurrentLog) { AutoFlush = true };
         Incarnations.Add((CurrentLog, null));
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
+        if (networkNamespace is not null)
+        {
+            foreach (var argument in new[] { "netns", "exec", networkNamespace, "dotnet" })
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
         info.ArgumentList.Add(hostDll);
         foreach (var argument in Arguments())
         {
@@ -86,7 +95,7 @@ internal sealed class HostNode(int index, string hostDll, int httpPort, int clus
     {
         string[] own =
         [
-            "--Http:Url", Http.ToString().TrimEnd('/'), "--Cluster:Hostname", "127.0.0.1",
+            "--Http:Url", Http.ToString().TrimEnd('/'), "--Cluster:Hostname", address,
             "--Cluster:Port", clusterPort.ToString(CultureInfo.InvariantCulture),
             "--Media:UdpPort", mediaPort.ToString(CultureInfo.InvariantCulture), "--DataDirectory", dataDirectory,
         ];

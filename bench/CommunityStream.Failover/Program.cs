@@ -27,7 +27,12 @@ if (!File.Exists(hostDll))
 
 var output = options.Out ?? Directory.CreateTempSubdirectory("cs-failover-").FullName;
 Directory.CreateDirectory(output);
-var report = await new BenchRun(options, hostDll, output).RunAsync();
+BenchReport report;
+using (var run = new BenchRun(options, hostDll, output))
+{
+    report = await run.RunAsync();
+}
+
 Console.Write(report.ToTable());
 var json = report.ToJsonLine();
 Console.WriteLine(json);

@@ -113,7 +113,11 @@ internal sealed class Publisher(int room, string roomName, string token, int fir
                 }
 
                 await socket.SendAsync(JoinFrame());
+                using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                var watching = WatchAcksAsync(socket, watchdog.Token);
                 await ReadAsync(socket, stop);
+                await watchdog.CancelAsync();
+                await watching;
                 lock (_gate)
                 {
                     _socket = null;
@@ -162,10 +166,21 @@ internal sealed class Publisher(int room, string roomName, string token, int fir
                 }
             }
 
-            if (NoAckFor() > options.PublisherNoAckSeconds * 1000)
+        }
+    }
+
+    /// <summary>
+    /// Writes pending and nothing acknowledged for a long time: this node no longer serves the room, or the network
+    /// to it is gone without a reset (a partition). The socket is dropped and the next node tried.
+    /// </summary>
+    private async Task WatchAcksAsync(ChatSocket socket, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await Task.Delay(500, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (!stop.IsCancellationRequested && NoAckFor() > options.PublisherNoAckSeconds * 1000)
             {
-                // Writes pending and nothing acknowledged for a long time: this node no longer serves the room.
-                RunCounters.Count(counters.CloseCodes, "publisher-no-ack");
+                socket.Abort("no-ack");
                 return;
             }
         }

@@ -6,15 +6,18 @@ namespace CommunityStream.Failover;
 /// </summary>
 internal sealed record AckRecord(int Room, long Offset, string ClientId, double CreatedAt, double AckedAt, bool Duplicate);
 
-/// <summary>A fault the bench caused (or a recovery step it took): <c>kill</c>, <c>term</c> or <c>restart</c> of a node at a monotonic time.</summary>
+/// <summary>A fault the bench caused (or a recovery step it took): <c>kill</c>, <c>term</c>, <c>partition</c>, <c>heal</c> or <c>restart</c> of a node at a monotonic time.</summary>
 internal sealed record FaultEvent(string Kind, int Node, double At)
 {
+    /// <summary>A fault (kill, term, partition) rather than a recovery step (restart, heal).</summary>
+    public bool IsFault => Kind is "kill" or "term" or "partition";
+
     /// <summary>When this event's observation window ends: the next event, or the end of the load.</summary>
     public double WindowEnd { get; set; }
 
     /// <summary>
-    /// How far the outage and a member's way back are followed: for a kill or term the next kill or term (the restart
-    /// in between does not end an outage the fault started), for a restart its own window's end.
+    /// How far the outage and a member's way back are followed: for a fault the next fault (the restart or heal in
+    /// between does not end an outage the fault started), for a recovery step its own window's end.
     /// </summary>
     public double OutageEnd { get; set; }
 

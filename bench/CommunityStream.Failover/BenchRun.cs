@@ -238,9 +238,11 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         {
             if (options.Scenario == "kill")
             {
-                // The fault's time is when the process is gone: an ack that raced the kill is not a "first ack after it".
+                // The fault begins with SIGKILL (the members' sockets reset at once); new writes are those made
+                // once the process is gone, so an ack that raced the kill does not end the outage.
+                var kill = Fault("kill", node);
                 node.Kill();
-                Fault("kill", node);
+                kill.DoneAt = MonotonicClock.NowMs;
                 Log($"node {node.Number} killed (kill -9)");
                 await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
             }
@@ -264,8 +266,9 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
     /// <summary>One node's link down for the partition time, then up; if the node downed itself and exited, it is restarted.</summary>
     private async Task RunPartitionAsync(HostNode node)
     {
+        var partition = Fault("partition", node);
         _lab!.SetCut(node.Index, cut: true);
-        Fault("partition", node);
+        partition.DoneAt = MonotonicClock.NowMs;
         Log($"node {node.Number} cut off (link down) for {options.PartitionSeconds} s");
         await Task.Delay(TimeSpan.FromSeconds(options.PartitionSeconds));
         Fault("heal", node);

@@ -26,7 +26,7 @@ internal sealed record FaultFigures(
         for (var room = 0; room < rooms; room++)
         {
             var acks = acksByRoom.GetValueOrDefault(room) ?? [];
-            var outage = OutageMath.WriteOutage(acks, fault.At, fault.OutageEnd);
+            var outage = OutageMath.WriteOutage(acks, fault.At, fault.OutageEnd, fault.DoneAt);
             var stall = OutageMath.LongestWriteStall(acks, fault.At, fault.WindowEnd);
             // No new write acknowledged before the next fault: the time to it is a lower bound of the outage.
             var affected = stall > stallMs || outage is null || outage > stallMs;

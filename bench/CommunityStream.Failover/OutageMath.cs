@@ -7,15 +7,17 @@ namespace CommunityStream.Failover;
 internal static class OutageMath
 {
     /// <summary>
-    /// Write outage of a room: from the fault to the first ack of a write created at or after the fault (a "new" write).
-    /// Null when no new write was acknowledged inside the window.
+    /// Write outage of a room: from the fault to the first ack of a write created at or after the fault (a "new" write;
+    /// with <paramref name="newAfter"/>, after the fault had taken effect). Null when no new write was acknowledged
+    /// inside the window.
     /// </summary>
-    public static double? WriteOutage(IReadOnlyList<AckRecord> roomAcks, double faultAt, double windowEnd)
+    public static double? WriteOutage(IReadOnlyList<AckRecord> roomAcks, double faultAt, double windowEnd, double? newAfter = null)
     {
         double? first = null;
+        var createdFrom = Math.Max(faultAt, newAfter ?? faultAt);
         foreach (var ack in roomAcks)
         {
-            if (ack.CreatedAt >= faultAt && ack.AckedAt < windowEnd && (first is null || ack.AckedAt < first))
+            if (ack.CreatedAt >= createdFrom && ack.AckedAt < windowEnd && (first is null || ack.AckedAt < first))
             {
                 first = ack.AckedAt;
             }

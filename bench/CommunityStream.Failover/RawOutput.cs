@@ -12,10 +12,10 @@ internal static class RawOutput
     public static async Task WriteAsync(string directory, IReadOnlyList<FaultEvent> faults, IReadOnlyList<AckRecord> acks, IReadOnlyList<MemberTimeline> members)
     {
         var c = CultureInfo.InvariantCulture;
-        var f = new StringBuilder("kind,node,at_s,window_end_s,outage_end_s,step_ms,exit_code\n");
+        var f = new StringBuilder("kind,node,at_s,done_s,window_end_s,outage_end_s,step_ms,exit_code\n");
         foreach (var fault in faults)
         {
-            f.AppendLine(c, $"{fault.Kind},{fault.Node},{fault.At / 1000:F3},{fault.WindowEnd / 1000:F3},{fault.OutageEnd / 1000:F3},{fault.StepMs:F0},{fault.ExitCode}");
+            f.AppendLine(c, $"{fault.Kind},{fault.Node},{fault.At / 1000:F3},{fault.DoneAt / 1000:F3},{fault.WindowEnd / 1000:F3},{fault.OutageEnd / 1000:F3},{fault.StepMs:F0},{fault.ExitCode}");
         }
 
         await File.WriteAllTextAsync(Path.Combine(directory, "faults.csv"), f.ToString());

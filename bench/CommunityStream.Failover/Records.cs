@@ -9,6 +9,12 @@ internal sealed record AckRecord(int Room, long Offset, string ClientId, double 
 /// <summary>A fault the bench caused (or a recovery step it took): <c>kill</c>, <c>term</c>, <c>partition</c>, <c>heal</c> or <c>restart</c> of a node at a monotonic time.</summary>
 internal sealed record FaultEvent(string Kind, int Node, double At)
 {
+    /// <summary>
+    /// When the action had taken effect (the killed process gone, the link down); <see cref="At"/> is when it began.
+    /// Only writes made after this are "new" for the outage: an ack that raced the action does not end it.
+    /// </summary>
+    public double DoneAt { get; set; } = At;
+
     /// <summary>A fault (kill, term, partition) rather than a recovery step (restart, heal).</summary>
     public bool IsFault => Kind is "kill" or "term" or "partition";
 

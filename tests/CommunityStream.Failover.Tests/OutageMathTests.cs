@@ -14,6 +14,16 @@ public class OutageMathTests
     }
 
     [Fact]
+    public void A_write_made_while_the_fault_took_effect_does_not_end_the_outage()
+    {
+        // Kill sent at 1,000, process gone at 1,010: the write made at 1,002 raced the kill and was acked at 1,004.
+        AckRecord[] acks = [Ack(1002, 1004), Ack(1200, 6000)];
+
+        Assert.Equal(4, OutageMath.WriteOutage(acks, 1000, 20_000));
+        Assert.Equal(5000, OutageMath.WriteOutage(acks, 1000, 20_000, newAfter: 1010));
+    }
+
+    [Fact]
     public void Outage_is_null_when_no_new_write_is_acked_inside_the_window()
     {
         AckRecord[] acks = [Ack(500, 600), Ack(1500, 12_000)];

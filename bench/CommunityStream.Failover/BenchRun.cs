@@ -159,7 +159,7 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         await WaitBoundedAsync(tasks.Concat(publisherTasks), TimeSpan.FromSeconds(20));
         Log($"load stopped; {pendingAtEnd} writes still pending; reading the final history");
 
-        var history = await ReadHistoryAsync(roomNames, adminToken);
+        var history = await EndOfRunChecks.ReadHistoryAsync(_nodes, roomNames, adminToken, Log);
         List<AckRecord> acks;
         lock (_acks)
         {
@@ -169,15 +169,8 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         await RawOutput.WriteAsync(outputDirectory, _faults, acks, timelines);
         var acksByRoom = acks.GroupBy(a => a.Room).ToDictionary(g => g.Key, g => g.OrderBy(a => a.AckedAt).ToList());
         var figures = _faults.Select(f => FaultFigures.Compute(f, acksByRoom, timelines, options.Rooms, options.StallMs)).ToList();
-        var conflicts = CrossCheck(observations, history);
-        var (leaders, formedNew) = ClusterAtEnd();
-        var maxLeaders = ClusterView.MaxConcurrentLeaders(_nodes.SelectMany(n => n.Incarnations.Select((i, k) =>
-        {
-            var lines = File.ReadAllLines(i.Log);
-            // An incarnation that ended on its own (downed by the resolver) ends at its last log line.
-            var current = k == n.Incarnations.Count - 1 && n.Running;
-            return ((IEnumerable<string>)lines, i.EndedUtc ?? (current ? null : ClusterView.LastTimestamp(lines)));
-        })));
+        var conflicts = EndOfRunChecks.CrossCheck(observations, history);
+        var (leaders, formedNew, maxLeaders) = EndOfRunChecks.Clusters(_nodes);
         return new BenchReport
         {
             Scenario = options.Scenario,
@@ -395,79 +388,9 @@ internal sealed class BenchRun(FailoverOptions options, string hostDll, string o
         }
     }
 
-    private async Task<Dictionary<int, IReadOnlyDictionary<long, string?>>> ReadHistoryAsync(List<string> roomNames, string adminToken)
-    {
-        var history = new Dictionary<int, IReadOnlyDictionary<long, string?>>();
-        for (var r = 0; r < roomNames.Count; r++)
-        {
-            // Any node that answers; a room that cannot be read counts as empty (every acked write in it is then lost).
-            foreach (var node in _nodes.Where(n => n.Running))
-            {
-                try
-                {
-                    using var http = new HttpClient { BaseAddress = node.Http, Timeout = TimeSpan.FromSeconds(20) };
-                    history[r] = await BenchSetup.ReadHistoryAsync(http, roomNames[r], adminToken);
-                    break;
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    Log($"history of {roomNames[r]} from node {node.Number} failed: {e.Message}");
-                }
-            }
-        }
-
-        return history;
-    }
-
-    /// <summary>Offsets where clients, or clients and the final history, saw different messages.</summary>
-    private static int CrossCheck(IReadOnlyList<RoomObservations> observations, IReadOnlyDictionary<int, IReadOnlyDictionary<long, string?>> history)
-    {
-        var conflicts = 0;
-        foreach (var room in observations)
-        {
-            conflicts += room.ConflictingOffsets;
-            if (history.GetValueOrDefault(room.Room) is not { } final)
-            {
-                continue;
-            }
-
-            foreach (var (offset, text) in room.Snapshot())
-            {
-                if (final.TryGetValue(offset, out var clientId) && clientId != MessageText.ClientIdOf(text))
-                {
-                    conflicts++;
-                }
-            }
-        }
-
-        return conflicts;
-    }
-
-    private (int Leaders, List<int> FormedNew) ClusterAtEnd()
-    {
-        var leaders = 0;
-        var formedNew = new List<int>();
-        foreach (var node in _nodes)
-        {
-            if (node.CurrentLog is not { } log || !node.Running)
-            {
-                continue;
-            }
-
-            var lines = File.ReadAllLines(log);
-            leaders += ClusterView.IsLeader(lines) ? 1 : 0;
-            if (!log.EndsWith("-run1.log", StringComparison.Ordinal) && ClusterView.FormedNewCluster(lines))
-            {
-                formedNew.Add(node.Number);
-            }
-        }
-
-        return (leaders, formedNew);
-    }
-
     private static async Task WaitBoundedAsync(IEnumerable<Task> tasks, TimeSpan timeout) =>
         await Task.WhenAny(Task.WhenAll(tasks), Task.Delay(timeout));
 
-    private static void Log(string message) =>
+    internal static void Log(string message) =>
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{MonotonicClock.NowMs / 1000,7:F1} s] {message}"));
 }

@@ -140,6 +140,9 @@ public static class AkkaClusterSetup
                 # A new coordinator reads its state from every node; a read that still waits on the removed node is
                 # retried after this (default 2 s, the whole tail of a failover).
                 waiting-for-state-timeout = 500ms
+                # A rebalance whose old home died mid-hand-off gives up after this and the shard is allocated afresh
+                # (default 60 s: the failover bench saw one room stuck for 100 s). Rooms stop in milliseconds.
+                handoff-timeout = 10s
               }
             }
             """,

@@ -127,6 +127,9 @@ public static class AkkaClusterSetup
               split-brain-resolver.stable-after = {{Milliseconds(cluster.StableAfter)}}
               split-brain-resolver.lease-majority.release-after = 10s
               down-removal-margin = 250ms
+              # A node restarted at once after a graceful leave finds its old incarnation still Exiting; the join is
+              # ignored and retried after this (default 10 s: the whole restart time of a rolling update).
+              retry-unsuccessful-join-after = 2s
               singleton.use-lease = "{{SqlLeaseOption.Path}}"
               singleton.lease-retry-interval = 500ms
               sharding {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 
 namespace CommunityStream.Chat.Gateway;
@@ -24,10 +25,10 @@ internal static class RoomAsk
         {
             return await region.Ask<object>(command, timeout);
         }
-        var deadline = DateTime.UtcNow + timeout;
+        var started = Stopwatch.GetTimestamp();
         while (true)
         {
-            var left = deadline - DateTime.UtcNow;
+            var left = timeout - Stopwatch.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
                 throw new AskTimeoutException($"The room did not answer within {timeout}.");
@@ -36,7 +37,7 @@ internal static class RoomAsk
             {
                 return await region.Ask<object>(command, left < Repeat ? left : Repeat);
             }
-            catch (AskTimeoutException) when (DateTime.UtcNow < deadline)
+            catch (AskTimeoutException) when (Stopwatch.GetElapsedTime(started) < timeout)
             {
                 // Sent again below.
             }

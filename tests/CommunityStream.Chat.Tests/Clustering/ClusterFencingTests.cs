@@ -1,5 +1,6 @@
 using System.Globalization;
 using CommunityStream.Chat.Tests.Support;
+using CommunityStream.Host.Clustering.Leases;
 using Npgsql;
 
 namespace CommunityStream.Chat.Tests.Clustering;
@@ -71,7 +72,7 @@ public sealed class ClusterFencingTests
             // The shards' leases are in the database, each held by the node that runs the shard.
             var holders = await ShardLeaseHoldersAsync(postgres.ConnectionString);
             InProcessNode[] all = [first, .. others];
-            var addresses = all.Select(n => n.Cluster.SelfAddress.HostPort()).ToHashSet();
+            var addresses = all.Select(n => SqlLease.OwnerOf(n.System, n.Cluster.SelfAddress.HostPort())).ToHashSet();
             Assert.NotEmpty(holders);
             Assert.All(holders, owner => Assert.Contains(owner, addresses));
         }

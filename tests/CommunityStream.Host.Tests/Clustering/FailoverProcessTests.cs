@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Akka.Cluster.Sharding;
+using CommunityStream.Host.Clustering.Formation;
 using CommunityStream.Host.Tests.Support;
 using Npgsql;
 
@@ -71,7 +72,7 @@ public sealed class FailoverProcessTests
             var extractor = new ShardOf(100);
             var victimAddress = owners.Values.GroupBy(o => o).OrderByDescending(g => g.Count()).First().Key;
             var affected = rooms.Where(r => owners.GetValueOrDefault(extractor.ShardId(r, null)) == victimAddress).ToList();
-            var victim = nodes[clusterPorts.FindIndex(port => victimAddress.EndsWith($":{port}", StringComparison.Ordinal))];
+            var victim = nodes[clusterPorts.FindIndex(port => FormationRules.AddressOf(victimAddress).EndsWith($":{port}", StringComparison.Ordinal))];
             var survivors = nodes.Where(n => n != victim).ToArray();
             writer = new RoomWriter(survivors[0], survivors[1], token);
             Assert.NotEmpty(affected);

@@ -33,6 +33,7 @@ internal sealed class ClusterFormationGate : ReceiveActor, IWithTimers
     private bool _busy;
     private bool _waitingLogged;
     private int _failures;
+    private bool _lostMemberRow;
 
     public ClusterFormationGate(FormationPolicy policy)
     {
@@ -60,8 +61,13 @@ internal sealed class ClusterFormationGate : ReceiveActor, IWithTimers
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<MemberLeaseResult>(OnMemberLease);
-        Receive<MemberLeaseLost>(_ => Timers.StartSingleTimer("member-lease", AcquireMemberLease.Instance, Period));
-        Receive<AcquireMemberLease>(_ => AcquireMemberRow());
+        Receive<MemberLeaseLost>(_ =>
+        {
+            _lostMemberRow = true;
+            Timers.StartSingleTimer("member-lease", AcquireMemberLease.Instance, Period);
+        });
+        Receive<AcquireMemberLease>(_ => CheckBeforeReacquiring());
+        Receive<RowsAfterLoss>(OnRowsAfterLoss);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -103,12 +109,12 @@ internal sealed class ClusterFormationGate : ReceiveActor, IWithTimers
                     FormationRules.FormationMutex(Context.System.Name),
                     FormationRules.MemberPrefix(Context.System.Name),
                     holders => FormationRules.ProvesNoCluster(FormationRules.Rows(holders), self, _policy.Grace),
-                    name, self.HostPort(), _policy.MemberTimeToLive, CancellationToken.None)
+                    name, SqlLease.OwnerOf(Context.System, self.HostPort()), _policy.MemberTimeToLive, CancellationToken.None)
                 .PipeTo(Self, success: formed => new Formed(formed));
             return;
         }
         _busy = false;
-        if (!_waitingLogged && table.Any(row => row.Owner != self.HostPort()))
+        if (!_waitingLogged && table.Any(row => FormationRules.AddressOf(row.Owner) != self.HostPort()))
         {
             _waitingLogged = true;
             _log.Info("Cluster formation: members of a cluster on this database stopped renewing lately; waiting {0} before a new cluster may form", _policy.Grace);
@@ -153,6 +159,39 @@ internal sealed class ClusterFormationGate : ReceiveActor, IWithTimers
             .PipeTo(Self, success: acquired => new MemberLeaseResult(acquired), failure: _ => new MemberLeaseResult(false));
     }
 
+    // A member that lost its row (the database was out of reach) checks that no other cluster formed meanwhile before it
+    // takes the row back; if one did, this side steps down (it restarts and joins the other), rather than two clusters
+    // living on with every room fenced away from one of them.
+    private void CheckBeforeReacquiring()
+    {
+        if (!_lostMemberRow)
+        {
+            AcquireMemberRow();
+            return;
+        }
+        _store.ListAsync(FormationRules.MemberPrefix(Context.System.Name), CancellationToken.None)
+            .PipeTo(Self, success: holders => new RowsAfterLoss(holders), failure: _ => new RowsAfterLoss(null));
+    }
+
+    private void OnRowsAfterLoss(RowsAfterLoss rows)
+    {
+        if (rows.Holders is null)
+        {
+            Timers.StartSingleTimer("member-lease", AcquireMemberLease.Instance, Period);
+            return;
+        }
+        var members = _cluster.State.Members.Select(m => m.Address);
+        var foreign = FormationRules.ForeignMembers(FormationRules.Rows(rows.Holders), _cluster.SelfAddress, members);
+        if (foreign.Count > 0)
+        {
+            _log.Error("Cluster formation: another cluster formed on this database while this node could not renew its row ([{0}]); leaving this one", string.Join(", ", foreign));
+            _cluster.Down(_cluster.SelfAddress);
+            return;
+        }
+        _lostMemberRow = false;
+        AcquireMemberRow();
+    }
+
     private void OnMemberLease(MemberLeaseResult result)
     {
         if (!result.Acquired)
@@ -167,6 +206,8 @@ internal sealed class ClusterFormationGate : ReceiveActor, IWithTimers
     private sealed record MemberRows(IReadOnlyList<LeaseHolder> Holders) : INoSerializationVerificationNeeded;
 
     private sealed record Formed(bool Succeeded) : INoSerializationVerificationNeeded;
+
+    private sealed record RowsAfterLoss(IReadOnlyList<LeaseHolder>? Holders) : INoSerializationVerificationNeeded;
 
     private sealed record MemberLeaseResult(bool Acquired) : INoSerializationVerificationNeeded;
 

@@ -21,7 +21,7 @@ public static class FormationRules
     /// <summary>Addresses of the other members whose rows are live (renewed within their time to live).</summary>
     public static IReadOnlyList<Address> LiveMembers(IEnumerable<(string Owner, TimeSpan Remaining)> rows, Address self) =>
         [.. rows
-            .Where(row => row.Remaining > TimeSpan.Zero && row.Owner != self.HostPort())
+            .Where(row => row.Remaining > TimeSpan.Zero && AddressOf(row.Owner) != self.HostPort())
             .Select(row => ToAddress(row.Owner, self))
             .OfType<Address>()
             .Distinct()
@@ -34,15 +34,33 @@ public static class FormationRules
     /// are ignored: they are a previous run of this node, dead since this process holds the port now.
     /// </summary>
     public static bool ProvesNoCluster(IEnumerable<(string Owner, TimeSpan Remaining)> rows, Address self, TimeSpan grace) =>
-        rows.All(row => row.Owner == self.HostPort() || row.Remaining <= -grace);
+        rows.All(row => AddressOf(row.Owner) == self.HostPort() || row.Remaining <= -grace);
+
+    /// <summary>
+    /// Live members the database shows that <paramref name="members"/> (this node's view of its cluster) lacks: a second
+    /// cluster formed while this one could not renew its rows (a long database outage).
+    /// </summary>
+    public static IReadOnlyList<Address> ForeignMembers(IEnumerable<(string Owner, TimeSpan Remaining)> rows, Address self, IEnumerable<Address> members)
+    {
+        var known = members.ToHashSet();
+        return [.. LiveMembers(rows, self).Where(address => !known.Contains(address))];
+    }
+
+    /// <summary>The <c>system@host:port</c> part of a stored owner (<see cref="Leases.SqlLease.OwnerOf"/> adds <c>#uid</c>).</summary>
+    public static string AddressOf(string owner)
+    {
+        var hash = owner.LastIndexOf('#');
+        return hash < 0 ? owner : owner[..hash];
+    }
 
     internal static IEnumerable<(string Owner, TimeSpan Remaining)> Rows(IEnumerable<LeaseHolder> holders) =>
         holders.Select(h => (h.Owner, h.Remaining));
 
-    // Owners are Akka's Address.HostPort(): "system@host:port".
+    // Owners are Akka's Address.HostPort() and the incarnation's uid: "system@host:port#uid".
     private static Address? ToAddress(string owner, Address self)
     {
-        var hostPort = owner[(owner.IndexOf('@', StringComparison.Ordinal) + 1)..];
+        var address = AddressOf(owner);
+        var hostPort = address[(address.IndexOf('@', StringComparison.Ordinal) + 1)..];
         var colon = hostPort.LastIndexOf(':');
         return colon > 0 && int.TryParse(hostPort.AsSpan(colon + 1), out var port)
             ? new Address(self.Protocol, self.System, hostPort[..colon].Trim('[', ']'), port)

@@ -14,10 +14,14 @@ namespace CommunityStream.Host.Clustering.Leases;
 /// successful renewal; the database expires it <c>heartbeat-timeout</c> after it <b>ran</b> that renewal. So the holder
 /// always gives up (and is told through the lost callback) before anyone else can take over, whatever the clocks say.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore is only awaited, never its wait handle: nothing to dispose; Akka caches leases for the system's life.")]
 public sealed class SqlLease : Lease
 {
     private readonly SqlLeaseHeartbeat _heartbeat;
     private readonly object _gate = new();
+    // Akka hands one instance to every user of a name (an old and a new shard on this node): one database call at a
+    // time, in call order, so a late Release never deletes what a newer Acquire took, nor an Acquire outlive a Release.
+    private readonly SemaphoreSlim _calls = new(1, 1);
     private bool _held;
     private long _trustedUntil;
     private Action<Exception>? _lost;
@@ -27,6 +31,7 @@ public sealed class SqlLease : Lease
         : base(settings)
     {
         _heartbeat = SqlLeases.Get(system).Heartbeat;
+        Owner = OwnerOf(system, settings.OwnerName);
         TimeToLive = settings.TimeoutSettings.HeartbeatTimeout;
         // The holder stops trusting the lease this long before the database lets it go.
         SafetyMargin = TimeSpan.FromTicks(Math.Max(TimeToLive.Ticks / 4, settings.TimeoutSettings.HeartbeatInterval.Ticks));
@@ -34,11 +39,20 @@ public sealed class SqlLease : Lease
 
     internal string Name => Settings.LeaseName;
 
-    internal string Owner => Settings.OwnerName;
+    /// <summary>The owner as stored: Akka's owner name (<c>system@host:port</c>) and this incarnation's uid.</summary>
+    internal string Owner { get; }
 
     internal TimeSpan TimeToLive { get; }
 
     internal TimeSpan SafetyMargin { get; }
+
+    /// <summary>
+    /// The owner written to the database for <paramref name="ownerName"/> on <paramref name="system"/>. Akka names owners
+    /// by address only; with the incarnation's uid two processes that share an address (a restart racing its
+    /// predecessor, one public hostname on two machines) can never hold one lease together.
+    /// </summary>
+    public static string OwnerOf(ActorSystem system, string ownerName) =>
+        ownerName + "#" + Akka.Cluster.Cluster.Get(system).SelfUniqueAddress.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public override Task<bool> Acquire() => Acquire(null);
@@ -46,33 +60,49 @@ public sealed class SqlLease : Lease
     /// <inheritdoc />
     public override async Task<bool> Acquire(Action<Exception>? leaseLostCallback)
     {
-        var sentAt = Stopwatch.GetTimestamp();
-        using var timeout = new CancellationTokenSource(Settings.TimeoutSettings.OperationTimeout);
-        var acquired = await _heartbeat.Store.TryAcquireAsync(Name, Owner, TimeToLive, timeout.Token);
-        if (acquired)
+        await _calls.WaitAsync();
+        try
         {
-            lock (_gate)
+            var sentAt = Stopwatch.GetTimestamp();
+            using var timeout = new CancellationTokenSource(Settings.TimeoutSettings.OperationTimeout);
+            var acquired = await _heartbeat.Store.TryAcquireAsync(Name, Owner, TimeToLive, timeout.Token);
+            if (acquired)
             {
-                _held = true;
-                _lost = leaseLostCallback;
-                _trustedUntil = sentAt + Ticks(TimeToLive - SafetyMargin);
+                lock (_gate)
+                {
+                    _held = true;
+                    _lost = leaseLostCallback;
+                    _trustedUntil = sentAt + Ticks(TimeToLive - SafetyMargin);
+                }
+                _heartbeat.Track(this);
             }
-            _heartbeat.Track(this);
+            return acquired;
         }
-        return acquired;
+        finally
+        {
+            _calls.Release();
+        }
     }
 
     /// <inheritdoc />
     public override async Task<bool> Release()
     {
-        lock (_gate)
+        await _calls.WaitAsync();
+        try
         {
-            _held = false;
-            _lost = null;
+            lock (_gate)
+            {
+                _held = false;
+                _lost = null;
+            }
+            _heartbeat.Untrack(this);
+            using var timeout = new CancellationTokenSource(Settings.TimeoutSettings.OperationTimeout);
+            return await _heartbeat.Store.ReleaseAsync(Name, Owner, timeout.Token);
         }
-        _heartbeat.Untrack(this);
-        using var timeout = new CancellationTokenSource(Settings.TimeoutSettings.OperationTimeout);
-        return await _heartbeat.Store.ReleaseAsync(Name, Owner, timeout.Token);
+        finally
+        {
+            _calls.Release();
+        }
     }
 
     /// <inheritdoc />

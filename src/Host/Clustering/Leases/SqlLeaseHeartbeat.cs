@@ -49,7 +49,15 @@ internal sealed class SqlLeaseHeartbeat : IDisposable
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                Tick();
+                try
+                {
+                    Tick();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // This loop is what gives leases up in time: it must survive anything.
+                    _log.Error(ex, "Lease heartbeat tick failed");
+                }
             }
         }
         catch (OperationCanceledException)
@@ -66,13 +74,26 @@ internal sealed class SqlLeaseHeartbeat : IDisposable
             if (lease.IsOverdue(now))
             {
                 _log.Warning("Lease {0} was not renewed in time and is given up", lease.Name);
-                lease.Lose(new LeaseTimeoutException($"Lease {lease.Name} was not renewed within {lease.TimeToLive - lease.SafetyMargin}."));
+                Lose(lease, new LeaseTimeoutException($"Lease {lease.Name} was not renewed within {lease.TimeToLive - lease.SafetyMargin}."));
             }
         }
         if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastRenewal)) >= Interval && Interlocked.CompareExchange(ref _renewing, 1, 0) == 0)
         {
             Interlocked.Exchange(ref _lastRenewal, now);
             _ = RenewAsync();
+        }
+    }
+
+    // A user's lease-lost callback that throws must not stop the other leases from being given up.
+    private void Lose(SqlLease lease, Exception reason)
+    {
+        try
+        {
+            lease.Lose(reason);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _log.Error(ex, "The lease-lost callback of {0} failed", lease.Name);
         }
     }
 
@@ -95,7 +116,7 @@ internal sealed class SqlLeaseHeartbeat : IDisposable
                     else
                     {
                         _log.Warning("Lease {0} is no longer held by {1} and is given up", lease.Name, lease.Owner);
-                        lease.Lose(new LeaseException($"Lease {lease.Name} is no longer held by {lease.Owner}."));
+                        Lose(lease, new LeaseException($"Lease {lease.Name} is no longer held by {lease.Owner}."));
                     }
                 }
             }

@@ -126,10 +126,10 @@ internal sealed class SqlLeaseStore(DatabaseOptions database)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        // A range instead of LIKE: names carry '_' and '%'-free but arbitrary text, and a range uses the primary key.
-        command.CommandText = $"SELECT name, owner, expires_at - {Now} FROM cluster_leases WHERE name >= @from AND name < @to ORDER BY name";
-        Add(command, "@from", prefix);
-        Add(command, "@to", prefix + char.MaxValue);
+        // substr, not LIKE (names hold '_') nor a range (its end depends on PostgreSQL's collation); the table is small.
+        command.CommandText = $"SELECT name, owner, expires_at - {Now} FROM cluster_leases WHERE substr(name, 1, @length) = @prefix ORDER BY name";
+        Add(command, "@prefix", prefix);
+        Add(command, "@length", prefix.Length);
         var holders = new List<LeaseHolder>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

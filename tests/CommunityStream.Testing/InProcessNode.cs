@@ -52,6 +52,10 @@ public sealed class InProcessNode : IAsyncDisposable
             "--Http:Url", "http://127.0.0.1:0", "--DataDirectory", data.Path, "--Cluster:Port", "0", "--Media:UdpPort", "0",
             "--Identity:Throttle:RegisterAttemptsPerMinute", "1000", "--Identity:Throttle:IpAttemptsPerMinute", "1000",
             "--Logging:LogLevel:Default", "Warning",
+            // Several nodes share this test process, and other test assemblies (Chromium among them) share the two cores:
+            // a starved thread pool here is not a crash. Production's 1.5 s would let such a stall down a healthy node;
+            // no in-process test measures failure detection (FailoverProcessTests runs real processes on the defaults).
+            "--Cluster:AcceptableHeartbeatPause", "00:00:05", "--Cluster:StableAfter", "00:00:05",
         ];
         var app = CommunityStreamApp.Build([.. defaults, .. arguments]);
         var node = new InProcessNode(app, owned ? data : null);

@@ -3,7 +3,6 @@ using Akka;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
-using Akka.Coordination;
 using Akka.Discovery.Config.Hosting;
 using Akka.Discovery.KubernetesApi;
 using Akka.Event;
@@ -185,8 +184,7 @@ public static class AkkaClusterSetup
     // A node that leaves gracefully frees its member row at once: a restart or a new cluster need not wait for it to expire.
     private static void ReleaseMemberRowOnShutdown(ActorSystem system)
     {
-        var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
-        var lease = LeaseProvider.Get(system).GetLease(FormationRules.MemberLease(system.Name, self), SqlLeaseOption.Path, self.HostPort());
+        var lease = ClusterFormationGate.MemberRowLease(system);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "release-member-row", async () =>
         {
             try

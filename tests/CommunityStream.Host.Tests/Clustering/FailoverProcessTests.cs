@@ -121,8 +121,7 @@ public sealed class FailoverProcessTests
     private static async Task<List<(long Offset, string Text)>> HistoryAsync(HttpClient http, string room)
     {
         var page = await http.GetFromJsonAsync<JsonElement>($"/api/rooms/{room}/messages?limit=100");
-        var messages = page.ValueKind == JsonValueKind.Array ? page : page.GetProperty("messages");
-        return [.. messages.EnumerateArray().Select(m => (m.GetProperty("offset").GetInt64(), m.GetProperty("text").GetString()!))];
+        return [.. page.GetProperty("messages").EnumerateArray().Select(m => (m.GetProperty("offset").GetInt64(), m.GetProperty("text").GetString()!))];
     }
 
     private static async Task<int> LiveMemberRowsAsync(string connectionString)

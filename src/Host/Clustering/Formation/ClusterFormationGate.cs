@@ -40,9 +40,7 @@ internal sealed class ClusterFormationGate : ReceiveActor, IWithTimers
         _policy = policy;
         _store = SqlLeases.Get(Context.System).Heartbeat.Store;
         _contactPoints = policy.Seeds;
-        var self = _cluster.SelfAddress;
-        _memberLease = LeaseProvider.Get(Context.System).GetLease(
-            FormationRules.MemberLease(Context.System.Name, self), SqlLeaseOption.Path, self.HostPort());
+        _memberLease = MemberRowLease(Context.System);
 
         Receive<Tick>(_ => Evaluate());
         Receive<ContactPoints>(points => _contactPoints = points.Addresses);
@@ -71,6 +69,13 @@ internal sealed class ClusterFormationGate : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>This node's member row as a lease: the gate takes and renews it, shutdown releases it.</summary>
+    public static Lease MemberRowLease(ActorSystem system)
+    {
+        var self = Cluster.Get(system).SelfAddress;
+        return LeaseProvider.Get(system).GetLease(FormationRules.MemberLease(system.Name, self), SqlLeaseOption.Path, self.HostPort());
+    }
 
     protected override void PreStart()
     {

@@ -33,9 +33,6 @@ internal sealed class SqlLeaseHeartbeat : IDisposable
 
     public TimeSpan Interval { get; }
 
-    /// <summary>Names of the leases this node holds now (diagnostics and tests).</summary>
-    public IReadOnlyList<string> HeldNames => [.. _held.Keys.Select(lease => lease.Name).Order(StringComparer.Ordinal)];
-
     public void Track(SqlLease lease) => _held.TryAdd(lease, 0);
 
     public void Untrack(SqlLease lease) => _held.TryRemove(lease, out _);

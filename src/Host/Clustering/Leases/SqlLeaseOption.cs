@@ -21,8 +21,6 @@ internal sealed class SqlLeaseOption(string configPath, TimeSpan timeToLive) : L
 
     public override string ConfigPath => configPath;
 
-    public TimeSpan TimeToLive => timeToLive;
-
     public override void Apply(AkkaConfigurationBuilder builder, Setup? setup = null) =>
         builder.AddHocon(
             $$"""

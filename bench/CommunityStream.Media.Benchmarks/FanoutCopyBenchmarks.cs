@@ -4,11 +4,11 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using CommunityStream.Media.Forwarding;
-using CommunityStream.Media.WebRtc.Dtls;
-using CommunityStream.Media.WebRtc.Rtp;
-using CommunityStream.Media.WebRtc.Sdp;
-using CommunityStream.Media.WebRtc.Srtp;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Dtls;
+using CommunityStream.WebRtc.Rtp;
+using CommunityStream.WebRtc.Sdp;
+using CommunityStream.WebRtc.Srtp;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.Media.Benchmarks;
 

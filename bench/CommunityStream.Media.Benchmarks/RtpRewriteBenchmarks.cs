@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using CommunityStream.Media.WebRtc.Rtp;
+using CommunityStream.WebRtc.Rtp;
 
 namespace CommunityStream.Media.Benchmarks;
 

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using CommunityStream.Media.WebRtc.Rtp;
-using CommunityStream.Media.WebRtc.Srtp;
+using CommunityStream.WebRtc.Rtp;
+using CommunityStream.WebRtc.Srtp;
 
 namespace CommunityStream.Media.Benchmarks;
 

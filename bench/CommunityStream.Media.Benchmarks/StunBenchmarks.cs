@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using CommunityStream.Media.WebRtc.Stun;
+using CommunityStream.WebRtc.Stun;
 
 namespace CommunityStream.Media.Benchmarks;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.Media.Benchmarks;
 

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using CommunityStream.Media.WebRtc;
-using CommunityStream.Media.WebRtc.Dtls;
-using CommunityStream.Media.WebRtc.Srtp;
-using CommunityStream.Media.WebRtc.Stun;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc;
+using CommunityStream.WebRtc.Dtls;
+using CommunityStream.WebRtc.Srtp;
+using CommunityStream.WebRtc.Stun;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.MediaLoad;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using CommunityStream.Media.WebRtc.Dtls;
+using CommunityStream.WebRtc.Dtls;
 using Org.BouncyCastle.Tls;
 
 namespace CommunityStream.MediaLoad;

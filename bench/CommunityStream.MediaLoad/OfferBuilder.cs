@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using CommunityStream.Media.WebRtc.Dtls;
+using CommunityStream.WebRtc.Dtls;
 
 namespace CommunityStream.MediaLoad;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.MediaLoad;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CommunityStream.Media.WebRtc.Rtcp;
+using CommunityStream.WebRtc.Rtcp;
 
 namespace CommunityStream.MediaLoad;
 

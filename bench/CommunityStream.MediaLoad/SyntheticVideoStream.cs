@@ -1,4 +1,4 @@
-using CommunityStream.Media.WebRtc.Rtp;
+using CommunityStream.WebRtc.Rtp;
 
 namespace CommunityStream.MediaLoad;
 

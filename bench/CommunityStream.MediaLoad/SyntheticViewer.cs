@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using CommunityStream.LoadGen;
-using CommunityStream.Media.WebRtc.Rtp;
+using CommunityStream.WebRtc.Rtp;
 
 namespace CommunityStream.MediaLoad;
 

@@ -7,7 +7,7 @@ using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Signalling;
 using CommunityStream.Media.Streams;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Transport;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Net;
 using CommunityStream.EndToEnd.Tests.Support;
-using CommunityStream.Media.WebRtc.Dtls;
-using CommunityStream.Media.WebRtc.Sdp;
+using CommunityStream.WebRtc.Dtls;
+using CommunityStream.WebRtc.Sdp;
 
 namespace CommunityStream.EndToEnd.Tests;
 

@@ -1,6 +1,6 @@
 using CommunityStream.EndToEnd.Tests.Support;
-using CommunityStream.Media.WebRtc.Sdp;
-using CommunityStream.Media.WebRtc.Srtp;
+using CommunityStream.WebRtc.Sdp;
+using CommunityStream.WebRtc.Srtp;
 
 namespace CommunityStream.EndToEnd.Tests;
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using CommunityStream.EndToEnd.Tests.Support;
-using CommunityStream.Media.WebRtc.Dtls;
-using CommunityStream.Media.WebRtc.Rtp;
-using CommunityStream.Media.WebRtc.Sdp;
-using CommunityStream.Media.WebRtc.Srtp;
+using CommunityStream.WebRtc.Dtls;
+using CommunityStream.WebRtc.Rtp;
+using CommunityStream.WebRtc.Sdp;
+using CommunityStream.WebRtc.Srtp;
 
 namespace CommunityStream.EndToEnd.Tests;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using CommunityStream.Media.WebRtc.Stun;
+using CommunityStream.WebRtc.Stun;
 
 namespace CommunityStream.MediaLoad.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using CommunityStream.Media.WebRtc.Dtls;
-using CommunityStream.Media.WebRtc.Sdp;
+using CommunityStream.WebRtc.Dtls;
+using CommunityStream.WebRtc.Sdp;
 
 namespace CommunityStream.MediaLoad.Tests;
 

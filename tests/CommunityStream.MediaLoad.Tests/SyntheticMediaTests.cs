@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CommunityStream.Media.WebRtc.Rtp;
+using CommunityStream.WebRtc.Rtp;
 
 namespace CommunityStream.MediaLoad.Tests;
 

@@ -1,4 +1,4 @@
-using CommunityStream.Media.WebRtc.Sdp;
+using CommunityStream.WebRtc.Sdp;
 
 namespace CommunityStream.Media.Forwarding;
 

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.Media.Forwarding;
 

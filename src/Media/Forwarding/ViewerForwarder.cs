@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using CommunityStream.Media.WebRtc.Rtcp;
-using CommunityStream.Media.WebRtc.Rtp;
-using CommunityStream.Media.WebRtc.Sdp;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Rtcp;
+using CommunityStream.WebRtc.Rtp;
+using CommunityStream.WebRtc.Sdp;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.Media.Forwarding;
 

@@ -5,7 +5,7 @@ using Akka.Streams.Dsl;
 using CommunityStream.Media.Forwarding;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Streams;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.Media.Relay;
 

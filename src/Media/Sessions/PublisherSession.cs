@@ -3,10 +3,10 @@ using System.Diagnostics;
 using Akka.Actor;
 using CommunityStream.Media.Forwarding;
 using CommunityStream.Media.Streams;
-using CommunityStream.Media.WebRtc.Rtcp;
-using CommunityStream.Media.WebRtc.Rtp;
-using CommunityStream.Media.WebRtc.Sdp;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Rtcp;
+using CommunityStream.WebRtc.Rtp;
+using CommunityStream.WebRtc.Sdp;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.Media.Sessions;
 

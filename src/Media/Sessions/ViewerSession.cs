@@ -1,6 +1,6 @@
 using CommunityStream.Media.Forwarding;
-using CommunityStream.Media.WebRtc.Rtcp;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Rtcp;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.Media.Sessions;
 

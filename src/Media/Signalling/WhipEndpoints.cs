@@ -7,7 +7,7 @@ using CommunityStream.Media.Forwarding;
 using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Streams;
-using CommunityStream.Media.WebRtc.Sdp;
+using CommunityStream.WebRtc.Sdp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

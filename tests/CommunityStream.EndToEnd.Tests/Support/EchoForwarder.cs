@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
-using CommunityStream.Media.WebRtc.Rtcp;
-using CommunityStream.Media.WebRtc.Rtp;
-using CommunityStream.Media.WebRtc.Sdp;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Rtcp;
+using CommunityStream.WebRtc.Rtp;
+using CommunityStream.WebRtc.Sdp;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.EndToEnd.Tests.Support;
 

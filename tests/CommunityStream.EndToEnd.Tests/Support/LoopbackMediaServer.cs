@@ -1,8 +1,8 @@
 using System.Net;
-using CommunityStream.Media.WebRtc.Dtls;
-using CommunityStream.Media.WebRtc.Sdp;
-using CommunityStream.Media.WebRtc.Srtp;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Dtls;
+using CommunityStream.WebRtc.Sdp;
+using CommunityStream.WebRtc.Srtp;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.EndToEnd.Tests.Support;
 

@@ -1,4 +1,4 @@
-using CommunityStream.Media.Forwarding;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.Media.Tests.Forwarding;
 

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Streams;
 using CommunityStream.Media.Forwarding;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Transport;
 
 namespace CommunityStream.Media.Tests.Forwarding;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using CommunityStream.Media.Forwarding;
-using CommunityStream.Media.WebRtc.Rtcp;
-using CommunityStream.Media.WebRtc.Rtp;
-using CommunityStream.Media.WebRtc.Sdp;
+using CommunityStream.WebRtc.Rtcp;
+using CommunityStream.WebRtc.Rtp;
+using CommunityStream.WebRtc.Sdp;
 
 namespace CommunityStream.Media.Tests.Forwarding;
 
@@ -98,7 +98,7 @@ public sealed class ViewerForwarderTests
         receiver.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         receiver.ReceiveTimeout = 5000;
         using var sender = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-        using var batch = new CommunityStream.Media.WebRtc.Transport.UdpBatchSender(sender);
+        using var batch = new CommunityStream.WebRtc.Transport.UdpBatchSender(sender);
         var sinks = Enumerable.Range(0, 3).Select(_ => new CapturingSink { Destination = receiver.LocalEndPoint!.Serialize() }).ToList();
         var forwarders = sinks.Select(sink => new ViewerForwarder(sink, ViewerAnswer(), Published)).ToList();
 
@@ -124,7 +124,7 @@ public sealed class ViewerForwarderTests
     private static void Forward(ViewerForwarder forwarder, MediaPacket packet)
     {
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-        using var batch = new CommunityStream.Media.WebRtc.Transport.UdpBatchSender(socket);
+        using var batch = new CommunityStream.WebRtc.Transport.UdpBatchSender(socket);
         forwarder.ForwardInto(packet, batch, Stopwatch.GetTimestamp());
         batch.Flush();
     }
@@ -152,5 +152,5 @@ public sealed class ViewerForwarderTests
         ],
         "ufrag",
         "pwd",
-        CommunityStream.Media.WebRtc.Dtls.DtlsFingerprint.Parse("sha-256 " + string.Join(':', Enumerable.Repeat("AB", 32)))!);
+        CommunityStream.WebRtc.Dtls.DtlsFingerprint.Parse("sha-256 " + string.Join(':', Enumerable.Repeat("AB", 32)))!);
 }

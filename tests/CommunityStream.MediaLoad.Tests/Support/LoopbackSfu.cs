@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using CommunityStream.Media.WebRtc.Dtls;
-using CommunityStream.Media.WebRtc.Rtp;
-using CommunityStream.Media.WebRtc.Sdp;
-using CommunityStream.Media.WebRtc.Transport;
+using CommunityStream.WebRtc.Dtls;
+using CommunityStream.WebRtc.Rtp;
+using CommunityStream.WebRtc.Sdp;
+using CommunityStream.WebRtc.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

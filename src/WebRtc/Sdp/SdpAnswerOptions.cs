@@ -1,0 +1,48 @@
+using System.Net;
+using CommunityStream.WebRtc.Dtls;
+
+namespace CommunityStream.WebRtc.Sdp;
+
+/// <summary>Whether the server receives media (WHIP publisher) or sends it (WHEP viewer).</summary>
+public enum AnswerMode
+{
+    /// <summary>The offerer sends; we answer <c>recvonly</c>.</summary>
+    Receive,
+
+    /// <summary>The offerer receives; we answer <c>sendonly</c> with our SSRCs.</summary>
+    Send,
+}
+
+/// <summary>Our side of an answer: ICE credentials, DTLS fingerprint, host candidates and codec choice.</summary>
+public sealed record SdpAnswerOptions
+{
+    public required AnswerMode Mode { get; init; }
+
+    public required string IceUfrag { get; init; }
+
+    public required string IcePwd { get; init; }
+
+    public required DtlsFingerprint Fingerprint { get; init; }
+
+    /// <summary>Host candidates on our one UDP port (announced addresses, e.g. a public IP behind NAT).</summary>
+    public required IReadOnlyList<IPEndPoint> Candidates { get; init; }
+
+    /// <summary>Video codecs we accept, most preferred first (names as in rtpmap, case-insensitive).</summary>
+    public IReadOnlyList<string> VideoCodecs { get; init; } = ["VP8", "H264", "VP9"];
+
+    /// <summary>Audio codecs we accept, most preferred first.</summary>
+    public IReadOnlyList<string> AudioCodecs { get; init; } = ["opus"];
+
+    /// <summary>For <see cref="AnswerMode.Send"/>: the SSRC we will send per kind (<c>audio</c>, <c>video</c>).</summary>
+    public IReadOnlyDictionary<string, uint> OutgoingSsrcs { get; init; } = new Dictionary<string, uint>();
+
+    /// <summary>
+    /// Whether to accept transport-wide congestion control (feedback and header extension). Off when we answer
+    /// with REMB instead, since a sender that negotiated transport-cc and never gets its feedback stays at its
+    /// starting bitrate.
+    /// </summary>
+    public bool TransportWideCongestionControl { get; init; } = true;
+
+    /// <summary>RTCP CNAME of our outgoing streams.</summary>
+    public string Cname { get; init; } = "communitystream";
+}

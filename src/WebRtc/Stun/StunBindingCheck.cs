@@ -1,0 +1,76 @@
+namespace CommunityStream.WebRtc.Stun;
+
+/// <summary>Outcome of checking an incoming Binding request against the local ICE credentials.</summary>
+public enum StunBindingVerdict
+{
+    Accepted,
+    BadRequest,
+    Unauthenticated,
+    UnknownAttribute,
+    RoleConflict,
+}
+
+/// <summary>
+/// Checks a connectivity-check Binding request the way an ICE-lite (always controlled) agent must, before an answer is
+/// written with <see cref="StunResponseWriter"/>: RFC 8489 §6.3 and §9.1.3, RFC 8445 §7.3.
+/// </summary>
+public static class StunBindingCheck
+{
+    public static StunBindingVerdict Check(
+        in StunMessageReader request, ReadOnlySpan<byte> localUfrag, ReadOnlySpan<byte> localPasswordKey, Span<ushort> unknown,
+        out int unknownCount)
+    {
+        unknownCount = 0;
+        if (request.Type != StunMessageType.BindingRequest)
+        {
+            return StunBindingVerdict.BadRequest;
+        }
+
+        // A FINGERPRINT that is present must be right (RFC 8489 §7.3); ICE always sends one.
+        if (request.HasFingerprint && !request.VerifyFingerprint())
+        {
+            return StunBindingVerdict.BadRequest;
+        }
+
+        // RFC 8489 §9.1.3: no MESSAGE-INTEGRITY or no USERNAME -> 400; wrong user or HMAC -> 401.
+        if (!request.TryGetUsername(out var username) || !request.HasAttribute(StunAttributeType.MessageIntegrity))
+        {
+            return StunBindingVerdict.BadRequest;
+        }
+
+        // RFC 8445 §7.2.2: USERNAME is "<receiver ufrag>:<sender ufrag>".
+        if (username.Length <= localUfrag.Length || !username.StartsWith(localUfrag) || username[localUfrag.Length] != (byte)':')
+        {
+            return StunBindingVerdict.Unauthenticated;
+        }
+
+        if (!request.VerifyMessageIntegrity(localPasswordKey))
+        {
+            return StunBindingVerdict.Unauthenticated;
+        }
+
+        unknownCount = request.GetUnknownComprehensionRequired(unknown);
+        if (unknownCount > 0)
+        {
+            return StunBindingVerdict.UnknownAttribute;
+        }
+
+        // RFC 8445 §7.2.2: a check carries PRIORITY and exactly one role attribute.
+        if (!request.TryGetPriority(out _))
+        {
+            return StunBindingVerdict.BadRequest;
+        }
+
+        var controlling = request.HasAttribute(StunAttributeType.IceControlling);
+        var controlled = request.HasAttribute(StunAttributeType.IceControlled);
+        if (controlling == controlled)
+        {
+            // Neither role or both: a malformed check.
+            return StunBindingVerdict.BadRequest;
+        }
+
+        // A lite agent is always controlled and cannot switch roles; a peer that also claims the controlled role has a
+        // role conflict (RFC 8445 §7.3.1.1), answered with 487 as mediasoup does.
+        return controlled ? StunBindingVerdict.RoleConflict : StunBindingVerdict.Accepted;
+    }
+}

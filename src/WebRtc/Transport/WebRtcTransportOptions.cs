@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Net;
+
+namespace CommunityStream.WebRtc.Transport;
+
+/// <summary>
+/// Settings of the WebRTC transport (configuration section <c>Media</c>): the one UDP socket, the addresses
+/// announced in SDP candidates (a public IP behind NAT, Docker or Kubernetes), and the handshake and consent limits.
+/// </summary>
+public sealed class WebRtcTransportOptions
+{
+    public const string Section = "Media";
+
+    /// <summary>UDP port of the shared socket; 0 picks a free port (tests).</summary>
+    public int UdpPort { get; set; } = 40000;
+
+    /// <summary>Address the socket binds to.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Addresses written as host candidates; empty means the bind address.</summary>
+    public IList<string> AnnouncedAddresses { get; } = [];
+
+    /// <summary>DTLS handshakes running at once (each holds a thread while it waits for the peer).</summary>
+    public int MaxConcurrentHandshakes { get; set; } = 32;
+
+    public int HandshakeTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>RFC 7675: without a valid ICE check for this long, the transport closes.</summary>
+    public int ConsentTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Send each viewer's run of equal-sized packets as one UDP GSO message (Linux 4.18+; ignored elsewhere, and
+    /// switched off by itself where the kernel refuses it). Off only to compare or to rule it out.
+    /// </summary>
+    public bool UdpSegmentation { get; set; } = true;
+
+    /// <summary>The first problem with these settings, naming the setting, or null when they are usable.</summary>
+    public string? Validate()
+    {
+        if (UdpPort is < 0 or > 65535)
+        {
+            return $"Media:UdpPort {UdpPort} is not a UDP port";
+        }
+        if (!IPAddress.TryParse(BindAddress, out _))
+        {
+            return $"Media:BindAddress '{BindAddress}' is not an IP address";
+        }
+        var bad = AnnouncedAddresses.FirstOrDefault(a => !IPAddress.TryParse(a, out _));
+        if (bad is not null)
+        {
+            return $"Media:AnnouncedAddresses '{bad}' is not an IP address";
+        }
+        if (MaxConcurrentHandshakes is < 1 or > 1024)
+        {
+            return "Media:MaxConcurrentHandshakes must be 1-1024";
+        }
+        if (HandshakeTimeoutSeconds is < 1 or > 120 || ConsentTimeoutSeconds is < 5 or > 300)
+        {
+            return "Media:HandshakeTimeoutSeconds must be 1-120 and Media:ConsentTimeoutSeconds 5-300";
+        }
+        return null;
+    }
+
+    /// <summary>Where the socket binds.</summary>
+    public IPEndPoint BindEndPoint => new(IPAddress.Parse(BindAddress), UdpPort);
+
+    /// <summary>Host candidates for SDP answers, on the port the socket actually got.</summary>
+    public IReadOnlyList<IPEndPoint> Candidates(int boundPort) =>
+        (AnnouncedAddresses.Count > 0 ? AnnouncedAddresses : [BindAddress])
+            .Select(a => new IPEndPoint(IPAddress.Parse(a), boundPort))
+            .ToList();
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"udp {BindAddress}:{UdpPort}");
+}

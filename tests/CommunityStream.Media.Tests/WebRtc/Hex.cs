@@ -1,8 +1,0 @@
-namespace CommunityStream.Media.Tests.WebRtc;
-
-/// <summary>Hex strings from the RFCs, with whitespace allowed.</summary>
-internal static class Hex
-{
-    public static byte[] Decode(string hex) =>
-        Convert.FromHexString(string.Concat(hex.Where(c => !char.IsWhiteSpace(c))));
-}

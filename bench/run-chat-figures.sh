@@ -73,7 +73,7 @@ extra_host_args=(${CHAT_HOST_ARGS:---Chat:MaxConnectionsPerIp 20000 --Chat:RateL
 say() { printf '\n### %s\n' "$*"; }
 wanted() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
-say "machine: $(nproc) cores, fd limit $(ulimit -n), $(uname -r), $(date -u +%FT%TZ)"
+say "machine: $(nproc) cores, fd limit $(ulimit -n), $(uname -r), $(date -u +%FT%TZ); raw output in $out"
 say "raw ceilings (../shared/limits/run)"
 limits=$repo/../shared/limits/run; [ -x "$limits" ] || limits=/work/shared/limits/run
 "$limits" | tee "$out/limits.txt"

@@ -27,5 +27,6 @@ dotnet build -c Release "$repo/bench/CommunityStream.Failover" -v quiet -nologo 
 
 echo "### $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), Host $host_dll, commit $(git -C "$repo" rev-parse --short HEAD)"
 echo "### bench/run-failover.sh $*"
+echo "### raw output (node logs, CSVs, result.json) in $out"
 dotnet "$repo/bench/CommunityStream.Failover/bin/Release/net10.0/CommunityStream.Failover.dll" \
   --host-dll "$host_dll" --out "$out" "$@" 2> >(tee "$out/bench.log" >&2) | tee "$out/result.txt"

@@ -8,11 +8,12 @@
 #   HOST_ARGS="--Media:UdpSegmentation false"   extra Host settings (A/B runs)
 #   LIMITS=1      also run ../shared/limits/run first (raw sendto/sendmmsg ceilings, for stating figures as a fraction)
 #                 and bench/kernel-ceiling/udpfan.c (sendmmsg to N sockets another core really reads: the floor of our path)
+#   MEDIA_SMOKE_OUT=DIR  a new or empty directory for logs, the Host data and result.json (default: a new temp directory; printed)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 viewers=${1:-50}; seconds=${2:-20}; shift $(( $# > 2 ? 2 : $# ))
 port=${PORT:-8095}
-out=$(mktemp -d /tmp/media-smoke.XXXXXX); data=$out/data; mkdir -p "$data"
+out=${MEDIA_SMOKE_OUT:-$(mktemp -d /tmp/media-smoke.XXXXXX)}; data=$out/data; mkdir -p "$data"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT

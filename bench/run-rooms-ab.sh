@@ -93,7 +93,7 @@ run_variant() { # label dll args
   rm -rf "$data"
 }
 
-printf '### machine: %s cores, load %s, %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u +%FT%TZ)"
+printf '### machine: %s cores, load %s, %s; raw output in %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u +%FT%TZ)" "$out"
 for r in $(seq 1 "$repeat"); do
   set -- "$@"
   args_list=("$@")

@@ -1,1 +1,0 @@
-$ loadgen --url ws://127.0.0.1:8080/ws --http http://127.0.0.1:8080 --source-addresses 127.0.0.2-101 --server-pid 13267 --connections 10000 --rooms 1000 --room-prefix lgroom --publishers 1000 --rate 1 --duration 40 --ramp-rate 2500 --tokens-file /tmp/figs-chat-full2/tokens --setup create --admin admin:Bench-Root-Password-2026! --create-room-path /api/rooms

@@ -1,1 +1,0 @@
-$ loadgen --url ws://127.0.0.1:8080/ws --http http://127.0.0.1:8080 --source-addresses 127.0.0.2-101 --server-pid 24889 --connections 10000 --rooms 1 --room-names benchstreamer --publishers 10 --rate 10 --duration 50 --ramp-rate 2500 --tokens-file /tmp/figs-chat-full3/tokens

@@ -1,2 +1,0 @@
-### base-pg-r1: Host /tmp/cj-host-orig/CommunityStream.Host.dll @PGDB@
-$ loadgen --url ws://127.0.0.1:8080/ws --http http://127.0.0.1:8080 --source-addresses 127.0.0.2-101 --server-pid 29451 --connections 10000 --rooms 1000 --room-prefix lgroom --publishers 1000 --rate 1 --duration 40 --ramp-rate 2500 --tokens-file /tmp/cj-ab12/base-pg-r1.tokens --setup create --admin admin:<password> --create-room-path /api/rooms

@@ -1,2 +1,0 @@
-### new-pg-r1: Host /tmp/cj-host-hc/CommunityStream.Host.dll @PGDB@
-$ loadgen --url ws://127.0.0.1:8080/ws --http http://127.0.0.1:8080 --source-addresses 127.0.0.2-101 --server-pid 28604 --connections 10000 --rooms 1000 --room-prefix lgroom --publishers 1000 --rate 1 --duration 40 --ramp-rate 2500 --tokens-file /tmp/cj-ab12/new-pg-r1.tokens --setup create --admin admin:<password> --create-room-path /api/rooms

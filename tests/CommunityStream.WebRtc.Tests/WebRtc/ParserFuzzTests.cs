@@ -84,23 +84,18 @@ public class ParserFuzzTests
         var buffer = new byte[512];
         seeds.Add(Slice(buffer, RtcpSenderReport.Write(buffer, 1, 2, 3, 4, 5, [new RtcpReportBlock(1, 2, 3, 4, 5, 6, 7)])));
         seeds.Add(Slice(buffer, RtcpReceiverReport.Write(buffer, 1, [new RtcpReportBlock(1, 2, 3, 4, 5, 6, 7)])));
-        seeds.Add(Slice(buffer, RtcpSourceDescription.WriteCname(buffer, 1, "cname"u8)));
+        seeds.Add(Hex.Decode("81 ca 00 03 00 00 00 01 01 05 63 6e 61 6d 65 00")); // SDES CNAME, walked past unparsed
         seeds.Add(Slice(buffer, RtcpGoodbye.Write(buffer, [1u, 2u], "bye")));
         seeds.Add(Slice(buffer, RtcpGenericNack.Write(buffer, 1, 2, [1, 2, 5, 40])));
         seeds.Add(Slice(buffer, RtcpPictureLossIndication.Write(buffer, 1, 2)));
-        seeds.Add(Slice(buffer, RtcpFullIntraRequest.Write(buffer, 1, [(2u, (byte)3)])));
         seeds.Add(Slice(buffer, RtcpReceiverEstimatedMaxBitrate.Write(buffer, 1, 1_000_000, [2u])));
-        seeds.Add(Slice(buffer, RtcpTransportFeedback.Write(buffer, 1, 2, 3, 4, 5,
-            [new(3, TransportFeedbackSymbol.SmallDelta, 1), new(4, TransportFeedbackSymbol.LargeDelta, -1), new(5, TransportFeedbackSymbol.NotReceived, 0)])));
-        seeds.Add([.. seeds[0], .. seeds[2], .. seeds[8]]);
+        seeds.Add([.. seeds[0], .. seeds[2], .. seeds[3], .. seeds[6]]);
 
         Fuzz(seeds, 0x7C7C, static input =>
         {
             var reader = new RtcpCompoundReader(input);
             Span<ushort> lost = stackalloc ushort[64];
-            Span<(uint, byte)> fir = stackalloc (uint, byte)[8];
             Span<uint> ssrcs = stackalloc uint[8];
-            Span<TransportFeedbackStatus> statuses = stackalloc TransportFeedbackStatus[64];
             while (reader.TryReadNext(out var packet))
             {
                 if (RtcpSenderReport.TryParse(packet, out var sr))
@@ -119,11 +114,6 @@ public class ParserFuzzTests
                     }
                 }
 
-                for (var chunk = 0; chunk < packet.Count; chunk++)
-                {
-                    RtcpSourceDescription.TryGetCname(packet, chunk, out _, out _);
-                }
-
                 if (RtcpGoodbye.TryParse(packet, out var bye))
                 {
                     for (var i = 0; i < bye.SourceCount; i++)
@@ -134,9 +124,7 @@ public class ParserFuzzTests
 
                 RtcpGenericNack.ReadLostSequenceNumbers(packet, out _, out _, lost);
                 _ = RtcpPictureLossIndication.TryParse(packet, out _, out _);
-                RtcpFullIntraRequest.Read(packet, out _, fir);
                 RtcpReceiverEstimatedMaxBitrate.Read(packet, out _, out _, ssrcs);
-                RtcpTransportFeedback.ReadStatuses(packet, statuses);
             }
         });
     }

@@ -17,9 +17,9 @@ public static class ParseFailureCounters
 
     public static long Rtcp => Interlocked.Read(ref _rtcp);
 
-    public static void StunRejected() => Interlocked.Increment(ref _stun);
+    internal static void StunRejected() => Interlocked.Increment(ref _stun);
 
-    public static void RtpRejected() => Interlocked.Increment(ref _rtp);
+    internal static void RtpRejected() => Interlocked.Increment(ref _rtp);
 
-    public static void RtcpRejected() => Interlocked.Increment(ref _rtcp);
+    internal static void RtcpRejected() => Interlocked.Increment(ref _rtcp);
 }

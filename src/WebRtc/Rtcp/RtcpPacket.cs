@@ -11,7 +11,7 @@ public readonly ref struct RtcpPacket
 {
     public const int HeaderLength = 4;
 
-    public RtcpPacket(int count, byte packetType, ReadOnlySpan<byte> packet, ReadOnlySpan<byte> body)
+    internal RtcpPacket(int count, byte packetType, ReadOnlySpan<byte> packet, ReadOnlySpan<byte> body)
     {
         Count = count;
         PacketType = packetType;
@@ -34,7 +34,7 @@ public readonly ref struct RtcpPacket
     public uint SenderSsrc => Body.Length >= 4 ? BinaryPrimitives.ReadUInt32BigEndian(Body) : 0;
 
     /// <summary>Writes the common header: V=2, no padding, count/FMT, type, length in 32-bit words minus one.</summary>
-    public static void WriteHeader(Span<byte> destination, int count, byte packetType, int totalLength)
+    internal static void WriteHeader(Span<byte> destination, int count, byte packetType, int totalLength)
     {
         if ((totalLength & 3) != 0 || totalLength < HeaderLength || count is < 0 or > 31)
         {
@@ -46,7 +46,7 @@ public readonly ref struct RtcpPacket
         BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)((totalLength / 4) - 1));
     }
 
-    public static void EnsureRoom(Span<byte> destination, int length)
+    internal static void EnsureRoom(Span<byte> destination, int length)
     {
         if (destination.Length < length)
         {

@@ -172,5 +172,5 @@ public static class SdpAnswerer
         return sdp.ToString();
     }
 
-    public static void Line(StringBuilder sdp, string line) => sdp.Append(line).Append("\r\n");
+    internal static void Line(StringBuilder sdp, string line) => sdp.Append(line).Append("\r\n");
 }

@@ -65,13 +65,13 @@ public static class SdpParser
         return session.Build();
     }
 
-    public static (string Name, string? Value) SplitAttribute(string attribute)
+    internal static (string Name, string? Value) SplitAttribute(string attribute)
     {
         var colon = attribute.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? (attribute, null) : (attribute[..colon], attribute[(colon + 1)..]);
     }
 
-    public static int ParseInt(int line, string text, string what)
+    internal static int ParseInt(int line, string text, string what)
     {
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
@@ -129,6 +129,6 @@ public static class SdpParser
         };
     }
 
-    public static string Required(int line, string name, string? value) =>
+    internal static string Required(int line, string name, string? value) =>
         string.IsNullOrWhiteSpace(value) ? throw new SdpParseException(line, $"a={name} needs a value") : value.Trim();
 }

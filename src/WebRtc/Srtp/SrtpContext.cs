@@ -51,7 +51,7 @@ public sealed class SrtpContext : IDisposable
     }
 
     /// <summary>From session keys directly; the RFC 7714 vectors are given that way.</summary>
-    public static SrtpContext FromSessionKeys(SrtpProfile profile, SrtpSessionKeys rtp, SrtpSessionKeys rtcp) =>
+    internal static SrtpContext FromSessionKeys(SrtpProfile profile, SrtpSessionKeys rtp, SrtpSessionKeys rtcp) =>
         new(profile, rtp, rtcp);
 
     /// <summary>Sets the rollover counter of an SSRC before its first packet (RFC 3711 §3.3.1).</summary>

@@ -20,7 +20,7 @@ public static class SrtpProfileSizes
 
     public static int SaltLength(this SrtpProfile profile) => profile == SrtpProfile.AeadAes128Gcm ? 12 : 14;
 
-    public static int AuthenticationKeyLength(this SrtpProfile profile) => profile == SrtpProfile.AeadAes128Gcm ? 0 : 20;
+    internal static int AuthenticationKeyLength(this SrtpProfile profile) => profile == SrtpProfile.AeadAes128Gcm ? 0 : 20;
 
     /// <summary>Bytes appended to an RTP packet: the 80-bit HMAC tag or the 128-bit GCM tag.</summary>
     public static int RtpOverhead(this SrtpProfile profile) => profile == SrtpProfile.AeadAes128Gcm ? 16 : 10;

@@ -25,7 +25,7 @@ public static class StunAttributeType
     public static bool IsComprehensionRequired(ushort type) => type < 0x8000;
 
     /// <summary>Comprehension-required attributes this implementation understands.</summary>
-    public static bool IsKnown(ushort type) => type switch
+    internal static bool IsKnown(ushort type) => type switch
     {
         MappedAddress or Username or MessageIntegrity or ErrorCode or UnknownAttributes or Realm or Nonce
             or XorMappedAddress or Priority or UseCandidate or MessageIntegritySha256 => true,

@@ -9,7 +9,7 @@ public static class StunErrorCode
     public const int RoleConflict = 487;
     public const int ServerError = 500;
 
-    public static string DefaultReason(int code) => code switch
+    internal static string DefaultReason(int code) => code switch
     {
         BadRequest => "Bad Request",
         Unauthenticated => "Unauthenticated",

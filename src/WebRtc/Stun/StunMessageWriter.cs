@@ -12,6 +12,9 @@ namespace CommunityStream.WebRtc.Stun;
 /// </summary>
 public ref struct StunMessageWriter
 {
+    /// <summary>Length of a transaction id (RFC 8489 §5): 96 bits.</summary>
+    public const int TransactionIdLength = StunConstants.TransactionIdLength;
+
     private readonly Span<byte> _buffer;
     private readonly byte _padding;
     private int _length;

@@ -49,9 +49,9 @@ public sealed class WebRtcEndpoint : IDisposable
     /// <summary>Datagrams no transport claimed (unknown ufrag or address, or unparseable).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void Register(WebRtcTransport transport) => _byUfrag[transport.Local.Ufrag] = transport;
+    internal void Register(WebRtcTransport transport) => _byUfrag[transport.Local.Ufrag] = transport;
 
-    public void Unregister(WebRtcTransport transport)
+    internal void Unregister(WebRtcTransport transport)
     {
         _byUfrag.TryRemove(new KeyValuePair<string, WebRtcTransport>(transport.Local.Ufrag, transport));
         foreach (var entry in _byAddress.Where(e => ReferenceEquals(e.Value, transport)).ToList())

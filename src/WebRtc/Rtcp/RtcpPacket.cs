@@ -9,6 +9,7 @@ namespace CommunityStream.WebRtc.Rtcp;
 /// </summary>
 public readonly ref struct RtcpPacket
 {
+    /// <summary>Length of the common header: V/P/count, packet type, length.</summary>
     public const int HeaderLength = 4;
 
     internal RtcpPacket(int count, byte packetType, ReadOnlySpan<byte> packet, ReadOnlySpan<byte> body)
@@ -22,6 +23,7 @@ public readonly ref struct RtcpPacket
     /// <summary>Reception report count, source count or feedback message type (FMT), by packet type.</summary>
     public int Count { get; }
 
+    /// <summary>The packet type (<see cref="RtcpPacketType"/>).</summary>
     public byte PacketType { get; }
 
     /// <summary>The whole packet as on the wire, header and padding included.</summary>

@@ -16,12 +16,16 @@ public enum AnswerMode
 /// <summary>Our side of an answer: ICE credentials, DTLS fingerprint, host candidates and codec choice.</summary>
 public sealed record SdpAnswerOptions
 {
+    /// <summary>Whether we receive (publisher) or send (viewer).</summary>
     public required AnswerMode Mode { get; init; }
 
+    /// <summary>Our ICE username fragment (<see cref="Transport.IceCredentials.Ufrag"/>).</summary>
     public required string IceUfrag { get; init; }
 
+    /// <summary>Our ICE password (<see cref="Transport.IceCredentials.Password"/>).</summary>
     public required string IcePwd { get; init; }
 
+    /// <summary>Our certificate's fingerprint (<see cref="DtlsCertificate.Fingerprint"/>).</summary>
     public required DtlsFingerprint Fingerprint { get; init; }
 
     /// <summary>Host candidates on our one UDP port (announced addresses, e.g. a public IP behind NAT).</summary>

@@ -11,6 +11,7 @@ public static class SdpParser
     /// <summary>Longest SDP accepted; a browser offer with simulcast is under 10 KiB.</summary>
     public const int MaxLength = 64 * 1024;
 
+    /// <summary>Parses an offer; throws <see cref="SdpParseException"/> naming the line for a malformed one or one longer than <see cref="MaxLength"/>.</summary>
     public static SdpSessionDescription Parse(string sdp)
     {
         ArgumentNullException.ThrowIfNull(sdp);

@@ -16,8 +16,10 @@ public enum SrtpProfile : ushort
 /// <summary>Key, salt and tag sizes of each profile (RFC 5764 §4.1.2, RFC 7714 §14.2).</summary>
 public static class SrtpProfileSizes
 {
+    /// <summary>Master key length: 16 bytes for both profiles.</summary>
     public static int KeyLength(this SrtpProfile profile) => 16;
 
+    /// <summary>Master salt length: 14 bytes for AES-CM, 12 for AEAD-GCM.</summary>
     public static int SaltLength(this SrtpProfile profile) => profile == SrtpProfile.AeadAes128Gcm ? 12 : 14;
 
     internal static int AuthenticationKeyLength(this SrtpProfile profile) => profile == SrtpProfile.AeadAes128Gcm ? 0 : 20;

@@ -36,10 +36,13 @@ public ref struct StunAttributeEnumerator
         Current = default;
     }
 
+    /// <summary>The attribute <see cref="MoveNext"/> moved to.</summary>
     public StunAttribute Current { get; private set; }
 
+    /// <summary>Lets <c>foreach</c> walk the attributes.</summary>
     public readonly StunAttributeEnumerator GetEnumerator() => this;
 
+    /// <summary>Moves to the next attribute; false at the end of the message.</summary>
     public bool MoveNext()
     {
         if (_message.Length - _next < 4)

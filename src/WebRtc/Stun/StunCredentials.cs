@@ -9,6 +9,7 @@ namespace CommunityStream.WebRtc.Stun;
 /// </summary>
 public static class StunCredentials
 {
+    /// <summary>The MESSAGE-INTEGRITY key of an ICE password: its UTF-8 bytes.</summary>
     public static byte[] ShortTermKey(string password) => Encoding.UTF8.GetBytes(password);
 
     /// <summary>Long-term key (RFC 8489 §9.2.2): MD5(username ":" realm ":" password). Used here only for RFC 5769 §2.4.</summary>

@@ -41,11 +41,11 @@ public sealed record SdpAnswerOptions
     public IReadOnlyDictionary<string, uint> OutgoingSsrcs { get; init; } = new Dictionary<string, uint>();
 
     /// <summary>
-    /// Whether to accept transport-wide congestion control (feedback and header extension). Off when we answer
-    /// with REMB instead, since a sender that negotiated transport-cc and never gets its feedback stays at its
-    /// starting bitrate.
+    /// Whether to accept transport-wide congestion control (<c>transport-cc</c> feedback and its header extension).
+    /// Off by default: the library writes no transport-cc feedback, and a sender that negotiated it and never gets
+    /// any stays at its starting bitrate (answer REMB instead). Turn it on only if you send that feedback yourself.
     /// </summary>
-    public bool TransportWideCongestionControl { get; init; } = true;
+    public bool TransportWideCongestionControl { get; init; }
 
     /// <summary>RTCP CNAME of our outgoing streams.</summary>
     public string Cname { get; init; } = "communitystream";

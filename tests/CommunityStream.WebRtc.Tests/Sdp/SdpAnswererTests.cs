@@ -1,4 +1,5 @@
 using System.Net;
+using CommunityStream.Testing;
 using CommunityStream.WebRtc.Dtls;
 using CommunityStream.WebRtc.Sdp;
 

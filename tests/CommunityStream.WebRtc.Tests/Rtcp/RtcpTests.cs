@@ -1,6 +1,6 @@
 using CommunityStream.WebRtc.Rtcp;
 
-namespace CommunityStream.WebRtc.Tests;
+namespace CommunityStream.WebRtc.Tests.Rtcp;
 
 public class RtcpTests
 {

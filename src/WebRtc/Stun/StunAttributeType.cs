@@ -14,7 +14,7 @@ public static class StunAttributeType
     public const ushort MessageIntegrity = 0x0008;
     /// <summary>ERROR-CODE (§14.8).</summary>
     public const ushort ErrorCode = 0x0009;
-    /// <summary>UNKNOWN-ATTRIBUTES (§14.9).</summary>
+    /// <summary>UNKNOWN-ATTRIBUTES (§14.13).</summary>
     public const ushort UnknownAttributes = 0x000A;
     /// <summary>REALM (§14.9); long-term credentials only, not used by ICE.</summary>
     public const ushort Realm = 0x0014;

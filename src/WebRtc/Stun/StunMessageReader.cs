@@ -173,7 +173,7 @@ public readonly ref struct StunMessageReader
         return true;
     }
 
-    /// <summary>UNKNOWN-ATTRIBUTES (RFC 8489 §14.9): copies up to <paramref name="destination"/>.Length types.</summary>
+    /// <summary>UNKNOWN-ATTRIBUTES (RFC 8489 §14.13): copies up to <paramref name="destination"/>.Length types.</summary>
     public bool TryGetUnknownAttributes(Span<ushort> destination, out int count)
     {
         count = 0;

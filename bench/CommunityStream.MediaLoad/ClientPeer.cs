@@ -32,7 +32,7 @@ internal sealed class ClientPeer : IDisposable
     private readonly Socket _socket;
     private readonly ReceivePoller? _poller;
     private readonly CancellationTokenSource _stop = new();
-    private readonly byte[] _nominationTransaction = new byte[StunConstants.TransactionIdLength];
+    private readonly byte[] _nominationTransaction = new byte[StunMessageWriter.TransactionIdLength];
     private readonly TaskCompletionSource _iceConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ulong _tieBreaker = IceCheck.NewTieBreaker();
     private byte[] _username = [];
@@ -143,7 +143,7 @@ internal sealed class ClientPeer : IDisposable
     /// <summary>A consent freshness check (RFC 7675 §5.1); the server closes a session without them after 30 s.</summary>
     public void SendConsentCheck()
     {
-        Span<byte> transaction = stackalloc byte[StunConstants.TransactionIdLength];
+        Span<byte> transaction = stackalloc byte[StunMessageWriter.TransactionIdLength];
         StunMessageWriter.NewTransactionId(transaction);
         SendCheck(transaction, nominate: false);
     }

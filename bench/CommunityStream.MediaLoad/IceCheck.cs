@@ -39,7 +39,7 @@ internal static class IceCheck
         {
             return false;
         }
-        transactionId = datagram.Slice(8, StunConstants.TransactionIdLength);
+        transactionId = datagram.Slice(8, StunMessageWriter.TransactionIdLength);
         return true;
     }
 }

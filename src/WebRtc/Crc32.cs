@@ -4,7 +4,7 @@ namespace CommunityStream.WebRtc;
 /// CRC-32 (ISO-HDLC / IEEE 802.3, reflected polynomial 0xEDB88320), as used by the STUN FINGERPRINT attribute
 /// (RFC 8489 §14.7). Table driven; no allocation.
 /// </summary>
-public static class Crc32
+internal static class Crc32
 {
     private static readonly uint[] Table = BuildTable();
 

@@ -6,6 +6,7 @@ namespace CommunityStream.WebRtc;
 /// </summary>
 public static class DatagramClassifier
 {
+    /// <summary>What <paramref name="datagram"/> carries; <see cref="DatagramKind.Unknown"/> for anything outside the RFC 7983 ranges or too short.</summary>
     public static DatagramKind Classify(ReadOnlySpan<byte> datagram)
     {
         if (datagram.IsEmpty)

@@ -13,7 +13,7 @@ public sealed class ModuleBoundaryTests
         ["CommunityStream.BuildingBlocks"] = [],
         ["CommunityStream.Identity"] = ["CommunityStream.BuildingBlocks"],
         ["CommunityStream.Chat"] = ["CommunityStream.BuildingBlocks", "CommunityStream.Identity"],
-        ["CommunityStream.Media"] = ["CommunityStream.BuildingBlocks", "CommunityStream.Identity"],
+        ["CommunityStream.Media"] = ["CommunityStream.BuildingBlocks", "CommunityStream.Identity", "CommunityStream.WebRtc"],
     };
 
     [Theory]
@@ -48,5 +48,21 @@ public sealed class ModuleBoundaryTests
         Assert.True(type.IsAbstract && type.IsSealed, $"{entryPoint} is a static class");
         Assert.Contains(type.GetMethods(), m => m.Name.StartsWith("Add", StringComparison.Ordinal) && m.Name.EndsWith("Module", StringComparison.Ordinal));
         Assert.Contains(type.GetMethods(), m => m.Name.StartsWith("Map", StringComparison.Ordinal) && m.Name.EndsWith("Endpoints", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// CommunityStream.WebRtc is a library usable outside CommunityStream: it references none of our assemblies, and no
+    /// hosting, configuration, logging or ASP.NET Core package either.
+    /// </summary>
+    [Fact]
+    public void Should_keep_the_WebRtc_library_free_of_our_assemblies_and_of_hosting()
+    {
+        var assembly = Assembly.Load("CommunityStream.WebRtc");
+
+        var references = assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+
+        Assert.DoesNotContain(references, name => name.StartsWith("CommunityStream.", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, name => name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)
+            || name.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal));
     }
 }

@@ -6,7 +6,7 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 namespace CommunityStream.WebRtc.Dtls;
 
 /// <summary>What the DTLS client and server share: our signer, the peer check and the profile choice.</summary>
-public static class DtlsCredentials
+internal static class DtlsCredentials
 {
     /// <summary>Our default order of preference: AEAD-GCM is cheaper per packet and authenticates the header too.</summary>
     public static readonly IReadOnlyList<SrtpProfile> DefaultPreference = [SrtpProfile.AeadAes128Gcm, SrtpProfile.Aes128CmHmacSha1Tag80];

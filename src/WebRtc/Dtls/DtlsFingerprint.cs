@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 namespace CommunityStream.WebRtc.Dtls;
 
 /// <summary>A certificate fingerprint as SDP writes it: <c>sha-256 AB:CD:…</c> (RFC 8122 §5).</summary>
+/// <param name="Algorithm">Hash function name, lower case, e.g. <c>sha-256</c>.</param>
+/// <param name="Value">The hash of the DER certificate.</param>
 public sealed record DtlsFingerprint(string Algorithm, byte[] Value)
 {
     /// <summary>The SHA-256 fingerprint of a DER certificate.</summary>

@@ -51,7 +51,7 @@ public sealed class DtlsHandshaker : IDisposable
     /// Accepts a handshake from a browser. The first ClientHello must carry a cookie from a HelloVerifyRequest
     /// (RFC 6347 §4.2.1) bound to <paramref name="clientId"/> (the peer's transport address).
     /// </summary>
-    public DtlsSession AcceptServer(byte[] clientId, DtlsFingerprint expectedPeer, Action<ReadOnlyMemory<byte>> send, bool requireCookie = true)
+    internal DtlsSession AcceptServer(byte[] clientId, DtlsFingerprint expectedPeer, Action<ReadOnlyMemory<byte>> send, bool requireCookie = true)
     {
         if (!requireCookie)
         {
@@ -90,8 +90,17 @@ public sealed class DtlsHandshaker : IDisposable
         return session;
     }
 
-    /// <summary>Starts a client handshake (tests, load generator): sends the ClientHello at once.</summary>
-    public DtlsSession Connect(DtlsFingerprint expectedPeer, IReadOnlyList<SrtpProfile> profiles, Action<ReadOnlyMemory<byte>> send, bool offerExtendedMasterSecret = true)
+    /// <summary>
+    /// Starts a client handshake (SDP <c>a=setup:active</c>; tests and load generators): sends the ClientHello at once.
+    /// </summary>
+    /// <param name="expectedPeer">The server's fingerprint from its SDP; any other certificate fails the handshake.</param>
+    /// <param name="profiles">SRTP profiles to offer in <c>use_srtp</c>, most preferred first.</param>
+    /// <param name="send">Sends one datagram to the server; called on the handshake thread.</param>
+    public DtlsSession Connect(DtlsFingerprint expectedPeer, IReadOnlyList<SrtpProfile> profiles, Action<ReadOnlyMemory<byte>> send) =>
+        Connect(expectedPeer, profiles, send, offerExtendedMasterSecret: true);
+
+    /// <summary>As the public overload; tests turn the extended master secret off to see the server refuse.</summary>
+    internal DtlsSession Connect(DtlsFingerprint expectedPeer, IReadOnlyList<SrtpProfile> profiles, Action<ReadOnlyMemory<byte>> send, bool offerExtendedMasterSecret)
     {
         var transport = new QueuedDatagramTransport(send, _sendLimit);
         var session = new DtlsSession(transport, admit: null);

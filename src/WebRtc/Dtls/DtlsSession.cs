@@ -70,6 +70,7 @@ public sealed class DtlsSession : IDisposable
 
     internal void Fail(Exception error) => _completion.TrySetException(error);
 
+    /// <summary>Fails <see cref="Completion"/> if it has not completed, sends close_notify after a handshake, and wakes a waiting handshake thread (which then fails).</summary>
     public void Dispose()
     {
         _completion.TrySetException(new ObjectDisposedException(nameof(DtlsSession)));

@@ -9,7 +9,7 @@ namespace CommunityStream.WebRtc.Dtls;
 /// viewers: offers <paramref name="profiles"/> in <c>use_srtp</c>, presents our certificate, and accepts the
 /// server only if its certificate matches the expected fingerprint.
 /// </summary>
-public sealed class DtlsSrtpClient(
+internal sealed class DtlsSrtpClient(
     BcTlsCrypto crypto,
     DtlsCertificate certificate,
     DtlsFingerprint expectedPeer,

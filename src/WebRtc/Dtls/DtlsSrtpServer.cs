@@ -9,7 +9,7 @@ namespace CommunityStream.WebRtc.Dtls;
 /// client certificate whose SHA-256 must match the offer's <c>a=fingerprint</c>, <c>use_srtp</c> with AEAD-GCM
 /// preferred over AES-CM (RFC 5764, RFC 7714), and the extended master secret required (RFC 7627).
 /// </summary>
-public sealed class DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint expectedPeer, int handshakeTimeoutMillis, IReadOnlyList<SrtpProfile> profiles)
+internal sealed class DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint expectedPeer, int handshakeTimeoutMillis, IReadOnlyList<SrtpProfile> profiles)
     : DefaultTlsServer(crypto)
 {
     private static readonly int[] CipherSuites =

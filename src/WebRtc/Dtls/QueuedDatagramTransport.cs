@@ -14,7 +14,7 @@ namespace CommunityStream.WebRtc.Dtls;
 /// only once that long has passed without a datagram, and a closed transport throws instead of returning -1, so
 /// no caller can turn a closed or empty queue into a busy loop.
 /// </remarks>
-public sealed class QueuedDatagramTransport(Action<ReadOnlyMemory<byte>> send, int sendLimit) : DatagramTransport, IDisposable
+internal sealed class QueuedDatagramTransport(Action<ReadOnlyMemory<byte>> send, int sendLimit) : DatagramTransport, IDisposable
 {
     // A handshake needs a handful of datagrams in flight; more than this is a flood and is dropped.
     private const int MaxQueued = 64;

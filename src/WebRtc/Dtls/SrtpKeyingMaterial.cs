@@ -13,13 +13,13 @@ namespace CommunityStream.WebRtc.Dtls;
 public sealed record SrtpKeyingMaterial(SrtpProfile Profile, byte[] LocalKey, byte[] LocalSalt, byte[] RemoteKey, byte[] RemoteSalt)
 {
     /// <summary>The RFC 5764 §4.2 exporter label.</summary>
-    public const string ExporterLabel = "EXTRACTOR-dtls_srtp";
+    internal const string ExporterLabel = "EXTRACTOR-dtls_srtp";
 
     /// <summary>Bytes to export for <paramref name="profile"/>: two keys and two salts.</summary>
-    public static int ExportLength(SrtpProfile profile) => 2 * (profile.KeyLength() + profile.SaltLength());
+    internal static int ExportLength(SrtpProfile profile) => 2 * (profile.KeyLength() + profile.SaltLength());
 
     /// <summary>Splits exported material (client key, server key, client salt, server salt — RFC 5764 §4.2).</summary>
-    public static SrtpKeyingMaterial Split(SrtpProfile profile, ReadOnlySpan<byte> exported, bool isServer)
+    internal static SrtpKeyingMaterial Split(SrtpProfile profile, ReadOnlySpan<byte> exported, bool isServer)
     {
         var keyLength = profile.KeyLength();
         var saltLength = profile.SaltLength();

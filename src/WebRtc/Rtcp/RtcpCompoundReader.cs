@@ -12,6 +12,7 @@ public ref struct RtcpCompoundReader
     private readonly ReadOnlySpan<byte> _datagram;
     private int _offset;
 
+    /// <summary>Starts a walk over <paramref name="datagram"/> (already SRTCP-unprotected); a datagram shorter than a header is malformed at once.</summary>
     public RtcpCompoundReader(ReadOnlySpan<byte> datagram)
     {
         _datagram = datagram;
@@ -23,6 +24,7 @@ public ref struct RtcpCompoundReader
         }
     }
 
+    /// <summary>True once a malformed packet was met; the walk stops there and the caller should drop the datagram.</summary>
     public bool IsMalformed { get; private set; }
 
     /// <summary>True when every packet of the datagram is well formed.</summary>
@@ -36,6 +38,7 @@ public ref struct RtcpCompoundReader
         return !reader.IsMalformed;
     }
 
+    /// <summary>The next packet, or false at the end of the datagram or at a malformed packet (see <see cref="IsMalformed"/>).</summary>
     public bool TryReadNext(out RtcpPacket packet)
     {
         packet = default;

@@ -6,7 +6,7 @@ namespace CommunityStream.WebRtc.Rtcp;
 /// The common part of RTPFB/PSFB feedback messages (RFC 4585 §6.1): sender SSRC, media source SSRC, then the
 /// format-specific Feedback Control Information (FCI).
 /// </summary>
-public static class RtcpFeedbackHeader
+internal static class RtcpFeedbackHeader
 {
     public const int Length = RtcpPacket.HeaderLength + 8;
 

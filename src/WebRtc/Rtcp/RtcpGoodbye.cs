@@ -15,10 +15,13 @@ public readonly ref struct RtcpGoodbye
         Reason = reason;
     }
 
+    /// <summary>Number of SSRCs leaving.</summary>
     public int SourceCount { get; }
 
+    /// <summary>The optional reason for leaving, UTF-8; empty when absent.</summary>
     public ReadOnlySpan<byte> Reason { get; }
 
+    /// <summary>SSRC <paramref name="index"/> (0 to <see cref="SourceCount"/> − 1).</summary>
     public uint GetSsrc(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
@@ -26,6 +29,7 @@ public readonly ref struct RtcpGoodbye
         return BinaryPrimitives.ReadUInt32BigEndian(_body[(index * 4)..]);
     }
 
+    /// <summary>Reads a BYE; false (counted) when the packet is not one or its SSRCs or reason overrun it.</summary>
     public static bool TryParse(in RtcpPacket packet, out RtcpGoodbye bye)
     {
         bye = default;
@@ -54,6 +58,7 @@ public readonly ref struct RtcpGoodbye
         return true;
     }
 
+    /// <summary>Writes a BYE for up to 31 SSRCs with an optional reason of up to 255 bytes; returns the bytes written.</summary>
     public static int Write(Span<byte> destination, ReadOnlySpan<uint> ssrcs, string? reason = null)
     {
         var reasonLength = reason is null ? 0 : Encoding.UTF8.GetByteCount(reason);

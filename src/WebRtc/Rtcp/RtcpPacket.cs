@@ -9,9 +9,10 @@ namespace CommunityStream.WebRtc.Rtcp;
 /// </summary>
 public readonly ref struct RtcpPacket
 {
+    /// <summary>Length of the common header: V/P/count, packet type, length.</summary>
     public const int HeaderLength = 4;
 
-    public RtcpPacket(int count, byte packetType, ReadOnlySpan<byte> packet, ReadOnlySpan<byte> body)
+    internal RtcpPacket(int count, byte packetType, ReadOnlySpan<byte> packet, ReadOnlySpan<byte> body)
     {
         Count = count;
         PacketType = packetType;
@@ -22,6 +23,7 @@ public readonly ref struct RtcpPacket
     /// <summary>Reception report count, source count or feedback message type (FMT), by packet type.</summary>
     public int Count { get; }
 
+    /// <summary>The packet type (<see cref="RtcpPacketType"/>).</summary>
     public byte PacketType { get; }
 
     /// <summary>The whole packet as on the wire, header and padding included.</summary>
@@ -34,7 +36,7 @@ public readonly ref struct RtcpPacket
     public uint SenderSsrc => Body.Length >= 4 ? BinaryPrimitives.ReadUInt32BigEndian(Body) : 0;
 
     /// <summary>Writes the common header: V=2, no padding, count/FMT, type, length in 32-bit words minus one.</summary>
-    public static void WriteHeader(Span<byte> destination, int count, byte packetType, int totalLength)
+    internal static void WriteHeader(Span<byte> destination, int count, byte packetType, int totalLength)
     {
         if ((totalLength & 3) != 0 || totalLength < HeaderLength || count is < 0 or > 31)
         {
@@ -46,7 +48,7 @@ public readonly ref struct RtcpPacket
         BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)((totalLength / 4) - 1));
     }
 
-    public static void EnsureRoom(Span<byte> destination, int length)
+    internal static void EnsureRoom(Span<byte> destination, int length)
     {
         if (destination.Length < length)
         {

@@ -41,6 +41,7 @@ public static class RtcpReceiverEstimatedMaxBitrate
         return copied;
     }
 
+    /// <summary>Writes a REMB capping the streams <paramref name="ssrcs"/> (at most 255) at <paramref name="bitrate"/> bit/s, rounded down to the 18-bit mantissa; returns the bytes written.</summary>
     public static int Write(Span<byte> destination, uint senderSsrc, ulong bitrate, ReadOnlySpan<uint> ssrcs)
     {
         if (ssrcs.Length > 255)

@@ -13,10 +13,13 @@ public readonly ref struct RtcpReceiverReport
         ReportCount = reportCount;
     }
 
+    /// <summary>SSRC of the reporter.</summary>
     public uint Ssrc => BinaryPrimitives.ReadUInt32BigEndian(_body);
 
+    /// <summary>Number of report blocks.</summary>
     public int ReportCount { get; }
 
+    /// <summary>Report block <paramref name="index"/> (0 to <see cref="ReportCount"/> − 1).</summary>
     public RtcpReportBlock GetReportBlock(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
@@ -24,6 +27,7 @@ public readonly ref struct RtcpReceiverReport
         return RtcpReportBlock.Read(_body[(4 + (index * RtcpReportBlock.Length))..]);
     }
 
+    /// <summary>Reads an RR; false (counted) when the packet is not one or its report blocks overrun it.</summary>
     public static bool TryParse(in RtcpPacket packet, out RtcpReceiverReport report)
     {
         report = default;
@@ -37,6 +41,7 @@ public readonly ref struct RtcpReceiverReport
         return true;
     }
 
+    /// <summary>Writes an RR with up to 31 report blocks; returns the bytes written.</summary>
     public static int Write(Span<byte> destination, uint ssrc, ReadOnlySpan<RtcpReportBlock> reports = default)
     {
         var length = RtcpPacket.HeaderLength + 4 + (reports.Length * RtcpReportBlock.Length);

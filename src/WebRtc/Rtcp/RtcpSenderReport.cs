@@ -14,18 +14,25 @@ public readonly ref struct RtcpSenderReport
         ReportCount = reportCount;
     }
 
+    /// <summary>SSRC of the sender.</summary>
     public uint Ssrc => BinaryPrimitives.ReadUInt32BigEndian(_body);
 
+    /// <summary>Wallclock time of the report, 64-bit NTP format.</summary>
     public ulong NtpTimestamp => BinaryPrimitives.ReadUInt64BigEndian(_body[4..]);
 
+    /// <summary>The same instant in the stream's RTP timestamp units.</summary>
     public uint RtpTimestamp => BinaryPrimitives.ReadUInt32BigEndian(_body[12..]);
 
+    /// <summary>RTP packets sent since the stream started.</summary>
     public uint PacketCount => BinaryPrimitives.ReadUInt32BigEndian(_body[16..]);
 
+    /// <summary>Payload octets sent since the stream started.</summary>
     public uint OctetCount => BinaryPrimitives.ReadUInt32BigEndian(_body[20..]);
 
+    /// <summary>Number of report blocks after the sender info.</summary>
     public int ReportCount { get; }
 
+    /// <summary>Report block <paramref name="index"/> (0 to <see cref="ReportCount"/> − 1).</summary>
     public RtcpReportBlock GetReportBlock(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
@@ -33,6 +40,7 @@ public readonly ref struct RtcpSenderReport
         return RtcpReportBlock.Read(_body[(SenderInfoLength + (index * RtcpReportBlock.Length))..]);
     }
 
+    /// <summary>Reads an SR; false (counted) when the packet is not one or its sender info or report blocks overrun it.</summary>
     public static bool TryParse(in RtcpPacket packet, out RtcpSenderReport report)
     {
         report = default;
@@ -47,6 +55,7 @@ public readonly ref struct RtcpSenderReport
         return true;
     }
 
+    /// <summary>Writes an SR with up to 31 report blocks; returns the bytes written.</summary>
     public static int Write(
         Span<byte> destination, uint ssrc, ulong ntpTimestamp, uint rtpTimestamp, uint packetCount, uint octetCount,
         ReadOnlySpan<RtcpReportBlock> reports = default)

@@ -9,6 +9,7 @@ namespace CommunityStream.WebRtc.Rtp;
 /// </summary>
 public readonly struct RtpHeader
 {
+    /// <summary>Length of the fixed header, without CSRCs or extension.</summary>
     public const int FixedLength = 12;
 
     /// <summary>RFC 8285 §4.2: "defined by profile" value of the one-byte form.</summary>
@@ -16,32 +17,43 @@ public readonly struct RtpHeader
 
     /// <summary>RFC 8285 §4.3: the two-byte form is 0x100 followed by 4 app bits.</summary>
     public const ushort TwoByteProfileMask = 0xFFF0;
+    /// <summary>The two-byte form's "defined by profile" value with the app bits zero.</summary>
     public const ushort TwoByteProfile = 0x1000;
 
+    /// <summary>The P bit: the payload ends with padding whose last byte counts it.</summary>
     public bool Padding { get; init; }
 
+    /// <summary>The X bit: a header extension follows the CSRCs.</summary>
     public bool HasExtension { get; init; }
 
+    /// <summary>Number of CSRCs (0–15).</summary>
     public int CsrcCount { get; init; }
 
+    /// <summary>The M bit; for video, the last packet of a frame.</summary>
     public bool Marker { get; init; }
 
+    /// <summary>The payload type (0–127), as negotiated in SDP.</summary>
     public byte PayloadType { get; init; }
 
+    /// <summary>The 16-bit sequence number.</summary>
     public ushort SequenceNumber { get; init; }
 
+    /// <summary>The RTP timestamp, in the codec's clock rate.</summary>
     public uint Timestamp { get; init; }
 
+    /// <summary>The synchronisation source.</summary>
     public uint Ssrc { get; init; }
 
     /// <summary>Fixed header + CSRCs + extension: where the payload starts.</summary>
     public int HeaderLength { get; init; }
 
+    /// <summary>The extension block's "defined by profile" field: <see cref="OneByteProfile"/>, two-byte, or something else.</summary>
     public ushort ExtensionProfile { get; init; }
 
     /// <summary>Offset of the extension data (after its 4-byte header) and its length in bytes.</summary>
     public int ExtensionOffset { get; init; }
 
+    /// <summary>Length of the extension data in bytes, without its header.</summary>
     public int ExtensionLength { get; init; }
 
     /// <summary>Parses the header; false (counted) for anything but a complete version-2 header.</summary>
@@ -109,6 +121,7 @@ public readonly struct RtpHeader
         return true;
     }
 
+    /// <summary>CSRC <paramref name="index"/> of <paramref name="packet"/>, the packet this header was read from.</summary>
     public uint GetCsrc(ReadOnlySpan<byte> packet, int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
@@ -179,9 +192,11 @@ public readonly struct RtpHeader
         BinaryPrimitives.WriteUInt32BigEndian(packet[8..], ssrc);
     }
 
+    /// <summary>Sets or clears the marker bit in place.</summary>
     public static void SetMarker(Span<byte> packet, bool marker) =>
         packet[1] = (byte)((packet[1] & 0x7F) | (marker ? 0x80 : 0));
 
+    /// <summary>Replaces the payload type in place, keeping the marker bit.</summary>
     public static void SetPayloadType(Span<byte> packet, byte payloadType) =>
         packet[1] = (byte)((packet[1] & 0x80) | (payloadType & 0x7F));
 

@@ -14,6 +14,10 @@ public ref struct RtpHeaderExtensionWriter
     private readonly bool _twoByte;
     private int _position;
 
+    /// <summary>Starts an extension block right after the header.</summary>
+    /// <param name="packet">The packet buffer, with room for the block after <paramref name="headerLength"/>.</param>
+    /// <param name="headerLength">Length of the header already written (what <see cref="RtpHeader.Write"/> returned).</param>
+    /// <param name="twoByte">Two-byte form (RFC 8285 §4.3) instead of one-byte (§4.2).</param>
     public RtpHeaderExtensionWriter(Span<byte> packet, int headerLength, bool twoByte)
     {
         if (packet.Length < headerLength + 4)
@@ -28,6 +32,7 @@ public ref struct RtpHeaderExtensionWriter
         _position = _blockStart;
     }
 
+    /// <summary>Appends element <paramref name="id"/> with <paramref name="value"/>; throws when the id or length does not fit the form or the buffer.</summary>
     public void Add(int id, ReadOnlySpan<byte> value)
     {
         if (_twoByte)
@@ -56,6 +61,7 @@ public ref struct RtpHeaderExtensionWriter
         _position += value.Length;
     }
 
+    /// <summary>Pads the block to 32 bits, writes its length, sets the X bit and returns the new header length (where the payload goes).</summary>
     public int Complete()
     {
         var padded = (_position - _blockStart + 3) & ~3;

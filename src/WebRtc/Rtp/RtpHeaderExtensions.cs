@@ -1,7 +1,7 @@
 namespace CommunityStream.WebRtc.Rtp;
 
 /// <summary>Element lookup inside an RTP header extension block (RFC 8285 §4.2 one-byte, §4.3 two-byte).</summary>
-public static class RtpHeaderExtensions
+internal static class RtpHeaderExtensions
 {
     public static bool TryFindOneByte(ReadOnlySpan<byte> block, int id, out ReadOnlySpan<byte> value)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CommunityStream.WebRtc.Sdp;
 
 /// <summary>Accumulates one <c>m=</c> section's lines while parsing.</summary>
-public sealed class MediaBuilder
+internal sealed class MediaBuilder
 {
     private readonly Dictionary<int, SdpCodec> _codecs = [];
     private readonly Dictionary<int, string> _formats = [];

@@ -3,10 +3,13 @@ namespace CommunityStream.WebRtc.Sdp;
 /// <summary>What one accepted media section agreed on: the codec, its RTX, extension ids and SSRCs.</summary>
 public sealed record NegotiatedMedia
 {
+    /// <summary>The section's <c>a=mid</c>, as in the offer.</summary>
     public required string Mid { get; init; }
 
+    /// <summary><c>audio</c> or <c>video</c>.</summary>
     public required string Kind { get; init; }
 
+    /// <summary>The one codec accepted, with the offerer's payload type and only the feedback we answer.</summary>
     public required SdpCodec Codec { get; init; }
 
     /// <summary>The RTX payload type associated with <see cref="Codec"/> (RFC 4588), when offered.</summary>
@@ -26,6 +29,11 @@ public sealed record NegotiatedMedia
 }
 
 /// <summary>The answer text plus everything the transport needs from the negotiation.</summary>
+/// <param name="Sdp">The answer to send back, CRLF line endings.</param>
+/// <param name="Media">The accepted sections, in the offer's order.</param>
+/// <param name="RemoteIceUfrag">The offerer's ICE ufrag (for <see cref="Transport.WebRtcTransport"/>).</param>
+/// <param name="RemoteIcePwd">The offerer's ICE password (a lite agent sends no checks, so it is not used to sign).</param>
+/// <param name="RemoteFingerprint">The offerer's certificate fingerprint, which DTLS checks.</param>
 public sealed record SdpAnswer(
     string Sdp,
     IReadOnlyList<NegotiatedMedia> Media,

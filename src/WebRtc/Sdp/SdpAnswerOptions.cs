@@ -16,12 +16,16 @@ public enum AnswerMode
 /// <summary>Our side of an answer: ICE credentials, DTLS fingerprint, host candidates and codec choice.</summary>
 public sealed record SdpAnswerOptions
 {
+    /// <summary>Whether we receive (publisher) or send (viewer).</summary>
     public required AnswerMode Mode { get; init; }
 
+    /// <summary>Our ICE username fragment (<see cref="Transport.IceCredentials.Ufrag"/>).</summary>
     public required string IceUfrag { get; init; }
 
+    /// <summary>Our ICE password (<see cref="Transport.IceCredentials.Password"/>).</summary>
     public required string IcePwd { get; init; }
 
+    /// <summary>Our certificate's fingerprint (<see cref="DtlsCertificate.Fingerprint"/>).</summary>
     public required DtlsFingerprint Fingerprint { get; init; }
 
     /// <summary>Host candidates on our one UDP port (announced addresses, e.g. a public IP behind NAT).</summary>
@@ -37,11 +41,11 @@ public sealed record SdpAnswerOptions
     public IReadOnlyDictionary<string, uint> OutgoingSsrcs { get; init; } = new Dictionary<string, uint>();
 
     /// <summary>
-    /// Whether to accept transport-wide congestion control (feedback and header extension). Off when we answer
-    /// with REMB instead, since a sender that negotiated transport-cc and never gets its feedback stays at its
-    /// starting bitrate.
+    /// Whether to accept transport-wide congestion control (<c>transport-cc</c> feedback and its header extension).
+    /// Off by default: the library writes no transport-cc feedback, and a sender that negotiated it and never gets
+    /// any stays at its starting bitrate (answer REMB instead). Turn it on only if you send that feedback yourself.
     /// </summary>
-    public bool TransportWideCongestionControl { get; init; } = true;
+    public bool TransportWideCongestionControl { get; init; }
 
     /// <summary>RTCP CNAME of our outgoing streams.</summary>
     public string Cname { get; init; } = "communitystream";

@@ -5,8 +5,8 @@ using CommunityStream.WebRtc.Dtls;
 namespace CommunityStream.WebRtc.Sdp;
 
 /// <summary>
-/// Builds the answer to a browser's or OBS's offer for the two cases the SFU has: receive audio+video (WHIP)
-/// and send audio+video (WHEP). ICE-lite, BUNDLE, rtcp-mux and <c>setup:passive</c> (we are the DTLS server).
+/// Builds a server's answer to a browser's or OBS's offer, for the two cases of a media server: receive audio and
+/// video (a WHIP publisher) and send them (a WHEP viewer). ICE-lite, BUNDLE, rtcp-mux and <c>setup:passive</c> (we are the DTLS server).
 /// An offer we cannot serve fails with <see cref="SdpParseException"/> saying which line and why.
 /// </summary>
 public static class SdpAnswerer
@@ -25,8 +25,15 @@ public static class SdpAnswerer
         "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id",
     ];
 
+    /// <summary>Parses <paramref name="offerText"/> and answers it; throws <see cref="SdpParseException"/> for an offer we cannot serve.</summary>
     public static SdpAnswer Answer(string offerText, SdpAnswerOptions options) => Answer(SdpParser.Parse(offerText), options);
 
+    /// <summary>
+    /// Answers a parsed offer: each audio/video section in the wanted direction gets the first codec of our preference
+    /// the offer has (the offerer's order breaks ties), its RTX, the supported feedback and header extensions; other
+    /// sections are rejected with port 0. Throws <see cref="SdpParseException"/> when no section is usable or ICE,
+    /// DTLS or BUNDLE attributes are missing or inconsistent.
+    /// </summary>
     public static SdpAnswer Answer(SdpSessionDescription offer, SdpAnswerOptions options)
     {
         var accepted = new List<(SdpMediaSection Section, NegotiatedMedia? Media)>();
@@ -172,5 +179,5 @@ public static class SdpAnswerer
         return sdp.ToString();
     }
 
-    public static void Line(StringBuilder sdp, string line) => sdp.Append(line).Append("\r\n");
+    internal static void Line(StringBuilder sdp, string line) => sdp.Append(line).Append("\r\n");
 }

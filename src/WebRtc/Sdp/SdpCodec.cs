@@ -1,6 +1,10 @@
 namespace CommunityStream.WebRtc.Sdp;
 
 /// <summary>One payload type of a media section: <c>a=rtpmap</c>, <c>a=fmtp</c> and <c>a=rtcp-fb</c> lines.</summary>
+/// <param name="PayloadType">The RTP payload type, 0–127.</param>
+/// <param name="Name">Encoding name as in rtpmap, e.g. <c>opus</c>, <c>VP8</c>, <c>rtx</c>.</param>
+/// <param name="ClockRate">RTP clock rate in Hz.</param>
+/// <param name="Channels">Audio channels (1 when rtpmap gives none).</param>
 public sealed record SdpCodec(int PayloadType, string Name, int ClockRate, int Channels)
 {
     /// <summary>The <c>a=fmtp</c> parameters as written, or empty.</summary>

@@ -4,7 +4,7 @@ using System.Text;
 namespace CommunityStream.WebRtc.Sdp;
 
 /// <summary>Writes one accepted media section of an answer.</summary>
-public static class SdpMediaWriter
+internal static class SdpMediaWriter
 {
     public static void Write(StringBuilder sdp, SdpMediaSection section, NegotiatedMedia media, SdpAnswerOptions options)
     {

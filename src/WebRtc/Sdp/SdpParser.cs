@@ -11,6 +11,7 @@ public static class SdpParser
     /// <summary>Longest SDP accepted; a browser offer with simulcast is under 10 KiB.</summary>
     public const int MaxLength = 64 * 1024;
 
+    /// <summary>Parses an offer; throws <see cref="SdpParseException"/> naming the line for a malformed one or one longer than <see cref="MaxLength"/>.</summary>
     public static SdpSessionDescription Parse(string sdp)
     {
         ArgumentNullException.ThrowIfNull(sdp);
@@ -65,13 +66,13 @@ public static class SdpParser
         return session.Build();
     }
 
-    public static (string Name, string? Value) SplitAttribute(string attribute)
+    internal static (string Name, string? Value) SplitAttribute(string attribute)
     {
         var colon = attribute.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? (attribute, null) : (attribute[..colon], attribute[(colon + 1)..]);
     }
 
-    public static int ParseInt(int line, string text, string what)
+    internal static int ParseInt(int line, string text, string what)
     {
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
@@ -129,6 +130,6 @@ public static class SdpParser
         };
     }
 
-    public static string Required(int line, string name, string? value) =>
+    internal static string Required(int line, string name, string? value) =>
         string.IsNullOrWhiteSpace(value) ? throw new SdpParseException(line, $"a={name} needs a value") : value.Trim();
 }

@@ -9,7 +9,7 @@ namespace CommunityStream.WebRtc.Srtp;
 /// blocks are laid out in a reusable buffer and encrypted in one ECB call through a kept <see cref="ICryptoTransform"/>,
 /// so a packet costs one native call and no allocation. Not thread-safe: one instance per direction.
 /// </summary>
-public sealed class AesCounterMode : IDisposable
+internal sealed class AesCounterMode : IDisposable
 {
     private const int BlockSize = 16;
     private readonly Aes _aes;

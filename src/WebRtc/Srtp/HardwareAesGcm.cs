@@ -38,8 +38,11 @@ public enum HardwareAesGcmPath
 /// </remarks>
 public sealed class HardwareAesGcm : IDisposable
 {
+    /// <summary>AES-128 key length.</summary>
     public const int KeyLength = 16;
+    /// <summary>The only nonce length supported (96 bits, as SRTP uses).</summary>
     public const int NonceLength = 12;
+    /// <summary>The only tag length supported (128 bits).</summary>
     public const int TagLength = 16;
     private const int BlockSize = 16;
     private const int Rounds = 10;
@@ -73,6 +76,7 @@ public sealed class HardwareAesGcm : IDisposable
 
     private readonly bool _wide;
 
+    /// <summary>Whether this CPU has what the 128-bit path needs: AES-NI, PCLMULQDQ, SSSE3 and SSE4.1.</summary>
     public static bool IsSupported => Aes.IsSupported && Pclmulqdq.IsSupported && Ssse3.IsSupported && Sse41.IsSupported;
 
     /// <summary>Whether this CPU runs the <see cref="HardwareAesGcmPath.Vector256"/> path.</summary>
@@ -84,7 +88,7 @@ public sealed class HardwareAesGcm : IDisposable
     {
     }
 
-    /// <summary>Forces a path, so tests cover the 128-bit one on CPUs that would pick the wider.</summary>
+    /// <summary>Forces a path, to test or measure the 128-bit one on CPUs that would pick the wider.</summary>
     public HardwareAesGcm(ReadOnlySpan<byte> key, HardwareAesGcmPath path)
     {
         if (!IsSupported)
@@ -132,6 +136,7 @@ public sealed class HardwareAesGcm : IDisposable
         _wide = path == HardwareAesGcmPath.Vector256;
     }
 
+    /// <summary>The GHASH path this instance runs.</summary>
     public HardwareAesGcmPath Path => _wide ? HardwareAesGcmPath.Vector256 : HardwareAesGcmPath.Vector128;
 
     /// <summary>Encrypts <paramref name="data"/> in place and writes the 16-byte tag.</summary>
@@ -213,6 +218,7 @@ public sealed class HardwareAesGcm : IDisposable
         return true;
     }
 
+    /// <summary>Zeroes the key schedule and the powers of H.</summary>
     public void Dispose()
     {
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_roundKeys.AsSpan()));

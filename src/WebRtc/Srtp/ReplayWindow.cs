@@ -5,7 +5,7 @@ namespace CommunityStream.WebRtc.Srtp;
 /// the 64 indices at and below it. Checking and accepting are separate so the window only advances once a packet has
 /// been authenticated.
 /// </summary>
-public sealed class ReplayWindow
+internal sealed class ReplayWindow
 {
     public const int Size = 64;
     private ulong _highest;

@@ -1,7 +1,7 @@
 namespace CommunityStream.WebRtc.Srtp;
 
 /// <summary>Per-SSRC SRTCP state (RFC 3711 §3.4): the 31-bit index to send next and the receive replay window.</summary>
-public sealed class SrtcpStreamState
+internal sealed class SrtcpStreamState
 {
     public const uint IndexMask = 0x7FFF_FFFF;
 

@@ -8,7 +8,7 @@ namespace CommunityStream.WebRtc.Srtp;
 /// and index; HMAC-SHA1 over the packet (plus ROC for SRTP) truncated to 80 bits. Encrypt-then-MAC: the tag is checked
 /// before anything is decrypted.
 /// </summary>
-public sealed class SrtpAesCmHmacCipher : SrtpCipher
+internal sealed class SrtpAesCmHmacCipher : SrtpCipher
 {
     private const int TagLength = 10;
     private readonly AesCounterMode _ctr;

@@ -11,7 +11,7 @@ namespace CommunityStream.WebRtc.Srtp;
 /// Seals with <see cref="HardwareAesGcm"/> where the CPU has AES-NI and PCLMULQDQ (the fan-out seals each packet once
 /// per viewer, and <see cref="AesGcm"/>'s per-call overhead outweighs its cipher work), else with <see cref="AesGcm"/>.
 /// </summary>
-public sealed class SrtpAesGcmCipher : SrtpCipher
+internal sealed class SrtpAesGcmCipher : SrtpCipher
 {
     private const int TagLength = 16;
     private readonly HardwareAesGcm? _hardware;

@@ -5,7 +5,7 @@ namespace CommunityStream.WebRtc.Srtp;
 /// already decided by <see cref="SrtpContext"/>. Implementations keep their AES state and buffers, so a packet allocates
 /// nothing. Not thread-safe.
 /// </summary>
-public abstract class SrtpCipher : IDisposable
+internal abstract class SrtpCipher : IDisposable
 {
     /// <summary>Encrypts the payload after <paramref name="headerLength"/> and appends the tag at <paramref name="length"/>.</summary>
     public abstract void ProtectRtp(Span<byte> packet, int headerLength, int length, uint ssrc, uint roc, ushort sequence);

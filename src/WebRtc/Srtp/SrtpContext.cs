@@ -37,10 +37,13 @@ public sealed class SrtpContext : IDisposable
         _rtcp = SrtpCipher.Create(profile, rtcp);
     }
 
+    /// <summary>The protection profile negotiated by DTLS-SRTP.</summary>
     public SrtpProfile Profile { get; }
 
+    /// <summary>Bytes <see cref="TryProtectRtp"/> appends (the tag): spare room the buffer needs.</summary>
     public int RtpOverhead => Profile.RtpOverhead();
 
+    /// <summary>Bytes <see cref="TryProtectRtcp"/> appends (E flag + index and the tag).</summary>
     public int RtcpOverhead => Profile.RtcpOverhead();
 
     /// <summary>From the master key and salt exported by DTLS-SRTP (RFC 5764 §4.2) for this direction.</summary>
@@ -51,12 +54,13 @@ public sealed class SrtpContext : IDisposable
     }
 
     /// <summary>From session keys directly; the RFC 7714 vectors are given that way.</summary>
-    public static SrtpContext FromSessionKeys(SrtpProfile profile, SrtpSessionKeys rtp, SrtpSessionKeys rtcp) =>
+    internal static SrtpContext FromSessionKeys(SrtpProfile profile, SrtpSessionKeys rtp, SrtpSessionKeys rtcp) =>
         new(profile, rtp, rtcp);
 
     /// <summary>Sets the rollover counter of an SSRC before its first packet (RFC 3711 §3.3.1).</summary>
     public void SetRolloverCounter(uint ssrc, uint rolloverCounter) => GetOrAddRtp(ssrc)?.Reset(rolloverCounter);
 
+    /// <summary>Sets the SRTCP index the next RTCP packet of <paramref name="ssrc"/> is sent with (31 bits).</summary>
     public void SetNextSrtcpIndex(uint ssrc, uint index)
     {
         var state = GetOrAddRtcp(ssrc);
@@ -66,6 +70,7 @@ public sealed class SrtpContext : IDisposable
         }
     }
 
+    /// <summary>The rollover counter of <paramref name="ssrc"/>, or 0 for an SSRC not seen yet.</summary>
     public uint GetRolloverCounter(uint ssrc) => _rtpStreams.TryGetValue(ssrc, out var s) ? s.RolloverCounter : 0;
 
     /// <summary>
@@ -251,6 +256,7 @@ public sealed class SrtpContext : IDisposable
         return state;
     }
 
+    /// <summary>Releases the AES and HMAC state.</summary>
     public void Dispose()
     {
         _rtp.Dispose();

@@ -4,7 +4,7 @@ namespace CommunityStream.WebRtc.Srtp;
 /// SRTP key derivation (RFC 3711 §4.3) with the AES-CM PRF (§4.3.3) and a key derivation rate of 0, the only rate
 /// DTLS-SRTP uses (RFC 5764 §4.1.2). AEAD profiles use the same KDF with their 96-bit salt (RFC 7714 §11).
 /// </summary>
-public static class SrtpKeyDerivation
+internal static class SrtpKeyDerivation
 {
     // RFC 3711 §4.3.2 labels.
     public const byte RtpEncryption = 0x00;

@@ -16,11 +16,13 @@ public enum SrtpProfile : ushort
 /// <summary>Key, salt and tag sizes of each profile (RFC 5764 §4.1.2, RFC 7714 §14.2).</summary>
 public static class SrtpProfileSizes
 {
+    /// <summary>Master key length: 16 bytes for both profiles.</summary>
     public static int KeyLength(this SrtpProfile profile) => 16;
 
+    /// <summary>Master salt length: 14 bytes for AES-CM, 12 for AEAD-GCM.</summary>
     public static int SaltLength(this SrtpProfile profile) => profile == SrtpProfile.AeadAes128Gcm ? 12 : 14;
 
-    public static int AuthenticationKeyLength(this SrtpProfile profile) => profile == SrtpProfile.AeadAes128Gcm ? 0 : 20;
+    internal static int AuthenticationKeyLength(this SrtpProfile profile) => profile == SrtpProfile.AeadAes128Gcm ? 0 : 20;
 
     /// <summary>Bytes appended to an RTP packet: the 80-bit HMAC tag or the 128-bit GCM tag.</summary>
     public static int RtpOverhead(this SrtpProfile profile) => profile == SrtpProfile.AeadAes128Gcm ? 16 : 10;

@@ -4,7 +4,7 @@ namespace CommunityStream.WebRtc.Srtp;
 /// The session keys of one SRTP or SRTCP direction (RFC 3711 §4.3): encryption key, salt and, for the HMAC profile,
 /// the authentication key. Secret material: never log it.
 /// </summary>
-public sealed class SrtpSessionKeys(byte[] encryptionKey, byte[] salt, byte[] authenticationKey)
+internal sealed class SrtpSessionKeys(byte[] encryptionKey, byte[] salt, byte[] authenticationKey)
 {
     public byte[] EncryptionKey { get; } = encryptionKey;
 

@@ -5,7 +5,7 @@ namespace CommunityStream.WebRtc.Srtp;
 /// packet is estimated with RFC 3711 Appendix A; the state is only advanced by <see cref="Commit"/>, which callers run
 /// after authentication succeeded (§3.3).
 /// </summary>
-public sealed class SrtpStreamState
+internal sealed class SrtpStreamState
 {
     private bool _initialized;
 

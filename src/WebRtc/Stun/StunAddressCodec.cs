@@ -8,7 +8,7 @@ namespace CommunityStream.WebRtc.Stun;
 /// Reads and writes MAPPED-ADDRESS (RFC 8489 §14.1) and XOR-MAPPED-ADDRESS (§14.2): family 1 (IPv4) or 2 (IPv6), port,
 /// address; the XOR form masks the port with the cookie's top 16 bits and the address with cookie || transaction id.
 /// </summary>
-public static class StunAddressCodec
+internal static class StunAddressCodec
 {
     private const byte FamilyIPv4 = 0x01;
     private const byte FamilyIPv6 = 0x02;

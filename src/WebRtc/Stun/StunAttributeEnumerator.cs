@@ -4,13 +4,23 @@ namespace CommunityStream.WebRtc.Stun;
 
 /// <summary>One attribute of a STUN message, viewed in place: type, unpadded value and offset of its header.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "RFC 8489 names it an attribute.")]
-public readonly ref struct StunAttribute(ushort type, ReadOnlySpan<byte> value, int offset)
+public readonly ref struct StunAttribute
 {
-    public ushort Type { get; } = type;
+    internal StunAttribute(ushort type, ReadOnlySpan<byte> value, int offset)
+    {
+        Type = type;
+        Value = value;
+        Offset = offset;
+    }
 
-    public ReadOnlySpan<byte> Value { get; } = value;
+    /// <summary>The attribute type (see <see cref="StunAttributeType"/>).</summary>
+    public ushort Type { get; }
 
-    public int Offset { get; } = offset;
+    /// <summary>The value, without the 4-byte attribute header and without padding.</summary>
+    public ReadOnlySpan<byte> Value { get; }
+
+    /// <summary>Offset of the attribute's header from the start of the message.</summary>
+    public int Offset { get; }
 }
 
 /// <summary>Walks the attributes of a message that <see cref="StunMessageReader.TryParse"/> already validated.</summary>
@@ -19,17 +29,20 @@ public ref struct StunAttributeEnumerator
     private readonly ReadOnlySpan<byte> _message;
     private int _next;
 
-    public StunAttributeEnumerator(ReadOnlySpan<byte> message)
+    internal StunAttributeEnumerator(ReadOnlySpan<byte> message)
     {
         _message = message;
         _next = StunConstants.HeaderLength;
         Current = default;
     }
 
+    /// <summary>The attribute <see cref="MoveNext"/> moved to.</summary>
     public StunAttribute Current { get; private set; }
 
+    /// <summary>Lets <c>foreach</c> walk the attributes.</summary>
     public readonly StunAttributeEnumerator GetEnumerator() => this;
 
+    /// <summary>Moves to the next attribute; false at the end of the message.</summary>
     public bool MoveNext()
     {
         if (_message.Length - _next < 4)

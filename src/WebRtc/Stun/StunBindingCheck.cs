@@ -3,10 +3,15 @@ namespace CommunityStream.WebRtc.Stun;
 /// <summary>Outcome of checking an incoming Binding request against the local ICE credentials.</summary>
 public enum StunBindingVerdict
 {
+    /// <summary>Authenticated, well-formed check from a controlling peer: answer with a success response.</summary>
     Accepted,
+    /// <summary>Malformed, or missing USERNAME, MESSAGE-INTEGRITY, PRIORITY or exactly one role: answer 400.</summary>
     BadRequest,
+    /// <summary>USERNAME not ours or MESSAGE-INTEGRITY wrong: answer 401.</summary>
     Unauthenticated,
+    /// <summary>Carries comprehension-required attributes we do not know: answer 420 listing them.</summary>
     UnknownAttribute,
+    /// <summary>The peer claims the controlled role too: answer 487.</summary>
     RoleConflict,
 }
 
@@ -16,6 +21,12 @@ public enum StunBindingVerdict
 /// </summary>
 public static class StunBindingCheck
 {
+    /// <summary>Checks <paramref name="request"/> against our credentials.</summary>
+    /// <param name="request">A parsed Binding request.</param>
+    /// <param name="localUfrag">Our ufrag (ASCII); USERNAME must start with it and a colon.</param>
+    /// <param name="localPasswordKey">Our password's short-term key (<see cref="StunCredentials.ShortTermKey"/>).</param>
+    /// <param name="unknown">Receives the unknown comprehension-required attribute types, for a 420.</param>
+    /// <param name="unknownCount">How many were written to <paramref name="unknown"/>.</param>
     public static StunBindingVerdict Check(
         in StunMessageReader request, ReadOnlySpan<byte> localUfrag, ReadOnlySpan<byte> localPasswordKey, Span<ushort> unknown,
         out int unknownCount)

@@ -1,7 +1,7 @@
 namespace CommunityStream.WebRtc.Stun;
 
 /// <summary>Fixed numbers of the STUN wire format (RFC 8489 §5, §14.5, §14.7).</summary>
-public static class StunConstants
+internal static class StunConstants
 {
     public const int HeaderLength = 20;
     public const uint MagicCookie = 0x2112_A442;

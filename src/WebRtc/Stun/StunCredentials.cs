@@ -9,10 +9,11 @@ namespace CommunityStream.WebRtc.Stun;
 /// </summary>
 public static class StunCredentials
 {
+    /// <summary>The MESSAGE-INTEGRITY key of an ICE password: its UTF-8 bytes.</summary>
     public static byte[] ShortTermKey(string password) => Encoding.UTF8.GetBytes(password);
 
     /// <summary>Long-term key (RFC 8489 §9.2.2): MD5(username ":" realm ":" password). Used here only for RFC 5769 §2.4.</summary>
-    public static byte[] LongTermKey(string username, string realm, string password)
+    internal static byte[] LongTermKey(string username, string realm, string password)
     {
 #pragma warning disable CA5351 // MD5 is what RFC 8489 §9.2.2 specifies for the long-term key; not our choice.
         return MD5.HashData(Encoding.UTF8.GetBytes($"{username}:{realm}:{password}"));

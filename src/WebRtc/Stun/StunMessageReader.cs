@@ -19,13 +19,16 @@ public readonly ref struct StunMessageReader
         Type = type;
     }
 
+    /// <summary>The message type: method and class.</summary>
     public StunMessageType Type { get; }
 
+    /// <summary>The 12-byte transaction id.</summary>
     public ReadOnlySpan<byte> TransactionId => _message.Slice(8, StunConstants.TransactionIdLength);
 
     /// <summary>The whole message, header included.</summary>
     public ReadOnlySpan<byte> Message => _message;
 
+    /// <summary>Every attribute, in order, including any after MESSAGE-INTEGRITY.</summary>
     public StunAttributeEnumerator Attributes => new(_message);
 
     /// <summary>
@@ -108,6 +111,7 @@ public readonly ref struct StunMessageReader
         return false;
     }
 
+    /// <summary>Whether an attribute of <paramref name="type"/> is present (before MESSAGE-INTEGRITY, as <see cref="TryGetAttribute"/>).</summary>
     public bool HasAttribute(ushort type) => TryFindAttribute(type, out _, out _);
 
     private bool TryFindAttribute(ushort type, out int offset, out int length)
@@ -132,14 +136,19 @@ public readonly ref struct StunMessageReader
         return false;
     }
 
+    /// <summary>USERNAME, raw bytes.</summary>
     public bool TryGetUsername(out ReadOnlySpan<byte> username) => TryGetAttribute(StunAttributeType.Username, out username);
 
+    /// <summary>PRIORITY; false when absent or not 4 bytes.</summary>
     public bool TryGetPriority(out uint priority) => TryGetUInt32(StunAttributeType.Priority, out priority);
 
+    /// <summary>Whether USE-CANDIDATE is present (the check nominates its pair).</summary>
     public bool HasUseCandidate => HasAttribute(StunAttributeType.UseCandidate);
 
+    /// <summary>ICE-CONTROLLING and its tie-breaker.</summary>
     public bool TryGetIceControlling(out ulong tieBreaker) => TryGetUInt64(StunAttributeType.IceControlling, out tieBreaker);
 
+    /// <summary>ICE-CONTROLLED and its tie-breaker.</summary>
     public bool TryGetIceControlled(out ulong tieBreaker) => TryGetUInt64(StunAttributeType.IceControlled, out tieBreaker);
 
     /// <summary>ERROR-CODE (RFC 8489 §14.8): class in bits 8–10 of the third byte, number in the fourth.</summary>
@@ -164,7 +173,7 @@ public readonly ref struct StunMessageReader
         return true;
     }
 
-    /// <summary>UNKNOWN-ATTRIBUTES (RFC 8489 §14.9): copies up to <paramref name="destination"/>.Length types.</summary>
+    /// <summary>UNKNOWN-ATTRIBUTES (RFC 8489 §14.13): copies up to <paramref name="destination"/>.Length types.</summary>
     public bool TryGetUnknownAttributes(Span<ushort> destination, out int count)
     {
         count = 0;
@@ -181,9 +190,11 @@ public readonly ref struct StunMessageReader
         return true;
     }
 
+    /// <summary>MAPPED-ADDRESS; false when absent or malformed.</summary>
     public bool TryGetMappedAddress(out IPEndPoint? endPoint) =>
         StunAddressCodec.TryRead(this, StunAttributeType.MappedAddress, xor: false, out endPoint);
 
+    /// <summary>XOR-MAPPED-ADDRESS, unmasked; false when absent or malformed.</summary>
     public bool TryGetXorMappedAddress(out IPEndPoint? endPoint) =>
         StunAddressCodec.TryRead(this, StunAttributeType.XorMappedAddress, xor: true, out endPoint);
 
@@ -251,6 +262,7 @@ public readonly ref struct StunMessageReader
         return BinaryPrimitives.ReadUInt32BigEndian(_message[(offset + 4)..]) == expected;
     }
 
+    /// <summary>Whether the message ends with a FINGERPRINT (check it with <see cref="VerifyFingerprint"/>).</summary>
     public bool HasFingerprint => TryGetFingerprintOffset(out _);
 
     private bool TryGetFingerprintOffset(out int offset)

@@ -12,6 +12,9 @@ namespace CommunityStream.WebRtc.Stun;
 /// </summary>
 public ref struct StunMessageWriter
 {
+    /// <summary>Length of a transaction id (RFC 8489 §5): 96 bits.</summary>
+    public const int TransactionIdLength = StunConstants.TransactionIdLength;
+
     private readonly Span<byte> _buffer;
     private readonly byte _padding;
     private int _length;
@@ -41,42 +44,54 @@ public ref struct StunMessageWriter
         _length = StunConstants.HeaderLength;
     }
 
+    /// <summary>Bytes written so far, header included.</summary>
     public readonly int Length => _length;
 
+    /// <summary>The message written so far.</summary>
     public readonly ReadOnlySpan<byte> Written => _buffer[.._length];
 
     private readonly ReadOnlySpan<byte> TransactionId => _buffer.Slice(8, StunConstants.TransactionIdLength);
 
+    /// <summary>Fills the first 12 bytes of <paramref name="destination"/> with a random transaction id.</summary>
     public static void NewTransactionId(Span<byte> destination) =>
         RandomNumberGenerator.Fill(destination[..StunConstants.TransactionIdLength]);
 
+    /// <summary>Appends an attribute with <paramref name="value"/>, padded to 32 bits.</summary>
     public void AddAttribute(ushort type, ReadOnlySpan<byte> value) => value.CopyTo(Reserve(type, value.Length));
 
+    /// <summary>Appends USERNAME (ICE: <c>receiver-ufrag:sender-ufrag</c>).</summary>
     public void AddUsername(ReadOnlySpan<byte> username) => AddAttribute(StunAttributeType.Username, username);
 
+    /// <summary>Appends SOFTWARE, UTF-8.</summary>
     public void AddSoftware(string software)
     {
         var byteCount = Encoding.UTF8.GetByteCount(software);
         Encoding.UTF8.GetBytes(software, Reserve(StunAttributeType.Software, byteCount));
     }
 
+    /// <summary>Appends PRIORITY.</summary>
     public void AddPriority(uint priority) =>
         BinaryPrimitives.WriteUInt32BigEndian(Reserve(StunAttributeType.Priority, 4), priority);
 
+    /// <summary>Appends USE-CANDIDATE (empty).</summary>
     public void AddUseCandidate() => Reserve(StunAttributeType.UseCandidate, 0);
 
+    /// <summary>Appends ICE-CONTROLLING with <paramref name="tieBreaker"/>.</summary>
     public void AddIceControlling(ulong tieBreaker) =>
         BinaryPrimitives.WriteUInt64BigEndian(Reserve(StunAttributeType.IceControlling, 8), tieBreaker);
 
+    /// <summary>Appends ICE-CONTROLLED with <paramref name="tieBreaker"/>.</summary>
     public void AddIceControlled(ulong tieBreaker) =>
         BinaryPrimitives.WriteUInt64BigEndian(Reserve(StunAttributeType.IceControlled, 8), tieBreaker);
 
+    /// <summary>Appends MAPPED-ADDRESS.</summary>
     public void AddMappedAddress(IPAddress address, int port)
     {
         var value = Reserve(StunAttributeType.MappedAddress, StunAddressCodec.ValueLength(address));
         StunAddressCodec.Write(value, address, port, xor: false, default);
     }
 
+    /// <summary>Appends XOR-MAPPED-ADDRESS, masked with the cookie and this message's transaction id.</summary>
     public void AddXorMappedAddress(IPAddress address, int port)
     {
         var value = Reserve(StunAttributeType.XorMappedAddress, StunAddressCodec.ValueLength(address));
@@ -101,6 +116,7 @@ public ref struct StunMessageWriter
         Encoding.UTF8.GetBytes(reason, value[4..]);
     }
 
+    /// <summary>Appends UNKNOWN-ATTRIBUTES listing <paramref name="types"/>.</summary>
     public void AddUnknownAttributes(ReadOnlySpan<ushort> types)
     {
         var value = Reserve(StunAttributeType.UnknownAttributes, types.Length * 2);

@@ -1,10 +1,15 @@
 namespace CommunityStream.WebRtc.Transport;
 
-/// <summary>Where a forwarder's packets go: a viewer's transport (protects and sends), or a test's capture.</summary>
+/// <summary>
+/// Where plain RTP and RTCP for one remote peer go: a <see cref="WebRtcTransport"/> protects and sends them; a test or
+/// benchmark may capture them instead. <see cref="TryProtectRtp"/> serves batched sends through a <see cref="UdpBatchSender"/>.
+/// </summary>
 public interface IRtpSink
 {
+    /// <summary>Protects and sends one RTP packet; false (nothing sent) before the keys exist, after close, or if it does not fit.</summary>
     bool SendRtp(ReadOnlySpan<byte> packet);
 
+    /// <summary>Protects and sends one RTCP (compound) packet; false as for <see cref="SendRtp"/>.</summary>
     bool SendRtcp(ReadOnlySpan<byte> packet);
 
     /// <summary>

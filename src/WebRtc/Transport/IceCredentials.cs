@@ -4,6 +4,8 @@ using System.Text;
 namespace CommunityStream.WebRtc.Transport;
 
 /// <summary>Local ICE username fragment and password (RFC 8445 §5.3: ≥ 24 bits and ≥ 128 bits of randomness).</summary>
+/// <param name="Ufrag">The username fragment (<c>a=ice-ufrag</c>).</param>
+/// <param name="Password">The password (<c>a=ice-pwd</c>); secret until written into the answer.</param>
 public sealed record IceCredentials(string Ufrag, string Password)
 {
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

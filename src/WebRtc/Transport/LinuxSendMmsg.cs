@@ -7,7 +7,7 @@ namespace CommunityStream.WebRtc.Transport;
 /// many datagrams, each with its own destination. The structs are blittable; pointers are native memory that
 /// <see cref="UdpBatchSender"/> owns, so nothing needs pinning.
 /// </summary>
-public static unsafe partial class LinuxSendMmsg
+internal static unsafe partial class LinuxSendMmsg
 {
     /// <summary>Space for any sockaddr (sizeof(struct sockaddr_storage)).</summary>
     public const int SockAddrCapacity = 128;

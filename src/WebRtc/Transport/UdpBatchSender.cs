@@ -360,6 +360,7 @@ public sealed unsafe class UdpBatchSender : IDisposable
         return sent;
     }
 
+    /// <summary>Frees the native buffers; queued datagrams are dropped (counted), later calls drop theirs. The socket stays open.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -373,6 +374,7 @@ public sealed unsafe class UdpBatchSender : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Frees the native buffers of a sender that was not disposed.</summary>
     ~UdpBatchSender() => FreeNativeMemory();
 
     private void FreeNativeMemory()

@@ -23,6 +23,12 @@ public sealed class WebRtcEndpoint : IDisposable
     private readonly Timer _consentTimer;
     private long _dropped;
 
+    /// <summary>
+    /// Binds the socket and starts the receive thread and the once-a-second consent check.
+    /// </summary>
+    /// <param name="bind">Address and port to bind; port 0 picks a free one (see <see cref="LocalEndPoint"/>).</param>
+    /// <param name="segmentation">Whether <see cref="CreateBatchSender"/>'s senders coalesce runs into UDP GSO messages (Linux).</param>
+    /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound.</exception>
     public WebRtcEndpoint(IPEndPoint bind, bool segmentation = true)
     {
         _segmentation = segmentation;
@@ -44,14 +50,15 @@ public sealed class WebRtcEndpoint : IDisposable
         _consentTimer = new Timer(_ => CheckConsent(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
+    /// <summary>The address the socket is bound to, with the port it actually got.</summary>
     public IPEndPoint LocalEndPoint { get; }
 
     /// <summary>Datagrams no transport claimed (unknown ufrag or address, or unparseable).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void Register(WebRtcTransport transport) => _byUfrag[transport.Local.Ufrag] = transport;
+    internal void Register(WebRtcTransport transport) => _byUfrag[transport.Local.Ufrag] = transport;
 
-    public void Unregister(WebRtcTransport transport)
+    internal void Unregister(WebRtcTransport transport)
     {
         _byUfrag.TryRemove(new KeyValuePair<string, WebRtcTransport>(transport.Local.Ufrag, transport));
         foreach (var entry in _byAddress.Where(e => ReferenceEquals(e.Value, transport)).ToList())
@@ -88,6 +95,7 @@ public sealed class WebRtcEndpoint : IDisposable
         }
     }
 
+    /// <summary>Stops the consent timer, closes the socket (which ends the receive thread) and disposes every registered transport.</summary>
     public void Dispose()
     {
         _consentTimer.Dispose();

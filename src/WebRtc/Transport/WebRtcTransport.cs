@@ -12,6 +12,13 @@ namespace CommunityStream.WebRtc.Transport;
 /// the DTLS server on the selected pair, and SRTP/SRTCP contexts once DTLS has exported keys. Received media is
 /// decrypted in place and handed to <see cref="RtpReceived"/> / <see cref="RtcpReceived"/> on the receive thread.
 /// </summary>
+/// <remarks>
+/// Threads: STUN checks, DTLS datagrams and media arrive on the endpoint's receive thread; the handshake runs on a
+/// <see cref="DtlsHandshaker"/> thread and <see cref="Connected"/> completes on the thread pool; sending
+/// (<see cref="SendRtp"/>, <see cref="SendRtcp"/>, <see cref="TryProtectRtp"/>) is safe from any thread; <see cref="Closed"/>
+/// is raised once, on the thread that closed it (the consent timer, the thread pool after a DTLS failure, or the caller
+/// of <see cref="Dispose"/>).
+/// </remarks>
 public sealed class WebRtcTransport : IRtpSink, IDisposable
 {
     private readonly WebRtcEndpoint _endpoint;
@@ -30,6 +37,16 @@ public sealed class WebRtcTransport : IRtpSink, IDisposable
     private long _lastConsentTicks;
     private int _closed;
 
+    /// <summary>
+    /// Creates the transport for one negotiated peer and registers it with <paramref name="endpoint"/>, which from now on
+    /// routes STUN checks for <paramref name="local"/>'s ufrag to it. Nothing is sent until the peer's first valid check.
+    /// </summary>
+    /// <param name="endpoint">The shared socket.</param>
+    /// <param name="handshaker">Runs the DTLS server handshake once a pair is selected.</param>
+    /// <param name="local">Our ICE credentials, as written in the SDP answer.</param>
+    /// <param name="remoteUfrag">The peer's ICE ufrag from its offer; checks must name it after the colon in USERNAME.</param>
+    /// <param name="remoteFingerprint">The peer's certificate fingerprint from its offer; DTLS fails on any other certificate.</param>
+    /// <param name="consentTimeout">Close when no valid check has arrived for this long (RFC 7675 §5.1; browsers check every ~5 s).</param>
     public WebRtcTransport(WebRtcEndpoint endpoint, DtlsHandshaker handshaker, IceCredentials local, string remoteUfrag, DtlsFingerprint remoteFingerprint, TimeSpan consentTimeout)
     {
         Local = local;
@@ -58,8 +75,13 @@ public sealed class WebRtcTransport : IRtpSink, IDisposable
 
     private readonly TaskCompletionSource<SrtpKeyingMaterial> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// Called with each authenticated, decrypted RTP packet, on the endpoint's receive thread. Set it before the peer
+    /// connects; one handler, which must not block.
+    /// </summary>
     public PacketHandler? RtpReceived { get; set; }
 
+    /// <summary>Called with each authenticated, decrypted RTCP compound packet, as <see cref="RtpReceived"/>.</summary>
     public PacketHandler? RtcpReceived { get; set; }
 
     /// <summary>Raised once when the transport closes (consent lost, DTLS failure or disposal).</summary>
@@ -73,16 +95,22 @@ public sealed class WebRtcTransport : IRtpSink, IDisposable
     private long _dtlsReceived;
     private long _dtlsSent;
 
+    /// <summary>RTP packets that authenticated.</summary>
     public long PacketsReceived => Volatile.Read(ref _packetsReceived);
 
+    /// <summary>SRTP/SRTCP packets that failed to authenticate (forged, replayed, too old) and datagrams of unknown kind.</summary>
     public long PacketsRejected => Volatile.Read(ref _packetsRejected);
 
+    /// <summary>RTP and RTCP packets protected for sending (both through this transport and into batch senders).</summary>
     public long PacketsSent => Volatile.Read(ref _packetsSent);
 
+    /// <summary>SRTP/SRTCP packets that arrived before DTLS had produced keys (dropped).</summary>
     public long PacketsBeforeKeys => Volatile.Read(ref _packetsBeforeKeys);
 
+    /// <summary>DTLS datagrams received from the selected pair.</summary>
     public long DtlsReceived => Volatile.Read(ref _dtlsReceived);
 
+    /// <summary>DTLS datagrams sent (handshake flights and retransmissions).</summary>
     public long DtlsSent => Volatile.Read(ref _dtlsSent);
 
     internal void HandleStun(in StunMessageReader request, SocketAddress from)
@@ -161,6 +189,8 @@ public sealed class WebRtcTransport : IRtpSink, IDisposable
     /// <summary>Protects and sends one RTP packet; false before the keys exist or after close.</summary>
     public bool SendRtp(ReadOnlySpan<byte> packet) => Send(packet, rtcp: false);
 
+    /// <inheritdoc />
+    /// <remarks>Thread-safe: serialised with <see cref="SendRtp"/> and <see cref="SendRtcp"/> on one SRTP context.</remarks>
     public bool TryProtectRtp(Span<byte> buffer, int length, out int protectedLength, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SocketAddress? destination)
     {
         protectedLength = 0;
@@ -193,6 +223,7 @@ public sealed class WebRtcTransport : IRtpSink, IDisposable
         }
     }
 
+    /// <summary>Closes the transport (reason <c>closed</c>): unregisters it, stops DTLS and drops its keys. Idempotent.</summary>
     public void Dispose() => Close("closed");
 
     private bool Send(ReadOnlySpan<byte> packet, bool rtcp)

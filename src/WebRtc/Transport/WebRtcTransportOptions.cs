@@ -4,11 +4,15 @@ using System.Net;
 namespace CommunityStream.WebRtc.Transport;
 
 /// <summary>
-/// Settings of the WebRTC transport (configuration section <c>Media</c>): the one UDP socket, the addresses
-/// announced in SDP candidates (a public IP behind NAT, Docker or Kubernetes), and the handshake and consent limits.
+/// Settings a host can bind and validate to build the transport: the one UDP socket (<see cref="WebRtcEndpoint"/>),
+/// the addresses announced in SDP candidates (a public IP behind NAT, Docker or Kubernetes), and the handshake and
+/// consent limits (<see cref="Dtls.DtlsHandshaker"/>, <see cref="WebRtcTransport"/>). The library reads no
+/// configuration itself; CommunityStream binds this from the <see cref="Section"/> section, and
+/// <see cref="Validate"/> names settings that way.
 /// </summary>
 public sealed class WebRtcTransportOptions
 {
+    /// <summary>The configuration section CommunityStream binds these settings from; the library itself reads no configuration.</summary>
     public const string Section = "Media";
 
     /// <summary>UDP port of the shared socket; 0 picks a free port (tests).</summary>
@@ -23,6 +27,7 @@ public sealed class WebRtcTransportOptions
     /// <summary>DTLS handshakes running at once (each holds a thread while it waits for the peer).</summary>
     public int MaxConcurrentHandshakes { get; set; } = 32;
 
+    /// <summary>A DTLS handshake that has not finished after this long fails (and closes its transport).</summary>
     public int HandshakeTimeoutSeconds { get; set; } = 10;
 
     /// <summary>RFC 7675: without a valid ICE check for this long, the transport closes.</summary>
@@ -70,5 +75,6 @@ public sealed class WebRtcTransportOptions
             .Select(a => new IPEndPoint(IPAddress.Parse(a), boundPort))
             .ToList();
 
+    /// <summary><c>udp address:port</c>, for logs.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"udp {BindAddress}:{UdpPort}");
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using CommunityStream.Testing;
 using CommunityStream.WebRtc.Dtls;
 using CommunityStream.WebRtc.Sdp;
 
@@ -6,6 +7,7 @@ namespace CommunityStream.WebRtc.Tests.Sdp;
 
 public sealed class SdpAnswererTests
 {
+    private const string TransportWideCc = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
     private static readonly DtlsCertificate Certificate = DtlsCertificate.Generate(TimeSpan.FromDays(1));
 
     [Fact]
@@ -21,8 +23,9 @@ public sealed class SdpAnswererTests
         Assert.Equal((111, "opus"), (audio.Codec.PayloadType, audio.Codec.Name));
         Assert.Equal((96, "VP8"), (video.Codec.PayloadType, video.Codec.Name));
         Assert.Equal(97, video.Rtx?.PayloadType);
-        Assert.Equal(["goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"], video.Codec.Feedback);
-        Assert.Equal(3, video.Extensions["http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"]);
+        Assert.Equal(["goog-remb", "ccm fir", "nack", "nack pli"], video.Codec.Feedback);
+        Assert.Equal(4, video.Extensions["urn:ietf:params:rtp-hdrext:sdes:mid"]);
+        Assert.False(video.Extensions.ContainsKey(TransportWideCc));
         Assert.False(video.Extensions.ContainsKey("urn:3gpp:video-orientation"));
         Assert.Equal([2001u, 2002u], video.RemoteSsrcs);
 
@@ -42,6 +45,17 @@ public sealed class SdpAnswererTests
         });
         Assert.Equal(["96", "97"], parsed.Media[1].Formats);
         Assert.Equal("apt=96", parsed.Media[1].Codecs.Single(c => c.PayloadType == 97).Format);
+    }
+
+    [Fact]
+    public void Should_accept_transport_wide_congestion_control_only_when_asked_to()
+    {
+        var answer = SdpAnswerer.Answer(ChromeOffers.Publish, Options(AnswerMode.Receive) with { TransportWideCongestionControl = true });
+
+        var video = Assert.Single(answer.Media, m => m.Kind == "video");
+        Assert.Equal(["goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"], video.Codec.Feedback);
+        Assert.Equal(3, video.Extensions[TransportWideCc]);
+        Assert.Contains($"a=extmap:3 {TransportWideCc}", answer.Sdp, StringComparison.Ordinal);
     }
 
     [Fact]

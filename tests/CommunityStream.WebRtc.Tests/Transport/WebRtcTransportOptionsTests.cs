@@ -1,6 +1,5 @@
 using System.Net;
 using CommunityStream.WebRtc.Transport;
-using Microsoft.Extensions.Configuration;
 
 namespace CommunityStream.WebRtc.Tests.Transport;
 
@@ -19,33 +18,33 @@ public sealed class WebRtcTransportOptionsTests
     [Fact]
     public void Should_announce_configured_public_addresses_instead_of_the_bind_address()
     {
-        var options = Bind(("Media:BindAddress", "0.0.0.0"), ("Media:AnnouncedAddresses:0", "203.0.113.7"), ("Media:AnnouncedAddresses:1", "2001:db8::7"));
+        var options = new WebRtcTransportOptions { BindAddress = "0.0.0.0" };
+        options.AnnouncedAddresses.Add("203.0.113.7");
+        options.AnnouncedAddresses.Add("2001:db8::7");
 
         Assert.Null(options.Validate());
         Assert.Equal(["203.0.113.7:40000", "[2001:db8::7]:40000"], options.Candidates(40000).Select(c => c.ToString()));
     }
 
-    [Theory]
-    [InlineData("Media:UdpPort", "70000", "Media:UdpPort")]
-    [InlineData("Media:BindAddress", "example.com", "Media:BindAddress")]
-    [InlineData("Media:AnnouncedAddresses:0", "public-ip", "Media:AnnouncedAddresses")]
-    [InlineData("Media:MaxConcurrentHandshakes", "0", "Media:MaxConcurrentHandshakes")]
-    [InlineData("Media:ConsentTimeoutSeconds", "1", "Media:ConsentTimeoutSeconds")]
-    public void Should_name_the_setting_that_is_wrong(string key, string value, string named)
+    public static TheoryData<Action<WebRtcTransportOptions>, string> WrongSettings => new()
     {
-        var problem = Bind((key, value)).Validate();
+        { o => o.UdpPort = 70000, "Media:UdpPort" },
+        { o => o.BindAddress = "example.com", "Media:BindAddress" },
+        { o => o.AnnouncedAddresses.Add("public-ip"), "Media:AnnouncedAddresses" },
+        { o => o.MaxConcurrentHandshakes = 0, "Media:MaxConcurrentHandshakes" },
+        { o => o.ConsentTimeoutSeconds = 1, "Media:ConsentTimeoutSeconds" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongSettings))]
+    public void Should_name_the_setting_that_is_wrong(Action<WebRtcTransportOptions> set, string named)
+    {
+        var options = new WebRtcTransportOptions();
+        set(options);
+
+        var problem = options.Validate();
 
         Assert.NotNull(problem);
         Assert.Contains(named, problem, StringComparison.Ordinal);
-    }
-
-    private static WebRtcTransportOptions Bind(params (string Key, string Value)[] values)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
-            .Build();
-        var options = new WebRtcTransportOptions();
-        configuration.GetSection(WebRtcTransportOptions.Section).Bind(options);
-        return options;
     }
 }

@@ -1,6 +1,6 @@
 using CommunityStream.WebRtc.Rtp;
 
-namespace CommunityStream.WebRtc.Tests;
+namespace CommunityStream.WebRtc.Tests.Rtp;
 
 public class RtpHeaderTests
 {

@@ -1,6 +1,6 @@
 using CommunityStream.WebRtc.Srtp;
 
-namespace CommunityStream.WebRtc.Tests;
+namespace CommunityStream.WebRtc.Tests.Srtp;
 
 /// <summary>RFC 3711 Appendix B and RFC 7714 §16/§17 known-answer tests.</summary>
 public class SrtpVectorTests

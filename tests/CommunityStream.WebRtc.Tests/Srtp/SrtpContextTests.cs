@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using CommunityStream.WebRtc.Rtp;
 using CommunityStream.WebRtc.Srtp;
 
-namespace CommunityStream.WebRtc.Tests;
+namespace CommunityStream.WebRtc.Tests.Srtp;
 
 /// <summary>Round trips, forgeries, replays and rollover for both profiles.</summary>
 public class SrtpContextTests

@@ -1,4 +1,4 @@
-namespace CommunityStream.WebRtc.Tests;
+namespace CommunityStream.WebRtc.Tests.Transport;
 
 public class DatagramClassifierTests
 {

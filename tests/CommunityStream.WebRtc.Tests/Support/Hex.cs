@@ -1,4 +1,4 @@
-namespace CommunityStream.WebRtc.Tests;
+namespace CommunityStream.WebRtc.Tests.Support;
 
 /// <summary>Hex strings from the RFCs, with whitespace allowed.</summary>
 internal static class Hex

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using CommunityStream.WebRtc.Srtp;
 
-namespace CommunityStream.WebRtc.Tests;
+namespace CommunityStream.WebRtc.Tests.Srtp;
 
 /// <summary>
 /// <see cref="HardwareAesGcm"/> against the GCM specification's known answers and against <see cref="AesGcm"/>, on

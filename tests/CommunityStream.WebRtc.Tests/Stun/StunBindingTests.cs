@@ -1,7 +1,7 @@
 using System.Net;
 using CommunityStream.WebRtc.Stun;
 
-namespace CommunityStream.WebRtc.Tests;
+namespace CommunityStream.WebRtc.Tests.Stun;
 
 /// <summary>Responses and request checks of an ICE-lite agent.</summary>
 public class StunBindingTests

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using CommunityStream.WebRtc.Stun;
 
-namespace CommunityStream.WebRtc.Tests;
+namespace CommunityStream.WebRtc.Tests.Stun;
 
 /// <summary>RFC 5769 test vectors, byte for byte as printed in the RFC (including its 0x20 padding).</summary>
 public class StunRfc5769Tests

@@ -1,6 +1,6 @@
 using CommunityStream.WebRtc.Rtcp;
 
-namespace CommunityStream.WebRtc.Tests;
+namespace CommunityStream.WebRtc.Tests.Rtcp;
 
 public class RtcpTests
 {
@@ -14,10 +14,13 @@ public class RtcpTests
     [Fact]
     public void Should_round_trip_a_compound_SR_SDES_BYE()
     {
+        // SDES (RFC 3550 §6.5) is not parsed, only walked past: one chunk, SSRC 0x1234, CNAME "user@host".
+        var sdesCname = Hex.Decode("81 ca 00 04 00 00 12 34 01 09 75 73 65 72 40 68 6f 73 74 00");
         var buffer = new byte[512];
         var block = new RtcpReportBlock(0xAAAA, 25, -3, 70000, 12, 0x11112222, 655);
         var length = RtcpSenderReport.Write(buffer, 0x1234, 0x0102030405060708, 90000, 10, 12000, [block]);
-        length += RtcpSourceDescription.WriteCname(buffer.AsSpan(length), 0x1234, "user@host"u8);
+        sdesCname.CopyTo(buffer, length);
+        length += sdesCname.Length;
         length += RtcpGoodbye.Write(buffer.AsSpan(length), [0x1234u], "done");
 
         Assert.True(RtcpCompoundReader.IsValid(buffer.AsSpan(0, length)));
@@ -33,9 +36,9 @@ public class RtcpTests
         Assert.Equal(block, report.GetReportBlock(0));
 
         Assert.True(reader.TryReadNext(out var sdes));
-        Assert.True(RtcpSourceDescription.TryGetCname(sdes, 0, out var ssrc, out var cname));
-        Assert.Equal(0x1234u, ssrc);
-        Assert.Equal("user@host"u8.ToArray(), cname.ToArray());
+        Assert.Equal(RtcpPacketType.SourceDescription, sdes.PacketType);
+        Assert.Equal(1, sdes.Count);
+        Assert.Equal(0x1234u, sdes.SenderSsrc);
 
         Assert.True(reader.TryReadNext(out var byePacket));
         Assert.True(RtcpGoodbye.TryParse(byePacket, out var bye));
@@ -86,18 +89,26 @@ public class RtcpTests
     }
 
     [Fact]
-    public void Should_round_trip_PLI_and_FIR()
+    public void Should_round_trip_a_PLI()
     {
         var buffer = new byte[64];
         var length = RtcpPictureLossIndication.Write(buffer, 5, 6);
         Assert.Equal(Hex.Decode("81 ce 00 02 00 00 00 05 00 00 00 06"), buffer[..length]);
         Assert.True(RtcpPictureLossIndication.TryParse(Single(buffer.AsSpan(0, length)), out var sender, out var media));
         Assert.Equal((5u, 6u), (sender, media));
+    }
 
-        length = RtcpFullIntraRequest.Write(buffer, 5, [(0xABCDu, (byte)3)]);
-        Span<(uint, byte)> entries = stackalloc (uint, byte)[4];
-        Assert.Equal(1, RtcpFullIntraRequest.Read(Single(buffer.AsSpan(0, length)), out sender, entries));
-        Assert.Equal((0xABCDu, (byte)3), entries[0]);
+    [Fact]
+    public void Should_tell_a_FIR_by_its_type_and_format()
+    {
+        // RFC 5104 §4.3.1: PSFB FMT 4, sender 5, media source 0, one FCI entry (SSRC 0xABCD, sequence 3). A keyframe
+        // request is recognised by packet type and format alone; the FCI is not parsed.
+        var fir = Single(Hex.Decode("84 ce 00 04 00 00 00 05 00 00 00 00 00 00 ab cd 03 00 00 00"));
+
+        Assert.Equal(RtcpPacketType.PayloadFeedback, fir.PacketType);
+        Assert.Equal(RtcpPacketType.FormatFullIntraRequest, fir.Count);
+        Assert.Equal(5u, fir.SenderSsrc);
+        Assert.False(RtcpPictureLossIndication.TryParse(fir, out _, out _));
     }
 
     [Fact]
@@ -116,51 +127,26 @@ public class RtcpTests
     }
 
     [Fact]
-    public void Should_round_trip_transport_wide_cc_feedback()
+    public void Should_accept_padding_on_a_packet_that_is_not_the_last()
     {
-        TransportFeedbackStatus[] statuses =
-        [
-            new(1000, TransportFeedbackSymbol.SmallDelta, 4),
-            new(1001, TransportFeedbackSymbol.NotReceived, 0),
-            new(1002, TransportFeedbackSymbol.LargeDelta, -20),
-            new(1003, TransportFeedbackSymbol.SmallDelta, 255),
-            new(1004, TransportFeedbackSymbol.SmallDelta, 0),
-            new(1005, TransportFeedbackSymbol.SmallDelta, 1),
-            new(1006, TransportFeedbackSymbol.SmallDelta, 2),
-            new(1007, TransportFeedbackSymbol.LargeDelta, 1000),
-        ];
-        var buffer = new byte[128];
-        var length = RtcpTransportFeedback.Write(buffer, 1, 2, 1000, -5, 7, statuses);
-        Assert.Equal(0, length % 4);
-
-        var packet = Single(buffer.AsSpan(0, length));
-        Assert.True(RtcpTransportFeedback.TryReadHeader(packet, out _, out var media, out var baseSeq, out var count, out var reference, out var fbCount));
-        Assert.Equal((2u, (ushort)1000, (ushort)8, -5, (byte)7), (media, baseSeq, count, reference, fbCount));
-
-        var decoded = new TransportFeedbackStatus[16];
-        Assert.Equal(8, RtcpTransportFeedback.ReadStatuses(packet, decoded));
-        Assert.Equal(statuses, decoded[..8]);
-    }
-
-    [Fact]
-    public void Should_read_run_length_and_one_bit_vector_chunks_from_libwebrtc_style_feedback()
-    {
-        // base 5, count 16, ref time 1, fb count 0; run-length chunk: 2 x small delta (0x2002);
-        // one-bit vector chunk with 14 symbols, alternating received/not (0xAAAA: bits 13..0 = 1010...); deltas 2 + 7 bytes.
-        var packet = Hex.Decode("""
-            8f cd 00 08 00 00 00 01 00 00 00 02
-            00 05 00 10 00 00 01 00
-            20 02 aa aa
-            01 02 03 04 05 06 07 08 09 00 00 00
+        // libwebrtc pads transport-cc feedback (RTPFB FMT 15) to 32 bits wherever it sits in the compound: here one
+        // padding byte, then a receiver report.
+        var datagram = Hex.Decode("""
+            af cd 00 05 00 00 00 01 00 00 00 02
+            00 05 00 01 00 00 01 00 20 01 04 01
+            80 c9 00 01 00 00 00 07
             """);
-        var statuses = new TransportFeedbackStatus[16];
-        Assert.Equal(16, RtcpTransportFeedback.ReadStatuses(Single(packet), statuses));
-        Assert.Equal(new TransportFeedbackStatus(5, TransportFeedbackSymbol.SmallDelta, 1), statuses[0]);
-        Assert.Equal(new TransportFeedbackStatus(6, TransportFeedbackSymbol.SmallDelta, 2), statuses[1]);
-        Assert.Equal(new TransportFeedbackStatus(7, TransportFeedbackSymbol.SmallDelta, 3), statuses[2]);
-        Assert.Equal(TransportFeedbackSymbol.NotReceived, statuses[3].Symbol);
-        Assert.Equal(new TransportFeedbackStatus(9, TransportFeedbackSymbol.SmallDelta, 4), statuses[4]);
-        Assert.Equal(TransportFeedbackSymbol.NotReceived, statuses[15].Symbol);
+        var reader = new RtcpCompoundReader(datagram);
+
+        Assert.True(reader.TryReadNext(out var feedback));
+        Assert.Equal((RtcpPacketType.TransportFeedback, RtcpPacketType.FormatTransportWideCc), (feedback.PacketType, feedback.Count));
+        Assert.Equal(24, feedback.Packet.Length);
+        Assert.Equal(19, feedback.Body.Length);
+        Assert.True(reader.TryReadNext(out var rr));
+        Assert.True(RtcpReceiverReport.TryParse(rr, out var report));
+        Assert.Equal(7u, report.Ssrc);
+        Assert.False(reader.TryReadNext(out _));
+        Assert.False(reader.IsMalformed);
     }
 
     [Theory]
@@ -180,8 +166,7 @@ public class RtcpTests
         // SR claiming 2 report blocks with none present.
         Assert.False(RtcpSenderReport.TryParse(Single(Hex.Decode("82 c8 00 06 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00")), out _));
 
-        // transport-cc announcing 100 statuses with a single chunk.
-        var twcc = Hex.Decode("8f cd 00 05 00 00 00 01 00 00 00 02 00 05 00 64 00 00 01 00 20 02 00 00");
-        Assert.Equal(-1, RtcpTransportFeedback.ReadStatuses(Single(twcc), new TransportFeedbackStatus[128]));
+        // REMB listing 3 SSRCs with room for none.
+        Assert.Equal(-1, RtcpReceiverEstimatedMaxBitrate.Read(Single(Hex.Decode("8f ce 00 04 00 00 00 01 00 00 00 00 52 45 4d 42 03 00 10 00")), out _, out _, new uint[4]));
     }
 }

@@ -236,9 +236,7 @@ public readonly ref struct StunMessageReader
             _message[..offset].CopyTo(copy);
             BinaryPrimitives.WriteUInt16BigEndian(copy[2..], (ushort)(offset - StunConstants.HeaderLength + 24));
             Span<byte> mac = stackalloc byte[StunConstants.MessageIntegrityLength];
-#pragma warning disable CA5350 // RFC 8489 §14.5 fixes HMAC-SHA1 for MESSAGE-INTEGRITY
             HMACSHA1.HashData(key, copy, mac);
-#pragma warning restore CA5350
             return CryptographicOperations.FixedTimeEquals(mac, _message.Slice(offset + 4, StunConstants.MessageIntegrityLength));
         }
         finally

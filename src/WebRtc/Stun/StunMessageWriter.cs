@@ -131,9 +131,7 @@ public ref struct StunMessageWriter
     {
         var start = _length;
         var value = Reserve(StunAttributeType.MessageIntegrity, StunConstants.MessageIntegrityLength);
-#pragma warning disable CA5350 // RFC 8489 §14.5 fixes HMAC-SHA1 for MESSAGE-INTEGRITY
         HMACSHA1.HashData(key, _buffer[..start], value);
-#pragma warning restore CA5350
     }
 
     /// <summary>FINGERPRINT (RFC 8489 §14.7): must be the last attribute.</summary>

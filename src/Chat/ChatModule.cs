@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Fanout;
 using CommunityStream.Chat.Gateway;
 using CommunityStream.Chat.Http;

@@ -1,4 +1,5 @@
 using System.Reflection;
+using CommunityStream.Host.Tests.Support;
 
 namespace CommunityStream.Host.Tests;
 
@@ -64,5 +65,23 @@ public sealed class ModuleBoundaryTests
         Assert.DoesNotContain(references, name => name.StartsWith("CommunityStream.", StringComparison.Ordinal));
         Assert.DoesNotContain(references, name => name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)
             || name.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Inside Chat: the gateway (connections, protocol) and the fan-out (room subscriptions) meet only in Delivery
+    /// (frames, the per-connection outbox, direct sends, send passes), and Delivery uses neither. Read from the
+    /// compiled assembly, method bodies included (<see cref="NamespaceReferences"/>).
+    /// </summary>
+    [Theory]
+    [InlineData("CommunityStream.Chat.Gateway", "CommunityStream.Chat.Fanout")]
+    [InlineData("CommunityStream.Chat.Fanout", "CommunityStream.Chat.Gateway")]
+    [InlineData("CommunityStream.Chat.Delivery", "CommunityStream.Chat.Gateway")]
+    [InlineData("CommunityStream.Chat.Delivery", "CommunityStream.Chat.Fanout")]
+    public void Should_keep_chat_gateway_and_fanout_apart(string from, string to)
+    {
+        var (typesInFrom, references) = NamespaceReferences.Find(Assembly.Load("CommunityStream.Chat"), from, to);
+
+        Assert.True(typesInFrom > 0, $"no types in {from}: the rule would hold for nothing");
+        Assert.True(references.Count == 0, $"{from} uses {to}:\n{string.Join("\n", references)}");
     }
 }

@@ -3,7 +3,7 @@ using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using CommunityStream.BuildingBlocks.Integration;
-using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
 using static CommunityStream.Chat.Rooms.RoomBroadcasts;
 
@@ -27,10 +27,10 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
     private readonly ChatOptions _options;
     private readonly string _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly HashSet<Outbox> _outboxes = [];
+    private readonly HashSet<ConnectionOutbox> _outboxes = [];
     private readonly RoomSendPass _sendPass = new();
     // The outboxes as the send pass sees them, rebuilt on the first broadcast after a change.
-    private Outbox[]? _passOutboxes;
+    private ConnectionOutbox[]? _passOutboxes;
     private readonly List<IActorRef> _waitingForSubscription = [];
     private readonly SortedDictionary<long, MessageBroadcast> _held = [];
     private bool _subscribed;

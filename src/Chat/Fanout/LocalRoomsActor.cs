@@ -1,30 +1,10 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using CommunityStream.BuildingBlocks.Integration;
-using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
 
 namespace CommunityStream.Chat.Fanout;
-
-/// <summary>The <c>IRequiredActor</c> key of this node's <see cref="LocalRoomsActor"/>.</summary>
-public sealed class LocalRoomsMarker;
-
-/// <summary>Local-only messages between connections and the node's room subscribers.</summary>
-internal static class LocalRoomMessages
-{
-    /// <summary>Start fanning the room out to <paramref name="Outbox"/>; replied with <see cref="Attached"/> once subscribed.</summary>
-    public sealed record Attach(RoomId Room, Outbox Outbox) : INoSerializationVerificationNeeded;
-
-    public sealed record Detach(RoomId Room, Outbox Outbox) : INoSerializationVerificationNeeded;
-
-    /// <summary>A join saw the room at <paramref name="Offset"/>: the subscriber fills any gap up to it.</summary>
-    public sealed record Seen(RoomId Room, long Offset) : INoSerializationVerificationNeeded;
-
-    public sealed class Attached : INoSerializationVerificationNeeded
-    {
-        public static readonly Attached Instance = new();
-    }
-}
 
 /// <summary>
 /// Keeps one <see cref="LocalRoomSubscriber"/> per room that has local connections: created on the

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using Akka.Actor;
-using CommunityStream.Chat.Fanout;
+using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
 using static CommunityStream.Chat.Rooms.RoomReplies;
 

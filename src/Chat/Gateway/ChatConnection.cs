@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Akka.Actor;
-using CommunityStream.Chat.Fanout;
+using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
 using CommunityStream.Identity.Contracts;
 using Microsoft.Extensions.Logging;
@@ -10,7 +10,7 @@ namespace CommunityStream.Chat.Gateway;
 
 /// <summary>
 /// One client WebSocket: a reader loop that parses frames and asks rooms, and a writer loop that drains the
-/// <see cref="Outbox"/>. On a <see cref="DirectSocket"/> frames are sent by their producers or the room's send pass,
+/// <see cref="ConnectionOutbox"/>. On a <see cref="DirectSocket"/> frames are sent by their producers or the room's send pass,
 /// and the writer only waits out a full socket buffer; otherwise it sends every frame, coalescing queued frames into
 /// newline-separated messages of the WebSocket. Not an actor: the rooms and the node's subscribers are; this only
 /// moves bytes and keeps the per-connection limits.
@@ -33,7 +33,7 @@ internal sealed partial class ChatConnection : IDisposable
     private readonly ITokenValidator _tokens;
     private readonly IUserDirectory _directory;
     private readonly ILogger _log;
-    private readonly Outbox _outbox;
+    private readonly ConnectionOutbox _outbox;
     private readonly HashSet<RoomId> _rooms = [];
     private readonly SemaphoreSlim _inFlight = new(MaxInFlightCommands);
     private readonly Queue<DateTime> _violations = new();
@@ -54,7 +54,7 @@ internal sealed partial class ChatConnection : IDisposable
         _directory = directory;
         _log = log;
         _askTimeout = TimeSpan.FromSeconds(options.AskTimeoutSeconds);
-        _outbox = new Outbox(options.OutboundQueueFrames, direct)
+        _outbox = new ConnectionOutbox(options.OutboundQueueFrames, direct)
         {
             UserName = user?.Username,
             OnOverflow = AbortSlowConsumerLater,

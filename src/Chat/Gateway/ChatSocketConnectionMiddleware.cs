@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Chat.Delivery;
 using CommunityStream.Identity.Contracts;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;

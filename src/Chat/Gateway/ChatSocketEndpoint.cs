@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
-using CommunityStream.Chat.Fanout;
+using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
 using CommunityStream.Identity.Contracts;
 using Microsoft.AspNetCore.Http;

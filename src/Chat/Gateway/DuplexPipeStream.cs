@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using CommunityStream.Chat.Delivery;
 
 namespace CommunityStream.Chat.Gateway;
 

@@ -1,10 +1,9 @@
 using System.Net.Sockets;
-using CommunityStream.Chat.Fanout;
-using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
 using CommunityStream.Chat.Tests.Support;
 
-namespace CommunityStream.Chat.Tests.Fanout;
+namespace CommunityStream.Chat.Tests.Delivery;
 
 /// <summary>A room's send passes over real loopback sockets: every outbox of every slice gets its frames, in order.</summary>
 public sealed class RoomSendPassTests : IDisposable
@@ -24,11 +23,11 @@ public sealed class RoomSendPassTests : IDisposable
         {
             return;
         }
-        var pairs = new List<(Outbox Outbox, Socket Peer)>();
+        var pairs = new List<(ConnectionOutbox Outbox, Socket Peer)>();
         for (var i = 0; i < 11; i++)
         {
             var (server, peer) = await ConnectAsync();
-            pairs.Add((new Outbox(64, new DirectSocket(server)), peer));
+            pairs.Add((new ConnectionOutbox(64, new DirectSocket(server)), peer));
         }
         var pass = new RoomSendPass(sliceSize, parallelism);
         var outboxes = pairs.Select(p => p.Outbox).ToArray();

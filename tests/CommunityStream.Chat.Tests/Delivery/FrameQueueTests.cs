@@ -1,6 +1,6 @@
-using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Delivery;
 
-namespace CommunityStream.Chat.Tests.Gateway;
+namespace CommunityStream.Chat.Tests.Delivery;
 
 /// <summary>The outbox's bounded single-reader queue: order, bound, completion, and waking the reader.</summary>
 public sealed class FrameQueueTests

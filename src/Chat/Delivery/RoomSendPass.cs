@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using CommunityStream.Chat.Gateway;
 
-namespace CommunityStream.Chat.Fanout;
+namespace CommunityStream.Chat.Delivery;
 
 /// <summary>
 /// Sends a room's broadcasts to this node's direct sockets in passes, off the room subscriber's thread. The
@@ -23,7 +22,7 @@ internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize
     private readonly Slice?[] _slices = new Slice?[Math.Max(1, parallelism ?? Environment.ProcessorCount)];
 
     /// <summary>Sends what is queued on <paramref name="outboxes"/> soon, on the thread pool. Called by one thread (the room's subscriber).</summary>
-    public void Kick(Outbox[] outboxes)
+    public void Kick(ConnectionOutbox[] outboxes)
     {
         var count = Math.Clamp(outboxes.Length / sliceSize, 1, _slices.Length);
         for (var i = 0; i < count; i++)
@@ -34,7 +33,7 @@ internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize
         }
     }
 
-    private sealed record Segment(Outbox[] Outboxes, int Start, int End);
+    private sealed record Segment(ConnectionOutbox[] Outboxes, int Start, int End);
 
     // One pass at a time per slice; a kick during a pass runs one more.
     private sealed class Slice : IThreadPoolWorkItem

@@ -1,15 +1,16 @@
 using System.Runtime.CompilerServices;
 using CommunityStream.Chat.Rooms;
 
-namespace CommunityStream.Chat.Gateway;
+namespace CommunityStream.Chat.Delivery;
 
 /// <summary>
-/// One connection's bounded outbound queue of ready-made frames. Room broadcasts, replies and errors all
-/// go through it, so one writer loop owns the socket. Never blocks a producer: when the queue is full the
-/// connection is marked a slow consumer and closed (4008), and the room goes on.
-/// While a room is being joined its broadcasts are held back, so history and live frames do not overlap.
+/// One connection's bounded outbound queue of ready-made frames, shared by every room the connection joined: room
+/// broadcasts, replies and errors all go through it, in one order, to the connection's <see cref="FrameQueue"/>.
+/// Never blocks a producer: when the queue is full the connection is marked a slow consumer and closed (4008), and
+/// the room goes on. Per room it holds broadcasts back while the room is being joined, and remembers the last offset
+/// delivered, so history and live frames do not overlap.
 /// </summary>
-internal sealed class Outbox
+internal sealed class ConnectionOutbox
 {
     private readonly FrameQueue _queue;
     private readonly int _capacity;
@@ -22,7 +23,7 @@ internal sealed class Outbox
 
     /// <param name="capacity">Frames queued before the connection counts as a slow consumer.</param>
     /// <param name="direct">The socket frames are sent to directly (by producers and the room's send passes); null when every frame goes through the connection's writer loop.</param>
-    public Outbox(int capacity, DirectSocket? direct = null)
+    public ConnectionOutbox(int capacity, DirectSocket? direct = null)
     {
         _capacity = capacity;
         _queue = new FrameQueue(capacity, direct);

@@ -4,7 +4,7 @@ using System.Text.Json;
 using CommunityStream.Chat.Rooms;
 using static CommunityStream.Chat.Rooms.RoomEvents;
 
-namespace CommunityStream.Chat.Gateway;
+namespace CommunityStream.Chat.Delivery;
 
 /// <summary>
 /// Server → client frames of protocol v1 (docs/chat-protocol.md), written straight to UTF-8 bytes.

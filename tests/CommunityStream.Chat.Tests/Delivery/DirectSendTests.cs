@@ -1,8 +1,8 @@
 using System.Net.Sockets;
-using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Tests.Support;
 
-namespace CommunityStream.Chat.Tests.Gateway;
+namespace CommunityStream.Chat.Tests.Delivery;
 
 /// <summary>
 /// A <see cref="FrameQueue"/> on a <see cref="DirectSocket"/> over a real loopback TCP connection: what its senders

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
-using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Delivery;
 
-namespace CommunityStream.Chat.Tests.Gateway;
+namespace CommunityStream.Chat.Tests.Delivery;
 
 /// <summary>Server frames framed once for every socket, read back by .NET's own WebSocket client.</summary>
 public sealed class WireFrameTests

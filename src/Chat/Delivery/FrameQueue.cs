@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 
-namespace CommunityStream.Chat.Gateway;
+namespace CommunityStream.Chat.Delivery;
 
 /// <summary>
 /// A connection's bounded queue of outbound frames with one reader, the part of a <c>Channel</c> an
-/// <see cref="Outbox"/> needs. Every idle socket holds one, so it is small: a queue, a lock and one reusable wait.
+/// <see cref="ConnectionOutbox"/> needs. Every idle socket holds one, so it is small: a queue, a lock and one reusable wait.
 /// The reader's continuation runs on the thread pool, never on the producer's thread.
 /// <para>
 /// On a <see cref="DirectSocket"/> the frames are sent without the reader: a reply at once on its producer's thread,

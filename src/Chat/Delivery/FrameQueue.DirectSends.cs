@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 
-namespace CommunityStream.Chat.Gateway;
+namespace CommunityStream.Chat.Delivery;
 
 /// <summary>The sends of a <see cref="FrameQueue"/> on a <see cref="DirectSocket"/>: in turn, without waiting unless the socket is full.</summary>
 internal sealed partial class FrameQueue

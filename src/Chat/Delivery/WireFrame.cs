@@ -1,4 +1,4 @@
-namespace CommunityStream.Chat.Gateway;
+namespace CommunityStream.Chat.Delivery;
 
 /// <summary>
 /// A server frame as it goes on the wire: the WebSocket header, then the JSON payload. Server frames are not masked

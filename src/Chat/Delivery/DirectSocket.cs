@@ -2,12 +2,12 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace CommunityStream.Chat.Gateway;
+namespace CommunityStream.Chat.Delivery;
 
 /// <summary>
-/// Writes to a connection's socket without Kestrel's output pipe. A room subscriber sends a frame to an idle socket
-/// with one non-blocking <c>send(2)</c> on its own thread, where the pipe would cost a thread-pool hop to the
-/// connection's writer, a copy into the pipe and a second hop to Kestrel's send loop. Linux only; elsewhere, and on
+/// Writes to a connection's socket without Kestrel's output pipe. A room's send pass (or a reply's producer) gives an
+/// idle socket what is queued for it with one non-blocking <c>send(2)</c> on its own thread, where the pipe would cost
+/// a thread-pool hop to the connection's writer, a copy into the pipe and a second hop to Kestrel's send loop. Linux only; elsewhere, and on
 /// TLS connections, frames go through the WebSocket as before.
 /// </summary>
 internal sealed partial class DirectSocket(Socket socket)

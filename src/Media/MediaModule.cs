@@ -26,7 +26,7 @@ public static class MediaModule
     /// <summary>Shards the stream entities spread over; fixed for the cluster's life.</summary>
     public const int StreamShards = 100;
 
-    /// <summary>Registers the media server, signalling settings and CORS policy; validates <c>Media</c> at start-up.</summary>
+    /// <summary>Registers the media server, signalling settings, CORS policy and <see cref="MediaDiagnostics"/>; validates <c>Media</c> at start-up.</summary>
     public static IHostApplicationBuilder AddMediaModule(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -44,6 +44,7 @@ public static class MediaModule
         builder.Services.AddSingleton<StreamDirectory>();
         builder.Services.AddSingleton<MediaServer>();
         builder.Services.AddSingleton<RelayConnector>();
+        builder.Services.AddSingleton(services => new MediaDiagnostics(services.GetRequiredService<MediaServer>(), services.GetRequiredService<MediaSessions>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<MediaServer>());
         return builder;
     }

@@ -11,7 +11,8 @@
 #   PORT (8195: the Hosts' HTTP port), QUIET_LOAD and QUIET_WAIT (on a shared machine: before each run, wait up to
 #   QUIET_WAIT seconds, default 0, for the 1-minute load average to fall below QUIET_LOAD, default 1.5).
 # The generator is this checkout's bench/CommunityStream.MediaLoad (built by run-media-smoke.sh) for every variant.
-# Prints one row per run: variant, round, viewers held, server CPU (s/s), delay to the viewers' sockets p50/p99 (ms),
+# Prints one row per run: variant, round, viewers held, loss in the window (fraction), packets the server's fan-out
+# dropped or skipped as stale, server CPU (s/s), delay to the viewers' sockets p50/p99 (ms),
 # the server's own forwarding delay p50/p99 over its last 2 s while live (ms), load average before and after the run
 # (a 1-minute figure well above 2 after a run says something else ran beside the Host and the generator).
 set -euo pipefail
@@ -24,7 +25,7 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do variants+=("$1"); shift; done
 out=${AB_OUT:-$(mktemp -d /tmp/media-ab.XXXXXX)}; mkdir -p "$out"
 repeat=${REPEAT:-2}
 rows=$out/rows.tsv
-printf 'variant\tround\theld\tcpu_s_per_s\tsocket_p50_ms\tsocket_p99_ms\tread_p50_ms\tread_p99_ms\tserver_p50_ms\tserver_p99_ms\tload_before\tload_after\tstarted_utc\n' >"$rows"
+printf 'variant\tround\theld\twindow_loss\tfanout_drops\tcpu_s_per_s\tsocket_p50_ms\tsocket_p99_ms\tread_p50_ms\tread_p99_ms\tserver_p50_ms\tserver_p99_ms\tload_before\tload_after\tstarted_utc\n' >"$rows"
 
 for round in $(seq 1 "$repeat"); do
   for variant in "${variants[@]}"; do
@@ -43,11 +44,11 @@ for round in $(seq 1 "$repeat"); do
     stream=$(dirname "${result:-/nonexistent/x}")/stream.json
     if [ -n "$result" ] && [ -f "$result" ]; then
       jq -r --arg v "$label" --arg r "$round" --arg l "$load" --arg a "$after" --arg s "$started" --slurpfile q <( [ -f "$stream" ] && cat "$stream" || echo '{}' ) \
-        '[$v, $r, .viewersHeld, (.serverCpuSecondsPerSecond // "n/a"), (.socketDelay.p50Us/1000), (.socketDelay.p99Us/1000),
+        '[$v, $r, .viewersHeld, .windowLossFraction, ($q[0].quality.fanoutDrops // "n/a"), (.serverCpuSecondsPerSecond // "n/a"), (.socketDelay.p50Us/1000), (.socketDelay.p99Us/1000),
           (.delay.p50Us/1000), (.delay.p99Us/1000), ($q[0].quality.forwardingDelayP50Milliseconds // "n/a"),
           ($q[0].quality.forwardingDelayP99Milliseconds // "n/a"), $l, $a, $s] | @tsv' "$result" >>"$rows"
     else
-      printf '%s\t%s\tfailed (see %s)\t\t\t\t\t\t\t\t%s\t%s\t%s\n' "$label" "$round" "$log" "$load" "$after" "$started" >>"$rows"
+      printf '%s\t%s\tfailed (see %s)\t\t\t\t\t\t\t\t\t\t%s\t%s\t%s\n' "$label" "$round" "$log" "$load" "$after" "$started" >>"$rows"
     fi
     tail -1 "$rows"
   done

@@ -17,7 +17,8 @@ namespace CommunityStream.Media.Benchmarks;
 /// forwarders rewrites the header into a <see cref="UdpBatchSender"/> slot and SRTP-protects it (AES-128-GCM) in
 /// place; the batch is then discarded instead of sent, so the kernel's share (measured end to end by
 /// bench/kernel-ceiling/udpfan.c) is left out. Baseline: the bare AES-GCM seal of the same bytes, the part no
-/// forwarder can avoid.
+/// forwarder can avoid. <see cref="ViewerForwarder"/> and its packet types are the Media module's own source files,
+/// compiled into this project (see its .csproj), so the module keeps its internals to itself.
 /// </summary>
 [MemoryDiagnoser]
 public class FanoutCopyBenchmarks : IDisposable

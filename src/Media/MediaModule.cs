@@ -18,14 +18,15 @@ namespace CommunityStream.Media;
 
 /// <summary>
 /// Entry point of the Media module: live video over WebRTC (docs/media.md). WHIP ingest and WHEP playback on the
-/// node's one UDP socket, a sharded <see cref="StreamActor"/> per channel, and an Akka.Streams fan-out per stream.
+/// node's one UDP socket, a sharded <see cref="StreamActor"/> per channel, one actor owning each publisher's, viewer's
+/// and relay's session, and an Akka.Streams fan-out per stream.
 /// </summary>
 public static class MediaModule
 {
     /// <summary>Shards the stream entities spread over; fixed for the cluster's life.</summary>
     public const int StreamShards = 100;
 
-    /// <summary>Registers the media server, signalling settings and CORS policy; validates <c>Media</c> at start-up.</summary>
+    /// <summary>Registers the media server, signalling settings, CORS policy and <see cref="MediaDiagnostics"/>; validates <c>Media</c> at start-up.</summary>
     public static IHostApplicationBuilder AddMediaModule(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -43,6 +44,7 @@ public static class MediaModule
         builder.Services.AddSingleton<StreamDirectory>();
         builder.Services.AddSingleton<MediaServer>();
         builder.Services.AddSingleton<RelayConnector>();
+        builder.Services.AddSingleton(services => new MediaDiagnostics(services.GetRequiredService<MediaServer>(), services.GetRequiredService<MediaSessions>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<MediaServer>());
         return builder;
     }
@@ -60,13 +62,17 @@ public static class MediaModule
                 (_, _, _) => channel => Props.Create(() => new StreamActor(channel)),
                 new StreamMessageExtractor(StreamShards),
                 new ShardOptions())
-            .WithActors((system, _, resolver) =>
+            .WithActors((system, registry, resolver) =>
             {
                 var directory = resolver.GetService<StreamDirectory>();
                 system.ActorOf(Props.Create(() => new StreamDirectorySubscriber(directory)), "media-stream-directory");
                 var sessions = resolver.GetService<MediaSessions>();
+                var server = resolver.GetService<MediaServer>();
                 var materializer = system.Materializer(namePrefix: "media-relay");
                 system.ActorOf(Props.Create(() => new MediaRelayActor(sessions, materializer)), MediaRelayActor.Name);
+                // The owners of this node's publishers and relays; each feed owns its viewers.
+                var feeds = system.ActorOf(Props.Create(() => new MediaFeedsActor(sessions, server.NewFanout, server.Materializer)), MediaFeedsActor.Name);
+                registry.Register<MediaFeedsMarker>(feeds);
             });
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Akka;
 using Akka.Streams;
@@ -10,12 +9,13 @@ namespace CommunityStream.Media.Forwarding;
 /// <summary>
 /// One stream's media path on one node, an Akka.Streams graph: the publisher's receive thread writes each decrypted
 /// packet into a bounded channel (oldest dropped and counted when the graph falls behind), a BroadcastHub makes it
-/// available to consumers — this node's viewers, and later one relay per other node — each behind its own
-/// drop-oldest buffer, so a slow consumer never stalls the publisher or the others. The local consumer works in
-/// passes: a pass takes whatever queued while the previous one ran, up to <see cref="MaxGroup"/>, so an idle fan-out
-/// sends each packet at once and a busy one does more per pass. Every viewer's forwarder writes and protects its
-/// copies of the pass into one batch, one viewer after another, so a viewer's copies sit side by side and the batch
-/// sends runs of equal size as one UDP GSO message per viewer. Never an actor message per packet.
+/// available to consumers — this node's viewers, and later one relay per other node, each with its own drop-oldest
+/// queue, so a slow consumer never stalls the publisher or the others. The local viewers' consumer is a sink stage,
+/// <see cref="ViewerFanoutSink"/>, which forwards in passes: a pass takes whatever queued while the previous one ran,
+/// up to <see cref="MaxGroup"/>, and every viewer's forwarder writes and protects its copies of the pass into one
+/// batch, one viewer after another, so the batch sends runs of equal size as one UDP GSO message per viewer. Never an
+/// actor message per packet. This class holds what the stage shares with the rest of the session: the viewers, the
+/// retransmission buffer, the forwarding delays and the counters.
 /// <para>
 /// A stream with many viewers on a node with several cores is cut into slices of at least <see cref="DefaultSliceSize"/>
 /// viewers, at most one per core: a pass forwards the slices in parallel, each into its own batch.
@@ -23,8 +23,6 @@ namespace CommunityStream.Media.Forwarding;
 /// </summary>
 internal sealed class StreamFanout : IDisposable
 {
-    private const int ConsumerBuffer = 512;
-
     /// <summary>Packets one fan-out pass takes at most (about 100 ms of a 2.5 Mbit/s stream).</summary>
     public const int MaxGroup = 32;
 
@@ -38,13 +36,9 @@ internal sealed class StreamFanout : IDisposable
     /// <summary>Viewers per slice at least: below that, a slice's work is too small to be worth a thread.</summary>
     public const int DefaultSliceSize = 256;
 
-    private readonly long _maxAgeTicks;
     private readonly Channel<MediaPacket> _ingress;
-    // One batch per slice; the first is always there, the others are made by _newBatch as the audience grows.
+    // One batch per slice, used by the viewers' stage; here only read for the counters.
     private readonly UdpBatchSender?[] _batches;
-    private readonly Func<UdpBatchSender>? _newBatch;
-    private readonly int _sliceSize;
-    private readonly Action<int> _forwardSlice;
     private readonly Lock _viewersGate = new();
     private ViewerForwarder[] _viewers = [];
     private long _dropped;
@@ -53,15 +47,9 @@ internal sealed class StreamFanout : IDisposable
     private long _stale;
     private long _maxLagTicks;
     private long _passes;
-    private readonly MediaPacket[] _fresh = new MediaPacket[MaxGroup];
-    // The pass being forwarded, for the slices running in parallel (one pass at a time).
-    private ViewerForwarder[] _passViewers = [];
-    private int _passFresh;
-    private int _passSlices;
-    private long _passNow;
 
     /// <param name="materializer">Runs the graph.</param>
-    /// <param name="batch">Sends the viewers' copies of each packet in one system call; used only by the graph's thread.</param>
+    /// <param name="batch">Sends the viewers' copies of each packet in one system call; used only by the viewers' stage.</param>
     /// <param name="ingressCapacity">Packets the publisher may be ahead of the graph before the oldest are dropped.</param>
     /// <param name="maxAge">Overrides <see cref="MaxAge"/> (tests that hold a pass on purpose).</param>
     /// <param name="newBatch">Makes the batches of further slices; null keeps every viewer in the first.</param>
@@ -78,40 +66,19 @@ internal sealed class StreamFanout : IDisposable
     {
         _batches = new UdpBatchSender?[newBatch is null ? 1 : Math.Max(1, parallelism ?? Environment.ProcessorCount)];
         _batches[0] = batch;
-        _newBatch = newBatch;
-        _sliceSize = Math.Max(1, sliceSize);
-        _forwardSlice = ForwardSlice;
-        _maxAgeTicks = (long)((maxAge ?? MaxAge).TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         _ingress = Channel.CreateBounded<MediaPacket>(
             new BoundedChannelOptions(ingressCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
             _ => Interlocked.Increment(ref _dropped));
         Hub = ChannelSource.FromReader(_ingress.Reader)
             .ToMaterialized(BroadcastHub.Sink<MediaPacket>(bufferSize: 256), Keep.Right)
             .Run(materializer);
-        // Batch only aggregates while its downstream is busy, so the pass runs off the graph's thread (SelectAsync
-        // with one in flight keeps passes in order and the batch single-threaded).
-        Completion = Hub
-            .Buffer(ConsumerBuffer, OverflowStrategy.DropHead)
-            .Batch(MaxGroup, packet => new List<MediaPacket>(4) { packet }, (group, packet) =>
-            {
-                group.Add(packet);
-                return group;
-            })
-            .SelectAsync(1, group => Task.Run(() => Deliver(group)))
-            .RunWith(Sink.Ignore<NotUsed>(), materializer);
-        Completion.ContinueWith(_ =>
-        {
-            foreach (var sender in _batches)
-            {
-                sender?.Dispose();
-            }
-        }, TaskScheduler.Default);
+        Completion = Hub.RunWith(Sink.FromGraph(new ViewerFanoutSink(this, _batches, newBatch, sliceSize, maxAge ?? MaxAge)), materializer);
     }
 
     /// <summary>Every packet of the stream, for consumers beside the local viewers (cross-node relays).</summary>
     public Source<MediaPacket, NotUsed> Hub { get; }
 
-    /// <summary>Completes when the publisher is gone and the local consumer drained.</summary>
+    /// <summary>Completes when the publisher is gone and the local viewers' stage drained.</summary>
     public Task Completion { get; }
 
     public RetransmissionBuffer Retransmissions { get; } = new();
@@ -119,7 +86,7 @@ internal sealed class StreamFanout : IDisposable
     /// <summary>Each forwarded packet's time from decryption (or relay arrival) to the end of its pass.</summary>
     public ForwardingDelays Delays { get; } = new();
 
-    /// <summary>Packets dropped because the graph fell behind the publisher.</summary>
+    /// <summary>Packets dropped because the graph fell behind the publisher (at the ingress or the viewers' queue).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Packets handed to the local viewers' forwarders.</summary>
@@ -150,7 +117,8 @@ internal sealed class StreamFanout : IDisposable
 
     public int ViewerCount => Volatile.Read(ref _viewers).Length;
 
-    public IReadOnlyList<ViewerForwarder> Viewers => Volatile.Read(ref _viewers);
+    /// <summary>The viewers now, in join order (a snapshot: joins and leaves replace the array).</summary>
+    public ViewerForwarder[] Viewers => Volatile.Read(ref _viewers);
 
     /// <summary>Called on the publisher's receive thread; never blocks.</summary>
     public void Offer(MediaPacket packet) => _ingress.Writer.TryWrite(packet);
@@ -187,88 +155,24 @@ internal sealed class StreamFanout : IDisposable
     /// <summary>The publisher is gone: the graph completes once the queued packets are delivered.</summary>
     public void Dispose() => _ingress.Writer.TryComplete();
 
-    // The per-copy path (here, the forwarder, SRTP, AES-GCM, the batch) is compiled optimized at first call: run as
-    // tier-0 code while a crowd joined, it kept a loaded core overloaded for most of a minute (bench/README.md).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private NotUsed Deliver(List<MediaPacket> group)
-    {
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        // Audio first, then video, each in arrival order: a viewer's video copies then form one run of equal sizes.
-        var fresh = 0;
-        foreach (var packet in group)
-        {
-            if (packet.Kind == MediaKind.Audio && IsFresh(packet, now))
-            {
-                _fresh[fresh++] = packet;
-            }
-        }
-        foreach (var packet in group)
-        {
-            if (packet.Kind == MediaKind.Video)
-            {
-                Retransmissions.Add(packet);
-                if (IsFresh(packet, now))
-                {
-                    _fresh[fresh++] = packet;
-                }
-            }
-        }
-        Interlocked.Increment(ref _passes);
-        if (fresh == 0)
-        {
-            return NotUsed.Instance;
-        }
-        var viewers = Volatile.Read(ref _viewers);
-        var slices = Math.Clamp(viewers.Length / _sliceSize, 1, _batches.Length);
-        if (slices == 1)
-        {
-            Forward(_batches[0]!, viewers, new ReadOnlySpan<MediaPacket>(_fresh, 0, fresh), now);
-        }
-        else
-        {
-            for (var i = 1; i < slices; i++)
-            {
-                _batches[i] ??= _newBatch!();
-            }
-            (_passViewers, _passFresh, _passSlices, _passNow) = (viewers, fresh, slices, now);
-            Parallel.For(0, slices, _forwardSlice);
-            _passViewers = [];
-        }
-        var passEnd = System.Diagnostics.Stopwatch.GetTimestamp();
-        for (var i = 0; i < fresh; i++)
-        {
-            Delays.Record(passEnd - _fresh[i].ReceivedAt);
-        }
-        Array.Clear(_fresh, 0, fresh);
-        Interlocked.Add(ref _delivered, fresh);
-        return NotUsed.Instance;
-    }
+    // The viewers' stage counts here.
+    internal void CountDropped() => Interlocked.Increment(ref _dropped);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardSlice(int slice)
-    {
-        var viewers = _passViewers;
-        var start = viewers.Length * slice / _passSlices;
-        var end = viewers.Length * (slice + 1) / _passSlices;
-        Forward(_batches[slice]!, viewers.AsSpan(start, end - start), new ReadOnlySpan<MediaPacket>(_fresh, 0, _passFresh), _passNow);
-    }
+    internal void CountPass() => Interlocked.Increment(ref _passes);
 
-    // Each viewer's copies of the pass into the slice's batch, then one flush.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Forward(UdpBatchSender batch, ReadOnlySpan<ViewerForwarder> viewers, ReadOnlySpan<MediaPacket> packets, long now)
+    internal void CountDelivered(int packets) => Interlocked.Add(ref _delivered, packets);
+
+    internal void CountStale() => Interlocked.Increment(ref _stale);
+
+    internal void CountFailure() => Interlocked.Increment(ref _failures);
+
+    internal void ObserveLag(long lagTicks)
     {
-        foreach (var viewer in viewers)
+        if (lagTicks > Volatile.Read(ref _maxLagTicks))
         {
-            try
-            {
-                viewer.ForwardInto(packets, batch, now);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                Interlocked.Increment(ref _failures);
-            }
+            // Only the fan-out pass raises it; the reporter swaps it back to 0.
+            Volatile.Write(ref _maxLagTicks, lagTicks);
         }
-        batch.Flush();
     }
 
     private long Sum(Func<UdpBatchSender, long> counter)
@@ -282,21 +186,5 @@ internal sealed class StreamFanout : IDisposable
             }
         }
         return sum;
-    }
-
-    private bool IsFresh(MediaPacket packet, long now)
-    {
-        var lag = now - packet.ReceivedAt;
-        if (lag > Volatile.Read(ref _maxLagTicks))
-        {
-            // Only the fan-out pass raises it; the reporter swaps it back to 0.
-            Volatile.Write(ref _maxLagTicks, lag);
-        }
-        if (lag <= _maxAgeTicks)
-        {
-            return true;
-        }
-        Interlocked.Increment(ref _stale);
-        return false;
     }
 }

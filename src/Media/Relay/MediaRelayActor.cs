@@ -9,8 +9,8 @@ namespace CommunityStream.Media.Relay;
 /// <summary>
 /// This node's end of the cross-node relay (<c>/user/media-relay</c>). For a stream published here it hands another
 /// node one StreamRef source of the stream's packets — attached to the stream's BroadcastHub behind a drop-oldest
-/// buffer, so a slow link never stalls the publisher — relays that node's (throttled) keyframe requests, and answers
-/// for the sessions held here when their DELETE or PATCH landed on another node.
+/// buffer, so a slow link never stalls the publisher — passes that node's (throttled) keyframe requests to the
+/// publisher's session, and answers for the sessions held here when their DELETE or PATCH landed on another node.
 /// One relay per viewing node, never one per viewer: the viewing node fans out locally.
 /// </summary>
 internal sealed class MediaRelayActor : ReceiveActor
@@ -22,13 +22,13 @@ internal sealed class MediaRelayActor : ReceiveActor
     {
         Receive<RelayMessages.Describe>(describe =>
         {
-            Sender.Tell(sessions.FindFeed(describe.Channel) is PublisherSession feed
+            Sender.Tell(sessions.FindFeed(describe.Channel) is { Relayed: false } feed
                 ? new RelayMessages.Tracks(describe.Channel, feed.Tracks.Select(RelayTrack.From).ToList())
                 : new RelayMessages.Unavailable(describe.Channel, "not published on this node"));
         });
         Receive<RelayMessages.Open>(open =>
         {
-            if (sessions.FindFeed(open.Channel) is not PublisherSession feed)
+            if (sessions.FindFeed(open.Channel) is not { Relayed: false } feed)
             {
                 Sender.Tell(new RelayMessages.Unavailable(open.Channel, "not published on this node"));
                 return;
@@ -39,7 +39,7 @@ internal sealed class MediaRelayActor : ReceiveActor
                 .RunWith(StreamRefs.SourceRef<MediaPacket>(), materializer)
                 .PipeTo(Sender);
         });
-        Receive<RelayMessages.KeyframeWanted>(wanted => sessions.FindFeed(wanted.Channel)?.RequestKeyframe());
+        Receive<RelayMessages.KeyframeWanted>(wanted => sessions.FindFeed(wanted.Channel)?.Owner.Tell(SessionCommands.RequestKeyframe.Instance));
         Receive<RelayMessages.EndSession>(end =>
         {
             if (sessions.Find(end.Channel, end.SessionId, end.Publisher) is not { } session)
@@ -47,8 +47,16 @@ internal sealed class MediaRelayActor : ReceiveActor
                 Sender.Tell(new RelayMessages.Unavailable(end.Channel, "no such session on this node"));
                 return;
             }
-            session.Close(end.Publisher ? "deleted by the publisher" : "deleted by the viewer");
-            Sender.Tell(new RelayMessages.SessionEnded(end.Channel));
+            // Answered once the session has ended; a session that does not end in time gets no answer (the asker's timeout).
+            var asker = Sender;
+            SessionAsks.CloseAsync(session.Owner, end.Publisher ? "deleted by the publisher" : "deleted by the viewer", CancellationToken.None)
+                .ContinueWith(ended =>
+                {
+                    if (ended.IsCompletedSuccessfully && ended.Result)
+                    {
+                        asker.Tell(new RelayMessages.SessionEnded(end.Channel));
+                    }
+                }, TaskScheduler.Default);
         });
         Receive<RelayMessages.FindSession>(find =>
         {

@@ -10,16 +10,16 @@ namespace CommunityStream.Media.Relay;
 
 /// <summary>
 /// Opens the one relay this node needs for a stream published elsewhere, the first time a viewer here asks for it;
-/// later viewers attach to the same <see cref="RelayFeed"/>. Setting up is serialized so two viewers arriving
-/// together never open two relays.
+/// later viewers attach to the same feed (its owner, a <see cref="RelayFeedActor"/>, started by the node's
+/// <see cref="MediaFeedsActor"/>). Setting up is serialized so two viewers arriving together never open two relays.
 /// </summary>
-internal sealed class RelayConnector(MediaSessions sessions, MediaServer server, ActorSystem system, IRequiredActor<StreamRegionMarker> region) : IDisposable
+internal sealed class RelayConnector(MediaSessions sessions, ActorSystem system, IRequiredActor<StreamRegionMarker> region, IRequiredActor<MediaFeedsMarker> feeds) : IDisposable
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>The local feed for <paramref name="channel"/>, relayed from <paramref name="publisherNode"/>; null when that node cannot provide it.</summary>
-    public async Task<ILiveFeed?> ConnectAsync(string channel, string publisherNode, CancellationToken cancel)
+    public async Task<LiveFeed?> ConnectAsync(string channel, string publisherNode, CancellationToken cancel)
     {
         await _gate.WaitAsync(cancel);
         try
@@ -39,9 +39,8 @@ internal sealed class RelayConnector(MediaSessions sessions, MediaServer server,
             {
                 return null;
             }
-            var feed = new RelayFeed(channel, tracks.Published.Select(t => t.ToTrack()).ToList(), source, origin, sessions, await region.GetAsync(cancel), self, server.Materializer, server.Endpoint.CreateBatchSender);
-            sessions.TryAddFeed(feed);
-            return feed;
+            var start = new SessionCommands.StartRelay(channel, tracks.Published.Select(t => t.ToTrack()).ToList(), source, origin, await region.GetAsync(cancel), self);
+            return await SessionAsks.AskAsync(await feeds.GetAsync(cancel), start, cancel) is SessionReplies.FeedStarted started ? started.Feed : null;
         }
         catch (AskTimeoutException)
         {

@@ -14,7 +14,8 @@ namespace CommunityStream.Media.Sessions;
 
 /// <summary>
 /// This node's media server: the one UDP socket every WebRTC peer shares, the node's DTLS certificate (its
-/// fingerprint goes into every answer) and the handshake pool. Opened at start-up; closing it ends every session.
+/// fingerprint goes into every answer) and the handshake pool. Opened at start-up; stopping it closes every session
+/// (each through its owner).
 /// </summary>
 internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> options, MediaSessions sessions, IServiceProvider services, ILogger<MediaServer> logger) : IHostedService, IDisposable
 {
@@ -47,21 +48,21 @@ internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> optio
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var session in sessions.All())
-        {
-            session.Close("server stopping");
-        }
-        return Task.CompletedTask;
+        // Usually the actor system has stopped the owners already (they close their transports as they stop).
+        await Task.WhenAll(sessions.All().Select(session => SessionAsks.CloseAsync(session.Owner, "server stopping", cancellationToken)));
     }
+
+    /// <summary>A stream's fan-out on this node's media socket, one batch sender per slice.</summary>
+    public StreamFanout NewFanout() => new(Materializer, Endpoint.CreateBatchSender(), newBatch: Endpoint.CreateBatchSender);
 
     /// <summary>Answers an offer and creates the transport that will carry it. Throws <see cref="SdpParseException"/> for an offer we cannot serve.</summary>
     /// <param name="offer">The client's SDP.</param>
     /// <param name="mode">Receive for a publisher, Send for a viewer.</param>
     /// <param name="outgoingSsrcs">For a viewer: our SSRC per kind.</param>
     /// <param name="published">For a viewer: the publisher's tracks, the only codecs the viewer may get (we do not transcode).</param>
-    public (WebRtcTransport Transport, SdpAnswer Answer) Negotiate(string offer, AnswerMode mode, IReadOnlyDictionary<string, uint>? outgoingSsrcs = null, IReadOnlyList<PublishedTrack>? published = null)
+    public (ISessionTransport Transport, SdpAnswer Answer) Negotiate(string offer, AnswerMode mode, IReadOnlyDictionary<string, uint>? outgoingSsrcs = null, IReadOnlyList<PublishedTrack>? published = null)
     {
         var endpoint = Endpoint;
         var local = IceCredentials.Generate();
@@ -79,7 +80,7 @@ internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> optio
             TransportWideCongestionControl = false,
         });
         var transport = new WebRtcTransport(endpoint, _handshaker!, local, answer.RemoteIceUfrag, answer.RemoteFingerprint, TimeSpan.FromSeconds(_options.ConsentTimeoutSeconds));
-        return (transport, answer);
+        return (new WebRtcSessionTransport(transport), answer);
     }
 
     public void Dispose()

@@ -3,11 +3,15 @@ using System.Security.Cryptography;
 
 namespace CommunityStream.Media.Sessions;
 
-/// <summary>This node's WHIP/WHEP sessions by id, and the live feeds viewers can attach to by channel.</summary>
+/// <summary>
+/// This node's WHIP/WHEP session resources by id, and the live feeds viewers can attach to by channel: a directory for
+/// the HTTP handlers and the relay actor. Each entry is added and removed by the actor that owns it, so an entry never
+/// outlives its owner; a handler that finds one still talks to the owner, which may already be gone.
+/// </summary>
 internal sealed class MediaSessions
 {
-    private readonly ConcurrentDictionary<string, IMediaSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ILiveFeed> _feeds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SessionResource> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LiveFeed> _feeds = new(StringComparer.Ordinal);
 
     /// <summary>A session id: 128 random bits, base64url. The session URL is a capability, so it must be unguessable.</summary>
     public static string NewId() =>
@@ -18,28 +22,36 @@ internal sealed class MediaSessions
     /// <summary>Relay links this node opened to other nodes for streams published here.</summary>
     public long RelaysServed;
 
-    public void Add(IMediaSession session) => _sessions[session.Id] = session;
+    public void Add(SessionResource session) => _sessions[session.Id] = session;
 
-    public void Remove(IMediaSession session) => _sessions.TryRemove(new KeyValuePair<string, IMediaSession>(session.Id, session));
-
-    public T? Find<T>(string id)
-        where T : class, IMediaSession => _sessions.TryGetValue(id, out var session) ? session as T : null;
+    public void Remove(SessionResource session) => _sessions.TryRemove(new KeyValuePair<string, SessionResource>(session.Id, session));
 
     /// <summary>
     /// The publisher's (or a viewer's) session <paramref name="id"/> of <paramref name="channel"/>, as a session URL
     /// names it: a session of another channel does not answer to this one's URL.
     /// </summary>
-    public IMediaSession? Find(string channel, string id, bool publisher)
+    public SessionResource? Find(string channel, string id, bool publisher) =>
+        _sessions.TryGetValue(id, out var session) && session.Publisher == publisher && session.Channel == channel ? session : null;
+
+    /// <summary>Makes <paramref name="feed"/> the channel's feed here; returns the one it replaced, if any.</summary>
+    public LiveFeed? SetFeed(LiveFeed feed)
     {
-        IMediaSession? session = publisher ? Find<PublisherSession>(id) : Find<ViewerSession>(id);
-        return session?.Channel == channel ? session : null;
+        LiveFeed? replaced = null;
+        _feeds.AddOrUpdate(feed.Channel, feed, (_, previous) =>
+        {
+            replaced = previous;
+            return feed;
+        });
+        return replaced;
     }
 
-    public bool TryAddFeed(ILiveFeed feed) => _feeds.TryAdd(feed.Channel, feed);
+    /// <summary>Removes the feed if it is still the channel's (a newer one may have replaced it).</summary>
+    public void RemoveFeed(LiveFeed feed) => _feeds.TryRemove(new KeyValuePair<string, LiveFeed>(feed.Channel, feed));
 
-    public void RemoveFeed(ILiveFeed feed) => _feeds.TryRemove(new KeyValuePair<string, ILiveFeed>(feed.Channel, feed));
+    public LiveFeed? FindFeed(string channel) => _feeds.TryGetValue(channel, out var feed) ? feed : null;
 
-    public ILiveFeed? FindFeed(string channel) => _feeds.TryGetValue(channel, out var feed) ? feed : null;
+    /// <summary>Every session resource held here.</summary>
+    public IReadOnlyList<SessionResource> All() => [.. _sessions.Values];
 
-    public IReadOnlyList<IMediaSession> All() => [.. _sessions.Values];
+    public IReadOnlyList<LiveFeed> Feeds() => [.. _feeds.Values];
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using CommunityStream.Media.Sessions;
 using Microsoft.AspNetCore.Http;
 
 namespace CommunityStream.Media.Signalling;
@@ -7,11 +6,11 @@ namespace CommunityStream.Media.Signalling;
 /// <summary>The <c>201 Created</c> of WHIP/WHEP: the SDP answer, the session resource and the ICE servers (RFC 9725 §4.2, §4.6).</summary>
 internal static class SessionResponses
 {
-    public static IResult Created(HttpContext context, string resourcePath, IMediaSession session, string answerSdp, StreamingOptions options)
+    public static IResult Created(HttpContext context, string resourcePath, string etag, string answerSdp, StreamingOptions options)
     {
         var headers = context.Response.Headers;
         headers.Location = resourcePath;
-        headers.ETag = session.ETag;
+        headers.ETag = etag;
         headers["Accept-Patch"] = SdpRequests.TrickleContentType;
         foreach (var server in options.IceServers)
         {

@@ -66,33 +66,44 @@ internal static class WhepEndpoints
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Problems.Status(StatusCodes.Status401Unauthorized, "This channel is private.", "Send an access token as 'Authorization: Bearer <token>'.");
         }
-        // The publisher may be on another node: the first viewer here opens this node's one relay from it.
-        if ((sessions.FindFeed(name) ?? await relays.ConnectAsync(name, summary.PublisherNode!, cancel)) is not { } feed)
+        // The publisher may be on another node: the first viewer here opens this node's one relay from it. A feed
+        // that ends while the viewer opens answers nothing; a relay that just closed for lack of viewers is opened
+        // again once, a stream that ended is offline.
+        for (var attempt = 0; ; attempt++)
         {
-            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream cannot be relayed to this node.",
-                $"Its publisher's node {summary.PublisherNode} did not provide it; try again.");
-        }
-        if (sessions.Count >= options.Value.MaxViewersPerNode)
-        {
-            context.Response.Headers.RetryAfter = "10";
-            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "This server is full.", $"It serves at most {options.Value.MaxViewersPerNode} sessions (Media:MaxViewersPerNode).");
-        }
+            if ((sessions.FindFeed(name) ?? await relays.ConnectAsync(name, summary.PublisherNode!, cancel)) is not { } feed)
+            {
+                return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream cannot be relayed to this node.",
+                    $"Its publisher's node {summary.PublisherNode} did not provide it; try again.");
+            }
+            if (sessions.Count >= options.Value.MaxViewersPerNode)
+            {
+                context.Response.Headers.RetryAfter = "10";
+                return Problems.Status(StatusCodes.Status503ServiceUnavailable, "This server is full.", $"It serves at most {options.Value.MaxViewersPerNode} sessions (Media:MaxViewersPerNode).");
+            }
 
-        var ssrcs = new Dictionary<string, uint> { ["audio"] = RandomSsrc(), ["video"] = RandomSsrc() };
-        WebRtc.Transport.WebRtcTransport transport;
-        SdpAnswer answer;
-        try
-        {
-            (transport, answer) = server.Negotiate(offer!, AnswerMode.Send, ssrcs, feed.Tracks);
+            var ssrcs = new Dictionary<string, uint> { ["audio"] = RandomSsrc(), ["video"] = RandomSsrc() };
+            ISessionTransport transport;
+            SdpAnswer answer;
+            try
+            {
+                (transport, answer) = server.Negotiate(offer!, AnswerMode.Send, ssrcs, feed.Tracks);
+            }
+            catch (SdpParseException ex)
+            {
+                return Problems.Status(StatusCodes.Status400BadRequest, "The SDP offer cannot be used.", ex.Message);
+            }
+            var id = MediaSessions.NewId();
+            var open = new SessionCommands.OpenViewer(id, transport, new ViewerForwarder(transport.Sink, answer, feed.Tracks));
+            if (await SessionAsks.OpenViewerAsync(feed, open, cancel))
+            {
+                return SessionResponses.Created(context, $"/whep/{name}/sessions/{id}", SessionResource.ETagOf(transport), answer.Sdp, options.Value);
+            }
+            if (!feed.Relayed || attempt > 0)
+            {
+                return Offline(name);
+            }
         }
-        catch (SdpParseException ex)
-        {
-            return Problems.Status(StatusCodes.Status400BadRequest, "The SDP offer cannot be used.", ex.Message);
-        }
-        var id = MediaSessions.NewId();
-        var session = new ViewerSession(id, name, transport, new ViewerForwarder(transport, answer, feed.Tracks), feed, sessions);
-        sessions.Add(session);
-        return SessionResponses.Created(context, $"/whep/{name}/sessions/{id}", session, answer.Sdp, options.Value);
     }
 
     private static async Task<IResult> StopAsync(string channel, string id, MediaSessions sessions, ActorSystem system, CancellationToken cancel)
@@ -103,8 +114,7 @@ internal static class WhepEndpoints
         }
         if (sessions.Find(name, id, publisher: false) is { } session)
         {
-            session.Close("deleted by the viewer");
-            return Results.Ok();
+            return await SessionAsks.CloseAsync(session.Owner, "deleted by the viewer", cancel) ? Results.Ok() : SessionResourceEndpoints.Unanswered();
         }
         // Behind a load balancer the DELETE may reach another node than the viewer's; nothing records which node
         // that is, so every other node is asked and the one holding the session ends it. DELETEs are rare.

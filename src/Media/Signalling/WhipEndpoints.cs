@@ -40,8 +40,8 @@ internal static class WhipEndpoints
     }
 
     private static async Task<IResult> PublishAsync(
-        string channel, HttpContext context, IUserDirectory users, IStreamKeyValidator keys, MediaServer server, MediaSessions sessions,
-        IRequiredActor<StreamRegionMarker> region, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel)
+        string channel, HttpContext context, IUserDirectory users, IStreamKeyValidator keys, MediaServer server,
+        IRequiredActor<StreamRegionMarker> region, IRequiredActor<MediaFeedsMarker> feeds, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel)
     {
         if (ChannelName.TryNormalize(channel) is not { } name)
         {
@@ -69,7 +69,7 @@ internal static class WhipEndpoints
         var sessionId = MediaSessions.NewId();
         var node = Cluster.Get(system).SelfAddress.ToString();
         var startedAt = DateTimeOffset.UtcNow;
-        WebRtc.Transport.WebRtcTransport transport;
+        ISessionTransport transport;
         SdpAnswer answer;
         try
         {
@@ -89,16 +89,17 @@ internal static class WhipEndpoints
                 : Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream service did not answer.", (reply as StreamReplies.Rejected)?.Message);
         }
 
+        // The session's owner registers the session and the channel's feed before it answers, so the Location below
+        // answers at once; a stale feed of this channel on this node is closed by it.
         var streams = await region.GetAsync(cancel);
-        var session = new PublisherSession(sessionId, name, transport, answer, new StreamFanout(server.Materializer, server.Endpoint.CreateBatchSender(), newBatch: server.Endpoint.CreateBatchSender), sessions, streams, node, startedAt, (ulong)options.Value.MaxPublishBitrate);
-        // A feed left by an earlier session of this channel on this node is stale: the entity just admitted this one.
-        if (sessions.FindFeed(name) is IMediaSession stale)
+        var start = new SessionCommands.StartPublisher(sessionId, name, transport, PublishedTrack.From(answer), streams, node, startedAt, (ulong)options.Value.MaxPublishBitrate);
+        if (await SessionAsks.AskAsync(await feeds.GetAsync(cancel), start, cancel) is not SessionReplies.FeedStarted)
         {
-            stale.Close("replaced by a new session");
+            transport.Dispose();
+            streams.Tell(new StreamCommands.StopPublishing(name, sessionId, "the session could not start"));
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream service did not answer.", "The session could not start on this node.");
         }
-        sessions.TryAddFeed(session);
-        sessions.Add(session);
-        return SessionResponses.Created(context, $"/whip/{name}/sessions/{sessionId}", session, answer.Sdp, options.Value);
+        return SessionResponses.Created(context, $"/whip/{name}/sessions/{sessionId}", SessionResource.ETagOf(transport), answer.Sdp, options.Value);
     }
 
     private static async Task<IResult> StopAsync(
@@ -112,8 +113,8 @@ internal static class WhipEndpoints
         }
         if (sessions.Find(name, id, publisher: true) is { } session)
         {
-            session.Close("deleted by the publisher");
-            return Results.Ok();
+            // Answered once the session has ended: its viewers closed, the stream entity told.
+            return await SessionAsks.CloseAsync(session.Owner, "deleted by the publisher", cancel) ? Results.Ok() : SessionResourceEndpoints.Unanswered();
         }
         // Behind a load balancer the DELETE may reach another node than the one holding the publisher's transport:
         // the stream's entity knows that node, whose relay actor ends the session.

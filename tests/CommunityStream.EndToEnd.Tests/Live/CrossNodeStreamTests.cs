@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CommunityStream.EndToEnd.Tests.Support;
-using CommunityStream.Media.Relay;
-using CommunityStream.Media.Sessions;
+using CommunityStream.Media;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityStream.EndToEnd.Tests.Live;
@@ -48,8 +47,8 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
                 await Eventually.Until(() => viewer.EvaluateAsync<int>(ViewerScript.SenderReports), n => n >= 2, TimeSpan.FromSeconds(15), "sender reports on a viewer of node B");
             }
 
-            Assert.Equal(1, Interlocked.Read(ref a.App.Services.GetRequiredService<MediaSessions>().RelaysServed));
-            Assert.IsType<RelayFeed>(b.App.Services.GetRequiredService<MediaSessions>().FindFeed("relayed"));
+            Assert.Equal(1, Media(a).RelaysServed);
+            Assert.Equal(MediaFeedKind.Relayed, Media(b).Feed("relayed"));
             await Eventually.Until(() => b.Http.GetFromJsonAsync<JsonElement>("/api/streams/relayed"), s => s.GetProperty("viewers").GetInt32() == 3,
                 TimeSpan.FromSeconds(15), "three viewers counted from node B");
 
@@ -75,13 +74,13 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
             Assert.Equal(HttpStatusCode.Unauthorized, (await Delete(b, onB, "sk_wrong")).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await Delete(b, new Uri(b.BaseAddress, "/whip/relayed/sessions/nope"), streamer.StreamKey)).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await Delete(b, onB, streamer.StreamKey)).StatusCode);
-            await Eventually.True(() => a.App.Services.GetRequiredService<MediaSessions>().FindFeed("relayed") is null, TimeSpan.FromSeconds(10), "node A to end the publisher's session");
+            await Eventually.True(() => Media(a).Feed("relayed") == MediaFeedKind.None, TimeSpan.FromSeconds(10), "node A to end the publisher's session");
             foreach (var viewer in viewers[..2])
             {
                 await Eventually.Until(() => viewer.EvaluateAsync<string>(WhipWhepScripts.ViewerState),
                     state => state is "closed" or "failed" or "disconnected", TimeSpan.FromSeconds(20), "the relayed viewer's connection to end");
             }
-            await Eventually.True(() => b.App.Services.GetRequiredService<MediaSessions>().FindFeed("relayed") is null, TimeSpan.FromSeconds(10), "node B to drop its relay");
+            await Eventually.True(() => Media(b).Feed("relayed") == MediaFeedKind.None, TimeSpan.FromSeconds(10), "node B to drop its relay");
         }
         finally
         {
@@ -92,6 +91,8 @@ public sealed class CrossNodeStreamTests(ChromiumFixture chromium)
             }
         }
     }
+
+    private static MediaDiagnostics Media(InProcessNode node) => node.App.Services.GetRequiredService<MediaDiagnostics>();
 
     private const string Candidate = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host\r\n";
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CommunityStream.EndToEnd.Tests.Support;
-using CommunityStream.Media.Sessions;
+using CommunityStream.Media;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityStream.EndToEnd.Tests.Live;
@@ -20,7 +20,7 @@ public sealed class MediaPortFuzzTests(ChromiumFixture chromium)
         chromium.SkipIfUnavailable();
         await using var node = await InProcessNode.StartAsync("--Media:CorsOrigins:0", chromium.BlankPage.GetLeftPart(UriPartial.Authority));
         var streamer = await Streamer.CreateAsync(node, await node.CreateAdminAsync("admin"), "fuzzed");
-        var server = node.App.Services.GetRequiredService<MediaServer>();
+        var media = node.App.Services.GetRequiredService<MediaDiagnostics>();
         var publisher = await chromium.NewPageAsync();
         var viewer = await chromium.NewPageAsync();
         try
@@ -30,10 +30,10 @@ public sealed class MediaPortFuzzTests(ChromiumFixture chromium)
             var watching = await viewer.EvaluateAsync<string[]>(WhipWhepScripts.Watch, new Uri(node.BaseAddress, "/whep/fuzzed").ToString());
             Assert.True(watching[0] == "201", string.Join(" ", watching));
             var before = await Eventually.Until(() => viewer.EvaluateAsync<long[]>(ViewerScript.Stats), s => s[0] >= 15, TimeSpan.FromSeconds(30), "the viewer decoding");
-            var droppedBefore = server.Endpoint.Dropped;
+            var droppedBefore = media.DatagramsDropped;
 
             using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            var target = new IPEndPoint(IPAddress.Loopback, server.Endpoint.LocalEndPoint.Port);
+            var target = new IPEndPoint(IPAddress.Loopback, media.UdpPort);
             var random = new Random(20261126);
             byte[] firstBytes = [0x00, 0x01, 0x16, 0x14, 0x80, 0x90, 0xC8, 0xC9, 0xCD, 0xCE, 0x41, 0xFF];
             for (var i = 0; i < 5_000; i++)
@@ -49,7 +49,7 @@ public sealed class MediaPortFuzzTests(ChromiumFixture chromium)
                 {
                     // Bursts the socket buffer can hold: a datagram the kernel drops is one the server never saw.
                     var sent = i + 1;
-                    await Eventually.True(() => server.Endpoint.Dropped - droppedBefore >= sent, TimeSpan.FromSeconds(10), $"the endpoint to count {sent} garbage datagrams as dropped");
+                    await Eventually.True(() => media.DatagramsDropped - droppedBefore >= sent, TimeSpan.FromSeconds(10), $"the endpoint to count {sent} garbage datagrams as dropped");
                 }
             }
 

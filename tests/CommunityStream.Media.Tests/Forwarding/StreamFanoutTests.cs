@@ -132,6 +132,34 @@ public sealed class StreamFanoutTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Should_keep_taking_packets_during_a_pass_and_drop_the_oldest_beyond_the_queue_limit_counted()
+    {
+        using var hold = new ManualResetEventSlim(false);
+        using var fanout = new StreamFanout(_system.Materializer(), new UdpBatchSender(_sender), maxAge: TimeSpan.FromMinutes(1));
+        var sink = new CapturingSink { Destination = _receiver.LocalEndPoint!.Serialize(), Hold = hold };
+        fanout.Add(new ViewerForwarder(sink, ViewerForwarderTests.ViewerAnswer(), ViewerForwarderTests.Published));
+        const int Behind = ViewerFanoutSink.QueueLimit + 100;
+
+        // The first packet's pass stalls in the viewer's sink; the stage keeps taking the rest from the hub meanwhile.
+        fanout.Offer(ViewerForwarderTests.Packet(MediaKind.Video, 96, 0, 0, [0]));
+        await sink.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        for (var i = 1; i <= Behind; i++)
+        {
+            fanout.Offer(ViewerForwarderTests.Packet(MediaKind.Video, 96, (ushort)i, 3000u * (uint)i, [(byte)i]));
+        }
+        await Eventually.True(() => fanout.IngressQueued == 0 && fanout.Dropped == Behind - ViewerFanoutSink.QueueLimit, TimeSpan.FromSeconds(10),
+            "the packets beyond the queue limit dropped, oldest first");
+        hold.Set();
+
+        await Eventually.True(() => fanout.Delivered == 1 + ViewerFanoutSink.QueueLimit, TimeSpan.FromSeconds(10), "the held pass and the queued packets delivered");
+        var sequences = sink.Rtp.Select(p => (int)p[^1]).ToList();
+        Assert.Equal(0, sequences[0]);
+        // The newest packets survived, in order.
+        Assert.Equal(Enumerable.Range(Behind - ViewerFanoutSink.QueueLimit + 1, ViewerFanoutSink.QueueLimit).Select(i => i & 0xFF), sequences.Skip(1));
+        Assert.Equal(Behind - ViewerFanoutSink.QueueLimit, fanout.Dropped);
+    }
+
+    [Fact]
     public async Task Should_forward_a_large_audience_in_parallel_slices_each_with_its_own_batch()
     {
         var batches = new List<UdpBatchSender>();

@@ -24,14 +24,19 @@ public sealed class JournalReadinessTests
             CREATE FUNCTION refuse_writes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'journal writes refused by the test'; END $$;
             CREATE TRIGGER refuse_journal_writes BEFORE INSERT ON journal FOR EACH ROW EXECUTE FUNCTION refuse_writes();
             """);
-        // More failed writes at once than the breaker's max-failures (10): it opens.
-        var writers = Enumerable.Range(0, 30).Select(i => node.System.ActorOf(Props.Create(() => new CounterActor($"breaker-{i}")))).ToList();
-        foreach (var writer in writers)
+        // Waves of failed writes, more at once than the breaker's max-failures (10), until it opens: the readiness
+        // probe's own successful reads reset the failure count, so on a busy machine one wave may not be enough.
+        var wave = 0;
+        var checks = await Eventually.Until(async () =>
         {
-            writer.Tell(new CounterActor.Add(1));
-        }
-
-        var checks = await Eventually.Until(() => ReadyChecksAsync(node), c => c["journal-breaker"] != "Healthy", ReadyTimeout, "the journal-breaker check to fail");
+            var first = wave++ * 30;
+            for (var i = first; i < first + 30; i++)
+            {
+                var id = $"breaker-{i}";
+                node.System.ActorOf(Props.Create(() => new CounterActor(id))).Tell(new CounterActor.Add(1));
+            }
+            return await ReadyChecksAsync(node);
+        }, c => c["journal-breaker"] != "Healthy", ReadyTimeout, "the journal-breaker check to fail");
         using var live = await node.Http.GetAsync(new Uri("/healthz/live", UriKind.Relative));
 
         Assert.Contains("circuit breaker open", checks["journal-breaker"], StringComparison.Ordinal);

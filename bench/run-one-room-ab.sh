@@ -25,29 +25,12 @@ out=${FIGURES_OUT:-$(mktemp -d /tmp/one-room-ab.XXXXXX)}
 mkdir -p "$out"
 conns=${CONNECTIONS:-5000}; rate=${RATE:-10}; publishers=${PUBLISHERS:-10}; dur=${DURATION:-40}
 warmup=${WARMUP:-5}; warmup_run=${WARMUP_RUN:-20}; repeat=${REPEAT:-2}; port=${PORT:-8090}
-lg_dll=$repo/bench/CommunityStream.LoadGen/bin/Release/net10.0/CommunityStream.LoadGen.dll
-admin_pw='Bench-Root-Password-2026!'
-user_pw='LoadGen-Password-2026!'
 base=http://127.0.0.1:$port
-server=
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; true; }
-trap cleanup EXIT
-
 [ $# -ge 2 ] && [ $(($# % 2)) = 0 ] || { sed -n '2,15p' "$0"; exit 2; }
-dotnet build -c Release --nologo -v q "$repo/bench/CommunityStream.LoadGen" >"$out/build-loadgen.log" 2>&1 || { cat "$out/build-loadgen.log"; exit 1; }
-for dll in $(printf '%s\n' "$@" | awk 'NR % 2 == 0'); do
-  if [ "$dll" = - ]; then
-    dotnet build -c Release --nologo -v q "$repo/src/Host" >"$out/build-host.log" 2>&1 || { cat "$out/build-host.log"; exit 1; }
-    break
-  fi
-done
-
-pin=(); command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] && pin=(taskset -c 0)
+# shellcheck source=bench/chat-ab-common.sh
+source "$repo/bench/chat-ab-common.sh"
+chat_ab_build 2 "$@"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-wait_ready() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$base/healthz/ready" 2>/dev/null && return 0; sleep 1; done; return 1; }
-login() { curl -fsS --interface "$3" -H 'content-type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" "$base/api/auth/login" | jq -r .accessToken; }
-register() { curl -sS --interface "$3" -H 'content-type: application/json' \
-  -d "{\"username\":\"$1\",\"email\":\"$1@loadgen.test\",\"password\":\"$2\"}" "$base/api/auth/register" >/dev/null || true; }
 
 generator() { # label seconds generator-warmup: one generator run against the running Host
   local label=$1 seconds=$2 gen_warmup=$3
@@ -70,11 +53,11 @@ run_variant() { # label dll
   printf '%s\n' "$admin_pw" | dotnet "$dll" --create-admin admin admin@example.test "${common[@]}" >"$out/$label.create-admin.log" 2>&1
   "${pin[@]}" dotnet "$dll" "${common[@]}" >"$out/$label.host.log" 2>&1 &
   server=$!
-  wait_ready || { echo "$label: Host not ready; see $out/$label.host.log"; kill "$server"; server=; return; }
+  wait_ready "$base" || { echo "$label: Host not ready; see $out/$label.host.log"; kill "$server"; server=; return; }
   : >"$out/$label.tokens"
   for i in $(seq 0 19); do
-    register "lguser$i" "$user_pw" "127.0.0.$((i + 2))"
-    login "lguser$i" "$user_pw" "127.0.0.$((i + 2))" >>"$out/$label.tokens"
+    register "$base" "lguser$i" "$user_pw" "127.0.0.$((i + 2))"
+    login "$base" "lguser$i" "$user_pw" "127.0.0.$((i + 2))" >>"$out/$label.tokens"
   done
   cp "$out/$label.tokens" "$out/$label.warm.tokens"
   generator "$label.warm" "$warmup_run" 2

@@ -17,28 +17,10 @@ ulimit -n "$(ulimit -Hn)"
 out=${FIGURES_OUT:-$(mktemp -d /tmp/rooms-ab.XXXXXX)}
 mkdir -p "$out"
 rooms=${ROOMS:-1000}; dur=${DURATION:-40}; rate=${RATE:-1}; repeat=${REPEAT:-1}
-lg_dll=$repo/bench/CommunityStream.LoadGen/bin/Release/net10.0/CommunityStream.LoadGen.dll
-admin_pw='Bench-Root-Password-2026!'
-user_pw='LoadGen-Password-2026!'
-server=
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; true; }
-trap cleanup EXIT
-
 [ $# -ge 3 ] && [ $(($# % 3)) = 0 ] || { sed -n '2,13p' "$0"; exit 2; }
-dotnet build -c Release --nologo -v q "$repo/bench/CommunityStream.LoadGen" >"$out/build-loadgen.log" 2>&1 || { cat "$out/build-loadgen.log"; exit 1; }
-for dll in $(printf '%s\n' "$@" | awk 'NR % 3 == 2'); do
-  if [ "$dll" = - ]; then
-    dotnet build -c Release --nologo -v q "$repo/src/Host" >"$out/build-host.log" 2>&1 || { cat "$out/build-host.log"; exit 1; }
-    break
-  fi
-done
-
-pin=(); command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] && pin=(taskset -c 0)
-
-wait_ready() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1/healthz/ready" 2>/dev/null && return 0; sleep 1; done; return 1; }
-login() { curl -fsS --interface "$4" -H 'content-type: application/json' -d "{\"login\":\"$2\",\"password\":\"$3\"}" "$1/api/auth/login" | jq -r .accessToken; }
-register() { curl -sS --interface "$4" -H 'content-type: application/json' \
-  -d "{\"username\":\"$2\",\"email\":\"$2@loadgen.test\",\"password\":\"$3\"}" "$1/api/auth/register" >/dev/null || true; }
+# shellcheck source=bench/chat-ab-common.sh
+source "$repo/bench/chat-ab-common.sh"
+chat_ab_build 3 "$@"
 
 fresh_pg() { # prints the connection string of a new, empty database
   local name="rooms_ab_$(date +%s%N | tail -c 10)"

@@ -1,0 +1,29 @@
+# Shared by the chat A/B scripts (run-rooms-ab.sh, run-one-room-ab.sh): sourced after they set `repo` and `out`.
+# Builds the generator (and this checkout's Host when a variant names it "-"), pins the Host to core 0 where there
+# are two cores, and gives the helpers every run needs. The caller sets `server` to the Host's pid; it is killed on exit.
+# Usage: chat_ab_build STRIDE ARGS... (STRIDE: words per variant in ARGS, the Host dll being the second of each).
+
+lg_dll=$repo/bench/CommunityStream.LoadGen/bin/Release/net10.0/CommunityStream.LoadGen.dll
+admin_pw='Bench-Root-Password-2026!'
+user_pw='LoadGen-Password-2026!'
+server=
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; true; }
+trap cleanup EXIT
+
+pin=(); command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] && pin=(taskset -c 0)
+
+chat_ab_build() { # stride variant-words...
+  local stride=$1 dll; shift
+  dotnet build -c Release --nologo -v q "$repo/bench/CommunityStream.LoadGen" >"$out/build-loadgen.log" 2>&1 || { cat "$out/build-loadgen.log"; exit 1; }
+  for dll in $(printf '%s\n' "$@" | awk -v s="$stride" 'NR % s == 2 % s'); do
+    if [ "$dll" = - ]; then
+      dotnet build -c Release --nologo -v q "$repo/src/Host" >"$out/build-host.log" 2>&1 || { cat "$out/build-host.log"; exit 1; }
+      break
+    fi
+  done
+}
+
+wait_ready() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1/healthz/ready" 2>/dev/null && return 0; sleep 1; done; return 1; }
+login() { curl -fsS --interface "$4" -H 'content-type: application/json' -d "{\"login\":\"$2\",\"password\":\"$3\"}" "$1/api/auth/login" | jq -r .accessToken; }
+register() { curl -sS --interface "$4" -H 'content-type: application/json' \
+  -d "{\"username\":\"$2\",\"email\":\"$2@loadgen.test\",\"password\":\"$3\"}" "$1/api/auth/register" >/dev/null || true; }

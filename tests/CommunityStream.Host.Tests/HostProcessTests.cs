@@ -55,6 +55,7 @@ public sealed class HostProcessTests
     [InlineData("--Cluster:Discovery", "Carrier-Pigeon", "Cluster")]
     [InlineData("--Cluster:SeedNodes:0", "tcp://wrong", "Cluster:SeedNodes")]
     [InlineData("--Http:Url", "ftp://127.0.0.1:1", "Http:Url")]
+    [InlineData("--urls", "http://127.0.0.1:1", "--urls / ASPNETCORE_URLS")]
     [InlineData("--Media:UdpPort", "70000", "Media:UdpPort")]
     public async Task Should_refuse_bad_configuration_with_one_clear_line(string key, string value, string named)
     {

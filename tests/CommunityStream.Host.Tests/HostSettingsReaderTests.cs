@@ -43,6 +43,36 @@ public sealed class HostSettingsReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("urls", "http://127.0.0.1:9001", "http://127.0.0.1:9001")]
+    [InlineData("urls", "http://127.0.0.1:9001;http://127.0.0.1:9002", "http://127.0.0.1:9001|http://127.0.0.1:9002")]
+    [InlineData("http_ports", "9003", "http://0.0.0.0:9003")]
+    public void Should_take_ASP_NET_Core_address_settings_as_aliases_of_Http_Url(string key, string value, string expected)
+    {
+        var settings = Read((key, value));
+
+        Assert.Equal(expected.Split('|'), settings.Urls);
+    }
+
+    [Fact]
+    public void Should_accept_Http_Url_and_urls_that_agree()
+    {
+        var settings = Read(("Http:Url", "http://127.0.0.1:9001"), ("urls", "http://127.0.0.1:9001"));
+
+        Assert.Equal(["http://127.0.0.1:9001"], settings.Urls);
+    }
+
+    [Theory]
+    [InlineData("urls", "http://127.0.0.1:9002", "--urls / ASPNETCORE_URLS")]
+    [InlineData("http_ports", "9002", "ASPNETCORE_HTTP_PORTS")]
+    public void Should_refuse_Http_Url_and_an_ASP_NET_Core_address_that_disagree(string key, string value, string named)
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() => Read(("Http:Url", "http://127.0.0.1:9001"), (key, value)));
+
+        Assert.Contains("CS_Http__Url", error.Message, StringComparison.Ordinal);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Persistence:Provider", "MongoDb", "CS_Persistence__Provider")]
     [InlineData("Http:Url", "not a url", "CS_Http__Url")]
     [InlineData("Cluster:Port", "70000", "CS_Cluster__Port")]

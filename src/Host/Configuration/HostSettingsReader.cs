@@ -13,12 +13,40 @@ public static class HostSettingsReader
     /// <summary>Reads and validates; throws <see cref="StartupConfigurationException"/> on the first problem.</summary>
     public static HostSettings Read(IConfiguration configuration, string workingDirectory)
     {
-        var urls = ReadUrls(configuration["Http:Url"] ?? "http://127.0.0.1:8080");
+        var urls = ReadUrls(HttpUrlOf(configuration));
         var dataDirectory = ReadDataDirectory(configuration["DataDirectory"] ?? "data", workingDirectory);
         var database = ReadDatabase(configuration.GetSection("Persistence"), dataDirectory);
         var cluster = ReadCluster(configuration.GetSection("Cluster"));
         return new HostSettings(urls, dataDirectory, database, cluster);
     }
+
+    /// <summary>
+    /// <c>Http:Url</c>, or ASP.NET Core's own spellings as aliases: <c>--urls</c> / <c>ASPNETCORE_URLS</c> (key <c>urls</c>)
+    /// and <c>ASPNETCORE_HTTP_PORTS</c> (key <c>http_ports</c>, every interface). Two that disagree stop the start, since
+    /// Kestrel would otherwise take one of them without a word.
+    /// </summary>
+    private static string HttpUrlOf(IConfiguration configuration)
+    {
+        var explicitUrl = NonBlank(configuration["Http:Url"]);
+        var aliasUrls = NonBlank(configuration["urls"]);
+        var ports = NonBlank(configuration["http_ports"]);
+        var portUrls = ports is null
+            ? null
+            : string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(port => $"http://0.0.0.0:{port}"));
+        var alias = aliasUrls ?? portUrls;
+        var aliasName = aliasUrls is not null ? "--urls / ASPNETCORE_URLS" : "ASPNETCORE_HTTP_PORTS";
+        if (explicitUrl is not null && alias is not null && !SameUrls(explicitUrl, alias))
+        {
+            throw Invalid("Http:Url", $"is '{explicitUrl}' but {aliasName} says '{aliasUrls ?? ports}': set only one");
+        }
+        return explicitUrl ?? alias ?? "http://127.0.0.1:8080";
+    }
+
+    private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static bool SameUrls(string a, string b) =>
+        a.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.OrdinalIgnoreCase)
+            .SequenceEqual(b.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
 
     private static string[] ReadUrls(string value)
     {

@@ -25,6 +25,9 @@ public sealed class CreateAdminCommand
         _remainingArgs = remainingArgs;
     }
 
+    /// <summary>The account name and email as parsed, and the arguments left for configuration.</summary>
+    internal (string Username, string Email, IReadOnlyList<string> ConfigurationArgs) Parsed => (_username, _email, _remainingArgs);
+
     /// <summary>Recognises the command; other arguments (e.g. <c>--DataDirectory</c>) stay configuration.</summary>
     public static bool TryParse(string[] args, out CreateAdminCommand? command)
     {
@@ -34,9 +37,16 @@ public sealed class CreateAdminCommand
         {
             return false;
         }
-        var username = index + 1 < args.Length ? args[index + 1] : "";
-        var email = index + 2 < args.Length ? args[index + 2] : "";
-        var remaining = args.Take(index).Concat(args.Skip(index + 3)).ToArray();
+        // USERNAME and EMAIL are the next two arguments unless they are options: `--create-admin --DataDirectory /x`
+        // is a usage error, not an account named "--DataDirectory".
+        var positionals = 0;
+        while (positionals < 2 && index + 1 + positionals < args.Length && !args[index + 1 + positionals].StartsWith("--", StringComparison.Ordinal))
+        {
+            positionals++;
+        }
+        var username = positionals > 0 ? args[index + 1] : "";
+        var email = positionals > 1 ? args[index + 2] : "";
+        var remaining = args.Take(index).Concat(args.Skip(index + 1 + positionals)).ToArray();
         command = new CreateAdminCommand(username, email, remaining);
         return true;
     }
@@ -44,7 +54,7 @@ public sealed class CreateAdminCommand
     /// <summary>Runs the command; returns the process exit code.</summary>
     public async Task<int> RunAsync(TextReader input, TextWriter output, TextWriter error)
     {
-        if (string.IsNullOrWhiteSpace(_username) || string.IsNullOrWhiteSpace(_email) || _email.StartsWith("--", StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(_username) || string.IsNullOrWhiteSpace(_email))
         {
             await error.WriteLineAsync($"usage: CommunityStream.Host {Switch} USERNAME EMAIL  (password from CS_ADMIN_PASSWORD or stdin)");
             return StartupFailure.ExitCode;
@@ -53,6 +63,11 @@ public sealed class CreateAdminCommand
         if (string.IsNullOrEmpty(password))
         {
             password = await input.ReadLineAsync() ?? "";
+            if (password.Length == 0)
+            {
+                await error.WriteLineAsync("no password was read from stdin: pipe it in, or set CS_ADMIN_PASSWORD");
+                return StartupFailure.ExitCode;
+            }
         }
 
         try

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -69,6 +70,22 @@ public sealed class HostProcessTests
         var line = Assert.Single(host.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("CommunityStream could not start:", line, StringComparison.Ordinal);
         Assert.Contains(named, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_media_UDP_port_that_is_in_use_naming_the_setting()
+    {
+        using var data = new TempDirectory();
+        using var squatter = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)squatter.Client.LocalEndPoint!).Port;
+
+        await using var host = HostProcess.Start(data.Path, "--Media:UdpPort", port.ToString(CultureInfo.InvariantCulture));
+        var exitCode = await host.WaitForExitAsync(ExitTimeout);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(host.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("CommunityStream could not start: Media UDP port cannot be bound", line, StringComparison.Ordinal);
+        Assert.Contains("Media:UdpPort", line, StringComparison.Ordinal);
     }
 
     [Fact]

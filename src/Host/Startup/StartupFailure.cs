@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Akka.Remote;
+using CommunityStream.BuildingBlocks;
 using CommunityStream.Host.Configuration;
 
 namespace CommunityStream.Host.Startup;
@@ -19,6 +20,8 @@ public static class StartupFailure
             {
                 case StartupConfigurationException config:
                     return config.Message;
+                case StartupProblemException problem:
+                    return problem.Message;
                 case IOException io when io.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
                     || io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase):
                     return $"HTTP address is already in use: {FirstLine(io.Message)} (set Http:Url / CS_Http__Url).";

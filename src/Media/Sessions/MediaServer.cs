@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Streams;
+using CommunityStream.BuildingBlocks;
 using CommunityStream.Media.Forwarding;
 using CommunityStream.WebRtc.Dtls;
 using CommunityStream.WebRtc.Sdp;
@@ -40,7 +41,7 @@ internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> optio
         }
         catch (SocketException ex)
         {
-            throw new InvalidOperationException(
+            throw new StartupProblemException(
                 $"Media UDP port cannot be bound on {_options.BindEndPoint}: {ex.Message} (set Media:UdpPort / CS_Media__UdpPort).", ex);
         }
         var candidates = string.Join(", ", _options.Candidates(_endpoint.LocalEndPoint.Port));

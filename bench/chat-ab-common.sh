@@ -27,3 +27,22 @@ wait_ready() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1/healthz/read
 login() { curl -fsS --interface "$4" -H 'content-type: application/json' -d "{\"login\":\"$2\",\"password\":\"$3\"}" "$1/api/auth/login" | jq -r .accessToken; }
 register() { curl -sS --interface "$4" -H 'content-type: application/json' \
   -d "{\"username\":\"$2\",\"email\":\"$2@loadgen.test\",\"password\":\"$3\"}" "$1/api/auth/register" >/dev/null || true; }
+
+# Starts a fresh Host for one run: the admin account, the Host pinned, readiness, and 20 users' tokens in
+# $out/LABEL.tokens. Sets `server`; returns 1 (after saying why) when the Host never gets ready.
+chat_ab_start_host() { # label dll base host-args...
+  local label=$1 dll=$2 base=$3 i; shift 3
+  local common=(--Http:Url "$base" --Cluster:Port 0
+    --Identity:Throttle:RegisterAttemptsPerMinute 10000 --Identity:Throttle:IpAttemptsPerMinute 10000
+    --Identity:Jwt:AccessTokenMinutes 120
+    --Chat:MaxConnectionsPerIp 20000 --Chat:RateLimitMessages 100000 --Chat:HistoryOnJoin 0 "$@")
+  printf '%s\n' "$admin_pw" | dotnet "$dll" --create-admin admin admin@example.test "${common[@]}" >"$out/$label.create-admin.log" 2>&1
+  "${pin[@]}" dotnet "$dll" "${common[@]}" >"$out/$label.host.log" 2>&1 &
+  server=$!
+  wait_ready "$base" || { echo "$label: Host not ready; see $out/$label.host.log"; kill "$server"; server=; return 1; }
+  : >"$out/$label.tokens"
+  for i in $(seq 0 19); do
+    register "$base" "lguser$i" "$user_pw" "127.0.0.$((i + 2))"
+    login "$base" "lguser$i" "$user_pw" "127.0.0.$((i + 2))" >>"$out/$label.tokens"
+  done
+}

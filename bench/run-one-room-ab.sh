@@ -43,22 +43,10 @@ generator() { # label seconds generator-warmup: one generator run against the ru
 }
 
 run_variant() { # label dll
-  local label=$1 dll=$2 data i before after
+  local label=$1 dll=$2 data before after
   [ "$dll" = - ] && dll=$repo/src/Host/bin/Release/net10.0/CommunityStream.Host.dll
   data=$(mktemp -d /tmp/one-room-ab-host.XXXXXX)
-  local common=(--DataDirectory "$data" --Http:Url "$base" --Cluster:Port 0 --Media:UdpPort 0
-    --Identity:Throttle:RegisterAttemptsPerMinute 10000 --Identity:Throttle:IpAttemptsPerMinute 10000
-    --Identity:Jwt:AccessTokenMinutes 120
-    --Chat:MaxConnectionsPerIp 20000 --Chat:RateLimitMessages 100000 --Chat:HistoryOnJoin 0)
-  printf '%s\n' "$admin_pw" | dotnet "$dll" --create-admin admin admin@example.test "${common[@]}" >"$out/$label.create-admin.log" 2>&1
-  "${pin[@]}" dotnet "$dll" "${common[@]}" >"$out/$label.host.log" 2>&1 &
-  server=$!
-  wait_ready "$base" || { echo "$label: Host not ready; see $out/$label.host.log"; kill "$server"; server=; return; }
-  : >"$out/$label.tokens"
-  for i in $(seq 0 19); do
-    register "$base" "lguser$i" "$user_pw" "127.0.0.$((i + 2))"
-    login "$base" "lguser$i" "$user_pw" "127.0.0.$((i + 2))" >>"$out/$label.tokens"
-  done
+  chat_ab_start_host "$label" "$dll" "$base" --DataDirectory "$data" --Media:UdpPort 0 || return
   cp "$out/$label.tokens" "$out/$label.warm.tokens"
   generator "$label.warm" "$warmup_run" 2
   before=$(load)

@@ -35,7 +35,7 @@ pg_uri() { # PG_CS (Npgsql form) -> libpq URI
 }
 
 run_variant() { # label dll args
-  local label=$1 dll=$2 args=$3 data base=http://127.0.0.1:8080 i
+  local label=$1 dll=$2 args=$3 data base=http://127.0.0.1:8080
   [ "$dll" = - ] && dll=$repo/src/Host/bin/Release/net10.0/CommunityStream.Host.dll
   data=$(mktemp -d /tmp/rooms-ab-host.XXXXXX)
   local -a extra=()
@@ -44,19 +44,7 @@ run_variant() { # label dll args
   if [[ "$args" == *@PGDB@* ]]; then
     extra+=(--Persistence:Provider PostgreSql --Persistence:ConnectionString "$(fresh_pg)")
   fi
-  local common=(--DataDirectory "$data" --Http:Url "$base" --Cluster:Port 0
-    --Identity:Throttle:RegisterAttemptsPerMinute 10000 --Identity:Throttle:IpAttemptsPerMinute 10000
-    --Identity:Jwt:AccessTokenMinutes 120
-    --Chat:MaxConnectionsPerIp 20000 --Chat:RateLimitMessages 100000 --Chat:HistoryOnJoin 0 "${extra[@]}")
-  printf '%s\n' "$admin_pw" | dotnet "$dll" --create-admin admin admin@example.test "${common[@]}" >"$out/$label.create-admin.log" 2>&1
-  "${pin[@]}" dotnet "$dll" "${common[@]}" >"$out/$label.host.log" 2>&1 &
-  server=$!
-  wait_ready "$base" || { echo "$label: Host not ready; see $out/$label.host.log"; kill "$server"; server=; return; }
-  : >"$out/$label.tokens"
-  for i in $(seq 0 19); do
-    register "$base" "lguser$i" "$user_pw" "127.0.0.$((i + 2))"
-    login "$base" "lguser$i" "$user_pw" "127.0.0.$((i + 2))" >>"$out/$label.tokens"
-  done
+  chat_ab_start_host "$label" "$dll" "$base" --DataDirectory "$data" "${extra[@]}" || return
   local cmd=(--url ws://127.0.0.1:8080/ws --http "$base" --source-addresses 127.0.0.2-101 --server-pid "$server"
     --connections $((rooms * 10)) --rooms "$rooms" --room-prefix lgroom --publishers "$rooms" --rate "$rate"
     --duration "$dur" --ramp-rate 2500 --tokens-file "$out/$label.tokens"

@@ -1,6 +1,7 @@
 using CommunityStream.Chat;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
+using CommunityStream.Host.Http;
 using CommunityStream.Host.Shutdown;
 using CommunityStream.Host.Startup;
 
@@ -26,6 +27,7 @@ public static class HostBuilderExtensions
         ClusterPortGuard.EnsureFree(settings.Cluster);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Database);
+        builder.Services.AddForwardedHeaders(settings.TrustedProxies);
 
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -49,6 +51,7 @@ public static class HostBuilderExtensions
     /// <summary>The HTTP pipeline in front of every module's endpoints.</summary>
     public static WebApplication UseCommunityStreamPipeline(this WebApplication app)
     {
+        app.UseForwardedHeadersFromKnownProxies();
         // Unhandled errors and bare status codes (404, 405, 415) become RFC 7807 problem bodies.
         app.UseExceptionHandler();
         app.UseStatusCodePages();

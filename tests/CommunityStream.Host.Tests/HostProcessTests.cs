@@ -58,6 +58,9 @@ public sealed class HostProcessTests
     [InlineData("--Http:Url", "ftp://127.0.0.1:1", "Http:Url")]
     [InlineData("--urls", "http://127.0.0.1:1", "--urls / ASPNETCORE_URLS")]
     [InlineData("--Media:UdpPort", "70000", "Media:UdpPort")]
+    [InlineData("--Media:BindAddress", "0.0.0.0", "Media:AnnouncedAddresses")]
+    [InlineData("--Http:KnownProxies:0", "10.0.0", "Http:KnownProxies")]
+    [InlineData("--Http:KnownNetworks:0", "10.0.0.1/8", "Http:KnownNetworks")]
     public async Task Should_refuse_bad_configuration_with_one_clear_line(string key, string value, string named)
     {
         using var data = new TempDirectory();

@@ -59,7 +59,9 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
             await HandToHttpAsync(connection);
             return;
         }
-        var address = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        // Behind a configured reverse proxy the limit is the client's, not the proxy's (as the HTTP path sees it).
+        var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        var address = (services.GetService<TrustedProxies>() ?? TrustedProxies.None).ClientOf(peer, request.ForwardedFor);
         var perAddress = services.GetRequiredService<ConnectionsPerAddress>();
         if (!perAddress.TryAcquire(address, options.MaxConnectionsPerIp))
         {

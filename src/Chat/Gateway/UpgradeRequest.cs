@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using CommunityStream.BuildingBlocks;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace CommunityStream.Chat.Gateway;
@@ -10,7 +11,7 @@ namespace CommunityStream.Chat.Gateway;
 /// so <see cref="ChatSocketConnectionMiddleware"/> can accept it without an HTTP request context. Anything it is
 /// not sure of (another path or method, a body, folded or duplicate headers, a sub-protocol) is left to HTTP.
 /// </summary>
-internal sealed record UpgradeRequest(string Key, string? Token, int HeadLength)
+internal sealed record UpgradeRequest(string Key, string? Token, int HeadLength, string? ForwardedFor = null)
 {
     /// <summary>Longest request head looked at; longer ones go to HTTP (which allows 32 KiB).</summary>
     public const int MaxHeadBytes = 8 * 1024;
@@ -124,7 +125,8 @@ internal sealed record UpgradeRequest(string Key, string? Token, int HeadLength)
             var accessToken = QueryHelpers.ParseQuery(query)["access_token"].ToString();
             token = string.IsNullOrEmpty(accessToken) ? null : accessToken;
         }
-        return new UpgradeRequest(key, token, headLength);
+        // Believed only when the TCP peer is a configured proxy (TrustedProxies); a repeated header went to HTTP above.
+        return new UpgradeRequest(key, token, headLength, headers.GetValueOrDefault(TrustedProxies.ForwardedForHeader));
     }
 
     private static bool HasToken(Dictionary<string, string> headers, string name, string token) =>

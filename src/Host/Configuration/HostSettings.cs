@@ -11,4 +11,8 @@ public sealed record HostSettings(
     IReadOnlyList<string> Urls,
     string DataDirectory,
     DatabaseOptions Database,
-    ClusterSettings Cluster);
+    ClusterSettings Cluster)
+{
+    /// <summary>Reverse proxies whose <c>X-Forwarded-For</c> is believed (<c>Http:KnownProxies</c>, <c>Http:KnownNetworks</c>).</summary>
+    public TrustedProxies TrustedProxies { get; init; } = TrustedProxies.None;
+}

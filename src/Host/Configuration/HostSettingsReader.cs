@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using CommunityStream.BuildingBlocks;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -17,7 +19,7 @@ public static class HostSettingsReader
         var dataDirectory = ReadDataDirectory(configuration["DataDirectory"] ?? "data", workingDirectory);
         var database = ReadDatabase(configuration.GetSection("Persistence"), dataDirectory);
         var cluster = ReadCluster(configuration.GetSection("Cluster"));
-        return new HostSettings(urls, dataDirectory, database, cluster);
+        return new HostSettings(urls, dataDirectory, database, cluster) { TrustedProxies = ReadTrustedProxies(configuration.GetSection("Http")) };
     }
 
     /// <summary>
@@ -202,6 +204,40 @@ public static class HostSettingsReader
         }
         return settings;
     }
+
+    /// <summary>
+    /// <c>Http:KnownProxies</c> (IP addresses) and <c>Http:KnownNetworks</c> (CIDR), each a list
+    /// (<c>CS_Http__KnownProxies__0</c>) or one comma-separated value (<c>CS_Http__KnownProxies=10.0.0.5,10.0.0.6</c>).
+    /// </summary>
+    private static TrustedProxies ReadTrustedProxies(IConfigurationSection http)
+    {
+        var proxies = new List<IPAddress>();
+        foreach (var text in ListOf(http.GetSection("KnownProxies")))
+        {
+            // IPAddress.Parse takes "10" as 0.0.0.10; an operator who wrote that meant something else.
+            if (!IPAddress.TryParse(text, out var address) || (address.AddressFamily == AddressFamily.InterNetwork && text.Count(c => c == '.') != 3))
+            {
+                throw Invalid("Http:KnownProxies", $"'{text}' is not an IP address");
+            }
+            proxies.Add(address);
+        }
+        var networks = new List<IPNetwork>();
+        foreach (var text in ListOf(http.GetSection("KnownNetworks")))
+        {
+            // The parser would quietly mask 10.1.2.3/8 to 10.0.0.0/8; a typo there should not widen the trust.
+            var slash = text.IndexOf('/', StringComparison.Ordinal);
+            if (slash < 0 || !IPNetwork.TryParse(text, out var network) || !IPAddress.Parse(text[..slash]).Equals(network.BaseAddress))
+            {
+                throw Invalid("Http:KnownNetworks", $"'{text}' is not a network in CIDR notation with no host bits set (e.g. 10.0.0.0/8)");
+            }
+            networks.Add(network);
+        }
+        return proxies.Count == 0 && networks.Count == 0 ? TrustedProxies.None : new TrustedProxies(proxies, networks);
+    }
+
+    private static IEnumerable<string> ListOf(IConfigurationSection section) =>
+        new[] { section.Value }.Concat(section.GetChildren().Select(child => child.Value))
+            .SelectMany(value => (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static StartupConfigurationException Invalid(string key, string problem) =>
         new($"Configuration '{key}' (env CS_{key.Replace(":", "__", StringComparison.Ordinal)}) {problem}.");

@@ -21,7 +21,10 @@ public sealed class WebRtcTransportOptions
     /// <summary>Address the socket binds to.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>Addresses written as host candidates; empty means the bind address.</summary>
+    /// <summary>
+    /// Addresses written as host candidates; empty means the bind address. Required with a wildcard bind
+    /// (<c>0.0.0.0</c>, <c>::</c>); behind NAT or a container port mapping, the address clients reach the UDP port on.
+    /// </summary>
     public IList<string> AnnouncedAddresses { get; } = [];
 
     /// <summary>DTLS handshakes running at once (each holds a thread while it waits for the peer).</summary>
@@ -46,7 +49,7 @@ public sealed class WebRtcTransportOptions
         {
             return $"Media:UdpPort {UdpPort} is not a UDP port";
         }
-        if (!IPAddress.TryParse(BindAddress, out _))
+        if (!IPAddress.TryParse(BindAddress, out var bind))
         {
             return $"Media:BindAddress '{BindAddress}' is not an IP address";
         }
@@ -54,6 +57,16 @@ public sealed class WebRtcTransportOptions
         if (bad is not null)
         {
             return $"Media:AnnouncedAddresses '{bad}' is not an IP address";
+        }
+        var unspecified = AnnouncedAddresses.FirstOrDefault(a => IsUnspecified(IPAddress.Parse(a)));
+        if (unspecified is not null)
+        {
+            return $"Media:AnnouncedAddresses '{unspecified}' cannot be reached by a browser; announce the address clients connect to";
+        }
+        // A candidate of 0.0.0.0 reaches nobody: a wildcard bind (containers) needs the address clients see.
+        if (IsUnspecified(bind) && AnnouncedAddresses.Count == 0)
+        {
+            return $"Media:AnnouncedAddresses must be set when Media:BindAddress is {BindAddress} (the address browsers reach this node's UDP port on, e.g. the host's public IP)";
         }
         if (MaxConcurrentHandshakes is < 1 or > 1024)
         {
@@ -65,6 +78,9 @@ public sealed class WebRtcTransportOptions
         }
         return null;
     }
+
+    private static bool IsUnspecified(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     /// <summary>Where the socket binds.</summary>
     public IPEndPoint BindEndPoint => new(IPAddress.Parse(BindAddress), UdpPort);

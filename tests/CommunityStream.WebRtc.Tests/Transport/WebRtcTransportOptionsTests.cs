@@ -31,6 +31,10 @@ public sealed class WebRtcTransportOptionsTests
         { o => o.UdpPort = 70000, "Media:UdpPort" },
         { o => o.BindAddress = "example.com", "Media:BindAddress" },
         { o => o.AnnouncedAddresses.Add("public-ip"), "Media:AnnouncedAddresses" },
+        // A wildcard bind would announce 0.0.0.0, which no browser can reach.
+        { o => o.BindAddress = "0.0.0.0", "Media:AnnouncedAddresses must be set when Media:BindAddress is 0.0.0.0" },
+        { o => o.BindAddress = "::", "Media:AnnouncedAddresses must be set when Media:BindAddress is ::" },
+        { o => o.AnnouncedAddresses.Add("0.0.0.0"), "Media:AnnouncedAddresses '0.0.0.0'" },
         { o => o.MaxConcurrentHandshakes = 0, "Media:MaxConcurrentHandshakes" },
         { o => o.ConsentTimeoutSeconds = 1, "Media:ConsentTimeoutSeconds" },
     };

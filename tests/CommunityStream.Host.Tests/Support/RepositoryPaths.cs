@@ -10,17 +10,22 @@ internal static class RepositoryPaths
             var testBin = new DirectoryInfo(AppContext.BaseDirectory);
             // .../tests/CommunityStream.Host.Tests/bin/{Configuration}/net10.0/
             var configuration = testBin.Parent!.Name;
-            var root = testBin;
+            var dll = Path.Combine(Root, "src", "Host", "bin", configuration, testBin.Name, "CommunityStream.Host.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build src/Host first", dll);
+        }
+    }
+
+    /// <summary>The repository's root (where CommunityStream.sln is).</summary>
+    public static string Root
+    {
+        get
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
             while (root is not null && !File.Exists(Path.Combine(root.FullName, "CommunityStream.sln")))
             {
                 root = root.Parent;
             }
-            if (root is null)
-            {
-                throw new InvalidOperationException($"No CommunityStream.sln above {AppContext.BaseDirectory}");
-            }
-            var dll = Path.Combine(root.FullName, "src", "Host", "bin", configuration, testBin.Name, "CommunityStream.Host.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build src/Host first", dll);
+            return root?.FullName ?? throw new InvalidOperationException($"No CommunityStream.sln above {AppContext.BaseDirectory}");
         }
     }
 }

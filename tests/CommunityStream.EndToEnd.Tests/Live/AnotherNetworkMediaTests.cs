@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CommunityStream.EndToEnd.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -89,6 +90,10 @@ public sealed class AnotherNetworkMediaTests
             var pair = await Eventually.Until(() => page.EvaluateAsync<string[]>(SelectedPair, connection), p => p.Length == 4 && p[3] == "succeeded",
                 TimeSpan.FromSeconds(10), $"the {connection} connection's selected candidate pair");
             Assert.Equal([network.NamespaceAddress.ToString(), hostAddress, udpPort], pair[..3]);
+            // The answer offered nothing else: no 0.0.0.0, no loopback.
+            var answer = await page.EvaluateAsync<string>($"() => {connection}.remoteDescription.sdp");
+            Assert.All(answer.Split("\r\n").Where(l => l.StartsWith("a=candidate:", StringComparison.Ordinal)),
+                line => Assert.Matches($@" udp \d+ {Regex.Escape(hostAddress)} {udpPort} typ host( |$)", line));
         }
     }
 }

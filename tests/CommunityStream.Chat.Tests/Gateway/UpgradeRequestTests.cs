@@ -45,6 +45,18 @@ public sealed class UpgradeRequestTests
         Assert.Equal($"GET /ws HTTP/1.1\r\n{Headers}Authorization: Bearer xyz\r\n\r\n".Length, request.HeadLength);
     }
 
+    [Fact]
+    public void Should_keep_X_Forwarded_For_for_the_trusted_proxy_check_and_leave_a_repeated_one_to_HTTP()
+    {
+        var (verdict, request) = Parse($"GET /ws HTTP/1.1\r\n{Headers}x-forwarded-for: 198.51.100.1, 203.0.113.7\r\n\r\n");
+        Assert.Equal(UpgradeRequest.Verdict.Upgrade, verdict);
+        Assert.Equal("198.51.100.1, 203.0.113.7", request!.ForwardedFor);
+        Assert.Null(Parse($"GET /ws HTTP/1.1\r\n{Headers}\r\n").Request!.ForwardedFor);
+
+        // Two headers are one list to HTTP's forwarded-headers middleware; here they would be a guess.
+        Assert.Equal(UpgradeRequest.Verdict.NotOurs, Parse($"GET /ws HTTP/1.1\r\n{Headers}X-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 5.6.7.8\r\n\r\n").Verdict);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("GE")]

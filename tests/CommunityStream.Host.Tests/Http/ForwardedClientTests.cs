@@ -27,14 +27,14 @@ public sealed class ForwardedClientTests
         var open = new List<WebSocket>();
         try
         {
-            open.AddRange(await FillAsync(node, Proxy, "203.0.113.1"));
+            open.AddRange(await FillAsync(node, Proxy, "203.0.113.1", upgradeBeforeHttp));
             Assert.Equal(HttpStatusCode.TooManyRequests, await RefusedAsync(node, Proxy, "203.0.113.1"));
             // Another client behind the same proxy is not charged for the first one's sockets.
-            open.AddRange(await FillAsync(node, Proxy, "198.51.100.2, 203.0.113.2"));
+            open.AddRange(await FillAsync(node, Proxy, "198.51.100.2, 203.0.113.2", upgradeBeforeHttp));
             Assert.Equal(HttpStatusCode.TooManyRequests, await RefusedAsync(node, Proxy, "203.0.113.2"));
 
             // A client connecting directly cannot pick its budget by writing the header.
-            open.AddRange(await FillAsync(node, Stranger, "203.0.113.3"));
+            open.AddRange(await FillAsync(node, Stranger, "203.0.113.3", upgradeBeforeHttp));
             Assert.Equal(HttpStatusCode.TooManyRequests, await RefusedAsync(node, Stranger, "203.0.113.4"));
         }
         finally
@@ -52,7 +52,7 @@ public sealed class ForwardedClientTests
         var open = new List<WebSocket>();
         try
         {
-            open.AddRange(await FillAsync(node, Proxy, "203.0.113.1"));
+            open.AddRange(await FillAsync(node, Proxy, "203.0.113.1", upgradeBeforeHttp));
             Assert.Equal(HttpStatusCode.TooManyRequests, await RefusedAsync(node, Proxy, "203.0.113.2"));
         }
         finally
@@ -97,7 +97,7 @@ public sealed class ForwardedClientTests
             "--Identity:Throttle:IpAttemptsPerMinute", LoginsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. arguments]);
 
-    private static async Task<List<WebSocket>> FillAsync(InProcessNode node, IPAddress source, string forwardedFor)
+    private static async Task<List<WebSocket>> FillAsync(InProcessNode node, IPAddress source, string forwardedFor, bool beforeHttp)
     {
         var sockets = new List<WebSocket>();
         for (var i = 0; i < SocketsPerAddress; i++)
@@ -105,6 +105,9 @@ public sealed class ForwardedClientTests
             var (socket, status) = await UpgradeAsync(node, source, forwardedFor);
             Assert.True(socket is not null, $"socket {i + 1} for {forwardedFor} via {source} was refused with {status}");
             sockets.Add(socket);
+            // Accepted by the path under test, not by the other one after a refusal: Kestrel's HTTP responses carry a
+            // Date header, the upgrade accepted before HTTP writes none.
+            Assert.Equal(!beforeHttp, socket.HttpResponseHeaders!.ContainsKey("Date"));
         }
         return sockets;
     }
@@ -116,7 +119,7 @@ public sealed class ForwardedClientTests
         return status;
     }
 
-    private static async Task<(WebSocket? Socket, HttpStatusCode Status)> UpgradeAsync(InProcessNode node, IPAddress source, string forwardedFor)
+    private static async Task<(ClientWebSocket? Socket, HttpStatusCode Status)> UpgradeAsync(InProcessNode node, IPAddress source, string forwardedFor)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;

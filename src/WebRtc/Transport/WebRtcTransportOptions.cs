@@ -63,6 +63,12 @@ public sealed class WebRtcTransportOptions
         {
             return $"Media:AnnouncedAddresses '{unspecified}' cannot be reached by a browser; announce the address clients connect to";
         }
+        // The socket is of the bind address's family only (not dual-mode): a candidate of the other family gets no packets.
+        var otherFamily = AnnouncedAddresses.FirstOrDefault(a => IPAddress.Parse(a).AddressFamily != bind.AddressFamily);
+        if (otherFamily is not null)
+        {
+            return $"Media:AnnouncedAddresses '{otherFamily}' is not of the same IP family as Media:BindAddress '{BindAddress}', so the socket would never receive its packets";
+        }
         // A candidate of 0.0.0.0 reaches nobody: a wildcard bind (containers) needs the address clients see.
         if (IsUnspecified(bind) && AnnouncedAddresses.Count == 0)
         {

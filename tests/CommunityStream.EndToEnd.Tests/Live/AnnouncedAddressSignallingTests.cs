@@ -9,7 +9,7 @@ namespace CommunityStream.EndToEnd.Tests.Live;
 
 /// <summary>
 /// The container settings in SDP, without a browser: a node bound to 0.0.0.0 answers WHIP and WHEP with host
-/// candidates at exactly its announced addresses (IPv4 and IPv6) on its UDP port, never at the bind address.
+/// candidates at exactly its announced addresses (a public and a LAN one) on its UDP port, never at the bind address.
 /// </summary>
 public sealed class AnnouncedAddressSignallingTests
 {
@@ -17,7 +17,7 @@ public sealed class AnnouncedAddressSignallingTests
     public async Task Should_write_the_announced_addresses_as_the_only_candidates_of_WHIP_and_WHEP_answers()
     {
         await using var node = await InProcessNode.StartAsync(
-            "--Media:BindAddress", "0.0.0.0", "--Media:AnnouncedAddresses:0", "203.0.113.7", "--Media:AnnouncedAddresses:1", "2001:db8::7");
+            "--Media:BindAddress", "0.0.0.0", "--Media:AnnouncedAddresses:0", "203.0.113.7", "--Media:AnnouncedAddresses:1", "192.168.1.7");
         var admin = await node.CreateAdminAsync("admin");
         var streamer = await Streamer.CreateAsync(node, admin, "announcer");
         var port = node.App.Services.GetRequiredService<MediaDiagnostics>().UdpPort.ToString(CultureInfo.InvariantCulture);
@@ -30,7 +30,7 @@ public sealed class AnnouncedAddressSignallingTests
             // a=candidate:<foundation> <component> udp <priority> <address> <port> typ host (RFC 8839 §5.1)
             var candidates = answer.Split("\r\n").Where(l => l.StartsWith("a=candidate:", StringComparison.Ordinal))
                 .Select(l => l.Split(' ')).Select(f => $"{f[4]} {f[5]} {f[7]}").Distinct().Order(StringComparer.Ordinal);
-            Assert.Equal(["2001:db8::7 " + port + " host", "203.0.113.7 " + port + " host"], candidates);
+            Assert.Equal(["192.168.1.7 " + port + " host", "203.0.113.7 " + port + " host"], candidates);
         }
     }
 

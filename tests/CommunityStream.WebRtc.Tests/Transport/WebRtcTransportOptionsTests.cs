@@ -20,10 +20,15 @@ public sealed class WebRtcTransportOptionsTests
     {
         var options = new WebRtcTransportOptions { BindAddress = "0.0.0.0" };
         options.AnnouncedAddresses.Add("203.0.113.7");
-        options.AnnouncedAddresses.Add("2001:db8::7");
+        options.AnnouncedAddresses.Add("192.168.1.7");
 
         Assert.Null(options.Validate());
-        Assert.Equal(["203.0.113.7:40000", "[2001:db8::7]:40000"], options.Candidates(40000).Select(c => c.ToString()));
+        Assert.Equal(["203.0.113.7:40000", "192.168.1.7:40000"], options.Candidates(40000).Select(c => c.ToString()));
+
+        var v6 = new WebRtcTransportOptions { BindAddress = "::" };
+        v6.AnnouncedAddresses.Add("2001:db8::7");
+        Assert.Null(v6.Validate());
+        Assert.Equal(["[2001:db8::7]:40000"], v6.Candidates(40000).Select(c => c.ToString()));
     }
 
     public static TheoryData<Action<WebRtcTransportOptions>, string> WrongSettings => new()
@@ -35,6 +40,8 @@ public sealed class WebRtcTransportOptionsTests
         { o => o.BindAddress = "0.0.0.0", "Media:AnnouncedAddresses must be set when Media:BindAddress is 0.0.0.0" },
         { o => o.BindAddress = "::", "Media:AnnouncedAddresses must be set when Media:BindAddress is ::" },
         { o => o.AnnouncedAddresses.Add("0.0.0.0"), "Media:AnnouncedAddresses '0.0.0.0'" },
+        // The socket is IPv4 only: an IPv6 candidate would never get a packet.
+        { o => o.AnnouncedAddresses.Add("2001:db8::7"), "Media:AnnouncedAddresses '2001:db8::7' is not of the same IP family" },
         { o => o.MaxConcurrentHandshakes = 0, "Media:MaxConcurrentHandshakes" },
         { o => o.ConsentTimeoutSeconds = 1, "Media:ConsentTimeoutSeconds" },
     };

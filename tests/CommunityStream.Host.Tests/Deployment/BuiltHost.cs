@@ -11,7 +11,7 @@ internal sealed record BuiltHost(IReadOnlySet<string> Routes, TimeSpan ShutdownT
     public static async Task<BuiltHost> BuildAsync()
     {
         using var data = new TempDirectory();
-        var app = CommunityStreamApp.Build(["--DataDirectory", data.Path, "--Http:Url", "http://127.0.0.1:0", "--Cluster:Port", "0", "--Media:UdpPort", "0"]);
+        var app = CommunityStreamApp.Build(["--DataDirectory", data.Path, "--Http:Url", "http://127.0.0.1:0", "--Admin:Url", "http://127.0.0.1:0", "--Cluster:Port", "0", "--Media:UdpPort", "0"]);
         try
         {
             var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()

@@ -72,6 +72,10 @@ public sealed class TrustedProxies
         var entries = forwardedFor.Split(',', StringSplitOptions.TrimEntries);
         for (var i = entries.Length - 1; i >= 0 && Trusts(client); i--)
         {
+            if (entries[i].Length == 0)
+            {
+                continue; // "a, , b": skipped, as ASP.NET Core does
+            }
             if (!TryParseEntry(entries[i], out var address))
             {
                 break;

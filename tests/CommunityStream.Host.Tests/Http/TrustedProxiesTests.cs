@@ -62,6 +62,8 @@ public sealed class TrustedProxiesTests : IDisposable
     [InlineData("10.0.0.5", "[2001:db8::7]:5123", "2001:db8::7")]
     // Garbage ends the walk at the last trusted hop, never at an address the client chose.
     [InlineData("10.0.0.5", "203.0.113.7, not-an-ip", "10.0.0.5")]
+    // Empty entries are skipped.
+    [InlineData("10.0.0.5", "203.0.113.7, ,", "203.0.113.7")]
     // Only proxies in the chain: the leftmost one is the best we know.
     [InlineData("10.0.0.5", "172.16.0.9", "172.16.0.9")]
     // An unknown peer's header is ignored: anyone can write one.

@@ -1,6 +1,7 @@
 using CommunityStream.Chat;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
+using CommunityStream.Host.OpenApi;
 using CommunityStream.Host.Shutdown;
 using CommunityStream.Host.Startup;
 
@@ -42,7 +43,12 @@ public static class HostBuilderExtensions
         builder.Services.AddProblemDetails();
         builder.AddReadinessChecks();
         builder.Services.AddNodeDrain();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<OpenApiSecurityTransformer>();
+            options.AddOperationTransformer<OpenApiSecurityTransformer>();
+            options.AddOperationTransformer<OpenApiResponseHeaderTransformer>();
+        });
         return settings;
     }
 

@@ -27,7 +27,7 @@ internal sealed class OpenApiSecurityTransformer : IOpenApiDocumentTransformer, 
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
-            Description = "The channel's stream key from POST /api/me/stream-key, sent as a bearer credential (WHIP, RFC 9725 §4.5).",
+            Description = "The channel's stream key from POST /api/me/stream-key, sent as a bearer credential (WHIP, RFC 9725).",
         };
         return Task.CompletedTask;
     }

@@ -14,11 +14,22 @@ solution=CommunityStream.sln
 dotnet restore "$solution" --verbosity quiet
 
 report="$(mktemp)"
-trap 'rm -f "$report"' EXIT
+sample="$(mktemp)"
+trap 'rm -f "$report" "$sample"' EXIT
+
+# JSON findings carry "severity": "Low|Moderate|High|Critical" (NuGet's --format json, output version 1).
+has_severity() { grep -qE "\"severity\": *\"($1)\"" "$2"; }
+
+# The decision is checked on samples first, so a format change cannot turn the step into a silent pass.
+printf '{"projects":[{"frameworks":[{"transitivePackages":[{"id":"A","resolvedVersion":"1.0.0","vulnerabilities":[{"severity": "Critical","advisoryurl":"https://example.test/a"}]}]}]}]}' >"$sample"
+has_severity 'High|Critical' "$sample" || { echo "error: self-check: a Critical finding was not recognised" >&2; exit 1; }
+printf '{"projects":[{"frameworks":[{"topLevelPackages":[{"id":"B","resolvedVersion":"1.0.0","vulnerabilities":[{"severity": "Moderate","advisoryurl":"https://example.test/b"}]}]}]}]}' >"$sample"
+! has_severity 'High|Critical' "$sample" || { echo "error: self-check: a Moderate finding was taken for High" >&2; exit 1; }
 dotnet list "$solution" package --vulnerable --include-transitive --format json >"$report"
 
 # The feeds the listing used, and whether their service index offers vulnerability data.
-sources=$(grep -oE '"https?://[^"]+"' "$report" | tr -d '"' | sort -u)
+# Only the "sources" array: advisory URLs elsewhere in the report are not feeds and are never fetched.
+sources=$(sed -n '/"sources": *\[/,/\]/p' "$report" | grep -oE '"https?://[^"]+"' | tr -d '"' | sort -u)
 for source in $sources; do
   if ! command -v curl >/dev/null 2>&1; then
     echo "note: curl is missing; cannot tell whether $source serves vulnerability data"
@@ -30,13 +41,12 @@ for source in $sources; do
   fi
 done
 
-# JSON findings carry "severity": "Low|Moderate|High|Critical".
-if grep -qE '"severity": *"(High|Critical)"' "$report"; then
+if has_severity 'High|Critical' "$report"; then
   echo "error: packages with High or Critical vulnerabilities:" >&2
   dotnet list "$solution" package --vulnerable --include-transitive >&2
   exit 1
 fi
-if grep -qE '"severity"' "$report"; then
+if has_severity 'Low|Moderate' "$report"; then
   echo "packages with Low or Moderate vulnerabilities (not failing the build):"
   dotnet list "$solution" package --vulnerable --include-transitive
 fi

@@ -49,10 +49,11 @@ internal static class UnitFigures
     public const double CoresPerRelayLink = 0.0064;
 
     /// <summary>
-    /// Estimate: memory per WebRTC session (DTLS and SRTP state, ICE, the forwarder's rewrite state, queues). Not
-    /// measured; an allowance of 64 KiB until bench/run-media-smoke.sh records RSS per viewer.
+    /// Measured roughly: memory per WebRTC session. bench/run-media-smoke.sh, 15 s runs on a busy VM (load 18–22):
+    /// the Host's peak RSS was 189 MiB with 50 viewers and 199 MiB with 300, about 41 KiB per added session; rounded
+    /// up to 48 KiB because the GC heap's slack makes a peak-RSS slope rough (bench/README.md, "Capacity calculator").
     /// </summary>
-    public const double MediaBytesPerSession = 64 * 1024;
+    public const double MediaBytesPerSession = 48 * 1024;
 
     /// <summary>Measured: a Host's resident memory with no load, bench/README.md (c′): 988 MiB for six Hosts (165 MiB each), rounded up.</summary>
     public const double BaseBytesPerNode = 256.0 * 1024 * 1024;

@@ -2,6 +2,7 @@ using CommunityStream.Chat;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
 using CommunityStream.Host.Http;
+using CommunityStream.Host.OpenApi;
 using CommunityStream.Host.Shutdown;
 using CommunityStream.Host.Startup;
 
@@ -44,7 +45,12 @@ public static class HostBuilderExtensions
         builder.Services.AddProblemDetails();
         builder.AddReadinessChecks();
         builder.Services.AddNodeDrain();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<OpenApiSecurityTransformer>();
+            options.AddOperationTransformer<OpenApiSecurityTransformer>();
+            options.AddOperationTransformer<OpenApiResponseHeaderTransformer>();
+        });
         return settings;
     }
 

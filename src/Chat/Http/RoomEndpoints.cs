@@ -26,20 +26,35 @@ internal static class RoomEndpoints
             .WithName("CreateRoom")
             .WithSummary("Create a standalone chat room (admin only).")
             .Accepts<CreateRoomRequest>("application/json")
+            .Produces<RoomInfoResponse>(StatusCodes.Status201Created)
+            .WithResponseHeader(StatusCodes.Status201Created, "Location", "The room: /api/rooms/{room}.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+        // Both reads take an optional access token: rooms with anonymousRead answer without one.
         rooms.MapGet("/{room}", GetAsync)
             .WithName("GetRoom")
             .WithSummary("A room's settings, latest offset and presence count.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSecurity(ApiDocumentation.BearerScheme, optional: true)
+            .Produces<RoomInfoResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         rooms.MapGet("/{room}/messages", GetMessagesAsync)
             .WithName("GetRoomMessages")
             .WithSummary("A page of visible messages before an offset, oldest first.")
+            .WithSecurity(ApiDocumentation.BearerScheme, optional: true)
+            .Produces<RoomMessagesResponse>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> CreateAsync(CreateRoomRequest? request, HttpContext context, ITokenValidator tokens, IRequiredActor<RoomRegionMarker> region, IOptions<ChatOptions> options, CancellationToken cancel)
@@ -56,7 +71,7 @@ internal static class RoomEndpoints
         var reply = await AskAsync(region, new RoomCommands.Create(room, admin, request!.AnonymousRead ?? true), options, cancel);
         return reply switch
         {
-            Info info => Results.Created($"/api/rooms/{room.Value}", InfoBody(info)),
+            Info info => Results.Created($"/api/rooms/{room.Value}", RoomInfoResponse.From(info)),
             Rejected { Code: "room_exists" } rejected => Problems.Status(StatusCodes.Status409Conflict, "The room already exists.", rejected.Message),
             var other => Failure(other),
         };
@@ -74,7 +89,7 @@ internal static class RoomEndpoints
             return Problems.Status(StatusCodes.Status401Unauthorized, "Invalid access token.");
         }
         var reply = await AskAsync(region, new RoomCommands.GetInfo(id, user), options, cancel);
-        return reply is Info info ? Results.Ok(InfoBody(info)) : Failure(reply);
+        return reply is Info info ? Results.Ok(RoomInfoResponse.From(info)) : Failure(reply);
     }
 
     private static async Task<IResult> GetMessagesAsync(string room, long? before, int? limit, HttpContext context, ITokenValidator tokens, IRequiredActor<RoomRegionMarker> region, IOptions<ChatOptions> options, CancellationToken cancel)
@@ -95,34 +110,11 @@ internal static class RoomEndpoints
         var reply = await AskAsync(region, new RoomCommands.GetMessages(id, user, 0, before, limit ?? 50), options, cancel);
         return reply switch
         {
-            Messages page => Results.Ok(new
-            {
-                room = page.Room.Value,
-                epoch = page.Epoch,
-                latest = page.Latest,
-                messages = page.Items.Select(m => new
-                {
-                    offset = m.Offset,
-                    id = m.Id,
-                    author = new { id = m.AuthorId, name = m.AuthorName },
-                    text = m.Text,
-                    time = m.Time,
-                }),
-            }),
+            Messages page => Results.Ok(RoomMessagesResponse.From(page)),
             Rejected { Code: "forbidden" } when user is null => Problems.Status(StatusCodes.Status401Unauthorized, "Sign in to read this room."),
             var other => Failure(other),
         };
     }
-
-    private static object InfoBody(Info info) => new
-    {
-        room = info.Room.Value,
-        epoch = info.Epoch,
-        latestOffset = info.Latest,
-        presence = new { count = info.PresenceCount },
-        owner = info.Owner,
-        settings = info.Settings,
-    };
 
     private static async Task<(ChatUser? User, bool Invalid)> AuthenticateAsync(HttpContext context, ITokenValidator tokens, CancellationToken cancel)
     {

@@ -78,6 +78,18 @@ public static class HostSettingsReader
         {
             throw Invalid("DataDirectory", $"'{path}' cannot be created ({ex.Message})");
         }
+        // The signing key and the SQLite file are written here much later, where the failure would name neither
+        // the setting nor (for EACCES) the path: probe now. Root passes permission bits, not read-only mounts.
+        try
+        {
+            using (File.Create(Path.Combine(path, $".write-probe-{Guid.NewGuid():N}"), 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Invalid("DataDirectory", $"'{path}' is not writable ({ex.Message})");
+        }
         return path;
     }
 

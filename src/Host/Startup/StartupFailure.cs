@@ -29,8 +29,25 @@ public static class StartupFailure
                     return $"Cluster port cannot be bound: {FirstLine(remote.InnerException?.Message ?? remote.Message)} (set Cluster:Port / CS_Cluster__Port).";
             }
         }
+        // The innermost exception is usually the most specific, but a bare "IOException: Permission denied" under an
+        // UnauthorizedAccessException loses the path the outer one names.
         var root = exception.GetBaseException();
-        return $"{root.GetType().Name}: {FirstLine(root.Message)}";
+        var named = FileSystemFailure(exception) ?? root;
+        return $"{named.GetType().Name}: {FirstLine(named.Message)}";
+    }
+
+    /// <summary>The innermost file-system exception whose message names a path ('...'), if any.</summary>
+    private static Exception? FileSystemFailure(Exception exception)
+    {
+        Exception? found = null;
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is IOException or UnauthorizedAccessException && current.Message.Contains('\'', StringComparison.Ordinal))
+            {
+                found = current;
+            }
+        }
+        return found;
     }
 
     private static string FirstLine(string message)

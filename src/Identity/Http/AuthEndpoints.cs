@@ -18,9 +18,12 @@ internal static class AuthEndpoints
             .WithSummary("Create an account with the viewer role.")
             .Accepts<RegisterRequest>("application/json")
             .Produces<UserResponse>(StatusCodes.Status201Created)
+            .WithResponseHeader(StatusCodes.Status201Created, "Location", "The account: /api/users/{id}.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesJsonBodyProblems()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithResponseHeader(StatusCodes.Status429TooManyRequests, "Retry-After", "Seconds until the next attempt is allowed.");
 
         auth.MapPost("/login", LoginAsync)
             .WithName("Login")
@@ -30,7 +33,9 @@ internal static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesJsonBodyProblems()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithResponseHeader(StatusCodes.Status429TooManyRequests, "Retry-After", "Seconds until the next attempt is allowed.");
 
         auth.MapPost("/refresh", RefreshAsync)
             .WithName("RefreshToken")
@@ -38,14 +43,17 @@ internal static class AuthEndpoints
             .Accepts<RefreshRequest>("application/json")
             .Produces<TokenResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesJsonBodyProblems();
 
         auth.MapPost("/logout", LogoutAsync)
             .WithName("Logout")
             .WithSummary("Revoke the refresh token and every token rotated from the same login.")
             .Accepts<RefreshRequest>("application/json")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesJsonBodyProblems();
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, AccountService accounts, LoginThrottle throttle, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CommunityStream.BuildingBlocks;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace CommunityStream.Identity.Http;
@@ -11,6 +12,10 @@ namespace CommunityStream.Identity.Http;
 internal static class JsonBody
 {
     private const long MaximumBytes = 16 * 1024;
+
+    /// <summary>Declares the 413 and 415 that <see cref="ReadAsync{T}"/> answers for every endpoint that uses it.</summary>
+    public static RouteHandlerBuilder ProducesJsonBodyProblems(this RouteHandlerBuilder builder) =>
+        builder.ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class

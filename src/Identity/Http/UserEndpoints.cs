@@ -20,6 +20,7 @@ internal static class UserEndpoints
             .WithName("GetUser")
             .WithSummary("An account; admins may read any, other users only their own.")
             .Produces<UserResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -31,6 +32,8 @@ internal static class UserEndpoints
             .Accepts<SetRolesRequest>("application/json")
             .Produces<UserResponse>()
             .ProducesValidationProblem()
+            .ProducesJsonBodyProblems()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -38,6 +41,7 @@ internal static class UserEndpoints
             .WithName("DisableUser")
             .WithSummary("Disable an account: no login, no refresh, existing access tokens stop working.")
             .Produces<UserResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -45,6 +49,7 @@ internal static class UserEndpoints
             .WithName("EnableUser")
             .WithSummary("Re-enable a disabled account.")
             .Produces<UserResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

@@ -22,15 +22,19 @@ internal static class StreamEndpoints
             .WithName("GetStream")
             .WithSummary("A channel's stream: live or not, title, viewers, and the publisher's quality figures.")
             .Produces<StreamSummary>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         streams.MapPatch("/{channel}", UpdateAsync)
             .WithName("UpdateStream")
             .WithSummary("Set the title or privacy of a channel (its owner or an admin).")
             .Accepts<StreamSettingsRequest>("application/json")
+            .WithSecurity(ApiDocumentation.BearerScheme)
             .Produces<StreamSummary>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> GetAsync(string channel, IUserDirectory users, IRequiredActor<StreamRegionMarker> region, CancellationToken cancel)

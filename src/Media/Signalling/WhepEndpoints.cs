@@ -30,13 +30,27 @@ internal static class WhepEndpoints
             .WithName("WhepWatch")
             .WithSummary("Watch a live channel: an SDP offer (recvonly audio/video); 201 with the answer.")
             .Accepts<string>(SdpRequests.SdpContentType)
+            .WithSecurity(ApiDocumentation.BearerScheme, optional: true)
             .Produces<string>(StatusCodes.Status201Created, SdpRequests.SdpContentType)
+            .WithSessionHeaders()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithResponseHeader(StatusCodes.Status503ServiceUnavailable, "Retry-After", "Seconds to wait when the node is full (Media:MaxViewersPerNode).");
+        // The session URL is the viewer's capability: no credential beyond it.
+        whep.MapDelete("/{channel}/sessions/{id}", StopAsync)
+            .WithName("WhepStop")
+            .WithSummary("Stop watching; 200 once the session has ended.")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        whep.MapDelete("/{channel}/sessions/{id}", StopAsync).WithName("WhepStop").WithSummary("Stop watching.");
-        whep.MapPatch("/{channel}/sessions/{id}", PatchAsync).WithName("WhepPatch").WithSummary("Trickle ICE candidates (204); ICE restart is 422.");
+        whep.MapPatch("/{channel}/sessions/{id}", PatchAsync)
+            .WithName("WhepPatch")
+            .WithSummary("Trickle ICE candidates (204); ICE restart is 422.")
+            .ProducesTricklePatch();
     }
 
     private static async Task<IResult> WatchAsync(

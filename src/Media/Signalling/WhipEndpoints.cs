@@ -29,14 +29,28 @@ internal static class WhipEndpoints
             .WithName("WhipPublish")
             .WithSummary("Go live: an SDP offer (sendonly audio/video) with the stream key as bearer token; 201 with the answer.")
             .Accepts<string>(SdpRequests.SdpContentType)
+            .WithSecurity(ApiDocumentation.StreamKeyScheme)
             .Produces<string>(StatusCodes.Status201Created, SdpRequests.SdpContentType)
+            .WithSessionHeaders()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        whip.MapDelete("/{channel}/sessions/{id}", StopAsync).WithName("WhipStop").WithSummary("End the stream (stream key required).");
-        whip.MapPatch("/{channel}/sessions/{id}", PatchAsync).WithName("WhipPatch").WithSummary("Trickle ICE candidates (204); ICE restart is 422.");
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        whip.MapDelete("/{channel}/sessions/{id}", StopAsync)
+            .WithName("WhipStop")
+            .WithSummary("End the stream (stream key required); 200 once the session has ended.")
+            .WithSecurity(ApiDocumentation.StreamKeyScheme)
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        whip.MapPatch("/{channel}/sessions/{id}", PatchAsync)
+            .WithName("WhipPatch")
+            .WithSummary("Trickle ICE candidates (204); ICE restart is 422.")
+            .ProducesTricklePatch();
     }
 
     private static async Task<IResult> PublishAsync(

@@ -42,8 +42,6 @@ public static class ChatModule
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<ChatOptions>().Bind(builder.Configuration.GetSection(ChatOptions.SectionName));
         builder.Services.AddSingleton<ConnectionsPerAddress>();
-        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
-            listen.Use(next => new ChatSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectionAsync)));
         builder.Services.AddSingleton<AuthenticatedConnections>();
         builder.Services.AddSingleton<OpenChatConnections>();
         builder.Services.TryAddSingleton<NodeDrain>();
@@ -52,6 +50,17 @@ public static class ChatModule
         builder.Services.AddSingleton<ChatAdministration>();
         builder.Services.AddSingleton<IUserActivitySource, ChatSocketActivity>();
         return builder;
+    }
+
+    /// <summary>
+    /// Accepts <c>GET /ws</c> upgrades on this listener before HTTP (<see cref="ChatSocketConnectionMiddleware"/>). The Host
+    /// calls it on its public listeners only: the admin listener never serves chat.
+    /// </summary>
+    public static ListenOptions UseChatSocketUpgrades(this ListenOptions listen)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        listen.Use(next => new ChatSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectionAsync);
+        return listen;
     }
 
     /// <summary>Registers the room shard region, DistributedPubSub and the node's local room subscribers.</summary>

@@ -57,6 +57,7 @@ public static class IdentityModule
         services.AddSingleton<IAccountAdministration>(sp => sp.GetRequiredService<AccountAdministration>());
         services.AddSingleton<IStreamKeyValidator>(sp => sp.GetRequiredService<StreamKeyService>());
         services.AddSingleton<ITokenValidator, TokenValidator>();
+        services.AddSingleton<IAdminLogin, AdminLogin>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<UserDirectory>());
         services.AddSingleton<IDisabledAccounts>(sp => sp.GetRequiredService<UserDirectory>());

@@ -134,7 +134,7 @@ internal sealed class UserStore(DatabaseOptions database)
         if (!string.IsNullOrEmpty(prefix))
         {
             // LIKE with our own escape character: '_' is common in usernames and must match itself.
-            where.Add(@"(username_normalized LIKE @prefix ESCAPE '' OR email_normalized LIKE @prefix ESCAPE '')");
+            where.Add(@"(username_normalized LIKE @prefix ESCAPE '\' OR email_normalized LIKE @prefix ESCAPE '\')");
         }
         if (!string.IsNullOrEmpty(role))
         {
@@ -172,7 +172,7 @@ internal sealed class UserStore(DatabaseOptions database)
     }
 
     private static string EscapeLike(string value) =>
-        value.Replace(@"", @"\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+        value.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 
     public Task<bool> SetLastLoginAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE identity_users SET last_login_at = @value WHERE id = @id;", id, at.ToUnixTimeMilliseconds(), cancellationToken);

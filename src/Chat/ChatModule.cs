@@ -3,6 +3,8 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.BuildingBlocks.Integration;
+using CommunityStream.Chat.Administration;
 using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Fanout;
 using CommunityStream.Chat.Gateway;
@@ -45,6 +47,8 @@ public static class ChatModule
         builder.Services.TryAddSingleton<NodeDrain>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<DisabledAccountSweep>();
+        builder.Services.AddSingleton<ChatAdministration>();
+        builder.Services.AddSingleton<IUserActivitySource, ChatSocketActivity>();
         return builder;
     }
 
@@ -74,7 +78,7 @@ public static class ChatModule
             {
                 var options = resolver.GetService<IOptions<ChatOptions>>().Value;
                 var region = registry.Get<RoomRegionMarker>();
-                var localRooms = system.ActorOf(Props.Create(() => new LocalRoomsActor(region, options)), "chat-local-rooms");
+                var localRooms = system.ActorOf(Props.Create(() => new LocalRoomsActor(region, options)), LocalRoomsActor.Name);
                 registry.Register<LocalRoomsMarker>(localRooms);
                 var open = resolver.GetService<OpenChatConnections>();
                 // The drain began in before-service-unbind and asked every socket to close with 1001; the node leaves
@@ -94,5 +98,17 @@ public static class ChatModule
         endpoints.MapGet("/ws", new Func<HttpContext, Task<IResult>>(ChatSocketEndpoint.HandleAsync)).ExcludeFromDescription().AllowAnonymous();
         RoomEndpoints.Map(endpoints);
         return endpoints;
+    }
+
+    /// <summary>
+    /// Maps the admin API's <c>rooms</c> routes (list, show, history, close/open, bans, timeouts, slow mode) onto
+    /// <paramref name="admin"/>, the Host's authenticated <c>/admin/v1</c> group; the caller's name
+    /// (<c>User.Identity.Name</c>) is logged with every change and recorded as the moderator.
+    /// </summary>
+    public static IEndpointRouteBuilder MapChatAdminApi(this IEndpointRouteBuilder admin)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        ChatAdminEndpoints.Map(admin);
+        return admin;
     }
 }

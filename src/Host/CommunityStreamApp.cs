@@ -41,7 +41,10 @@ public static class CommunityStreamApp
         app.MapIdentityEndpoints();
         app.MapChatEndpoints();
         app.MapMediaEndpoints();
-        app.MapAdminApi();
+        app.MapAdminApi()
+            .MapIdentityAdminApi()
+            .MapChatAdminApi()
+            .MapMediaAdminApi();
         return app;
     }
 }

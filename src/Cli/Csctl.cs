@@ -38,6 +38,9 @@ public static class Csctl
         root.Subcommands.Add(LoginCommands.Logout(actions));
         root.Subcommands.Add(ClusterCommands.Create(actions));
         root.Subcommands.Add(ShardingCommands.Create(actions));
+        root.Subcommands.Add(RoomsCommands.Create(actions));
+        root.Subcommands.Add(StreamsCommands.Create(actions));
+        root.Subcommands.Add(UsersCommands.Create(actions));
         root.Subcommands.Add(NodeCommands.Create(actions));
         root.Subcommands.Add(LogCommands.Create(actions));
         return root;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using CommunityStream.Cli.Tests.Support;
 using CommunityStream.Host.Admin;
 using CommunityStream.Host.Configuration;
@@ -142,6 +143,25 @@ public sealed class AdminAccessTests(TwoNodeCluster cluster)
     }
 
     [Fact]
+    public async Task Should_audit_admin_actions_with_who_did_them_and_never_the_key()
+    {
+        var audit = new CapturingLoggerProvider(AdminAudit.Category);
+        cluster.First.App.Services.GetRequiredService<ILoggerFactory>().AddProvider(audit);
+        const string category = "CommunityStream.CliTests.Audited";
+
+        var byKey = await CliRun.AgainstAsync(cluster.First, TwoNodeCluster.ApiKey, "log", "level", category, "Error");
+        var byAdmin = await CliRun.AgainstAsync(cluster.First, cluster.AdminToken, "log", "level", category, "reset");
+        var read = await CliRun.AgainstAsync(cluster.First, cluster.AdminToken, "log", "levels");
+
+        Assert.Equal(0, byKey.ExitCode + byAdmin.ExitCode + read.ExitCode);
+        var lines = audit.Messages.Where(line => line.Contains(category, StringComparison.Ordinal)).ToList();
+        Assert.Contains(lines, line => line.StartsWith("Information:", StringComparison.Ordinal) && line.Contains("api-key PUT", StringComparison.Ordinal) && line.Contains("=Error", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("root DELETE", StringComparison.Ordinal));
+        Assert.Equal(2, lines.Count);
+        Assert.DoesNotContain(audit.Messages, line => line.Contains(TwoNodeCluster.ApiKey, StringComparison.Ordinal) || line.Contains(cluster.AdminToken, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Should_serve_admin_endpoints_only_on_the_admin_listener()
     {
         using var http = new HttpClient();
@@ -164,6 +184,18 @@ public sealed class AdminAccessTests(TwoNodeCluster cluster)
         Assert.Equal(HttpStatusCode.NotFound, publicOnAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.OK, healthOnAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.OK, adminOnAdmin.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_not_accept_chat_sockets_on_the_admin_listener()
+    {
+        // Chat's pre-HTTP upgrade runs on the public listeners only; anonymous sockets are welcome there.
+        using var onPublic = new ClientWebSocket();
+        await onPublic.ConnectAsync(cluster.First.WebSocketUri(), CancellationToken.None);
+        using var onAdmin = new ClientWebSocket();
+
+        await Assert.ThrowsAsync<WebSocketException>(() => onAdmin.ConnectAsync(new Uri($"ws://{cluster.First.AdminAddress.Authority}/ws"), CancellationToken.None));
+        Assert.Equal(WebSocketState.Open, onPublic.State);
     }
 
     [Fact]

@@ -208,6 +208,15 @@ public sealed class AdminAccessTests(TwoNodeCluster cluster)
     }
 
     [Fact]
+    public void Should_keep_csctl_a_thin_client_that_references_nothing_of_the_server()
+    {
+        var references = typeof(Csctl).Assembly.GetReferencedAssemblies().Select(reference => reference.Name!).ToList();
+
+        Assert.DoesNotContain(references, name => name.StartsWith("CommunityStream.", StringComparison.Ordinal) || name.StartsWith("Akka", StringComparison.Ordinal));
+        Assert.Contains("System.CommandLine", references);
+    }
+
+    [Fact]
     public void Should_mask_passwords_inside_connection_strings_and_urls()
     {
         Assert.Equal("Host=db;Password=***;Username=u", MaskedConfiguration.MaskValue("Persistence:ConnectionString", "Host=db;Password=hunter2;Username=u"));

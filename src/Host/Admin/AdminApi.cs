@@ -41,6 +41,8 @@ public static class AdminApi
 
         var admin = root.MapGroup("").RequireAuthorization(AdminAuthentication.Policy);
         ClusterAdminEndpoints.Map(admin);
+        ShardingAdminEndpoints.Map(admin);
+        NodeAdminEndpoints.Map(admin);
         LogAdminEndpoints.Map(admin);
         return admin;
     }

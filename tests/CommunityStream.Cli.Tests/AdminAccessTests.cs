@@ -93,6 +93,20 @@ public sealed class AdminAccessTests(TwoNodeCluster cluster)
     }
 
     [Fact]
+    public async Task Should_take_the_url_and_token_from_CSCTL_variables_and_let_options_override_them()
+    {
+        var url = cluster.Second.AdminAddress.ToString();
+
+        var fromEnvironment = await CliRun.RunAsync(["cluster", "leader"], null, "", url, TwoNodeCluster.ApiKey);
+        var overridden = await CliRun.RunAsync(["cluster", "leader", "--token", "wrong-token"], null, "", url, TwoNodeCluster.ApiKey);
+
+        Assert.True(fromEnvironment.ExitCode == 0, fromEnvironment.ToString());
+        Assert.StartsWith("akka.tcp://", fromEnvironment.Output, StringComparison.Ordinal);
+        Assert.Equal(1, overridden.ExitCode);
+        Assert.Contains("401", overridden.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_write_the_credentials_file_with_mode_0600()
     {
         using var config = new TempDirectory();

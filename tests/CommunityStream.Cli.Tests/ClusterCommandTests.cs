@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CommunityStream.Cli.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityStream.Cli.Tests;
 
@@ -31,6 +32,24 @@ public sealed class ClusterCommandTests(TwoNodeCluster cluster)
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(cluster.First.Cluster.State.Leader!.ToString(), run.Output.Trim());
+    }
+
+    [Fact]
+    public async Task Should_make_a_third_node_leave_when_asked_on_its_own_admin_url()
+    {
+        var data = cluster.First.App.Services.GetRequiredService<CommunityStream.Host.Configuration.HostSettings>().DataDirectory;
+        await using var third = await InProcessNode.StartAsync("--Persistence:ConnectionString", $"Data Source={Path.Combine(data, "communitystream.db")}",
+            "--Admin:ApiKey", TwoNodeCluster.ApiKey, "--Cluster:SeedNodes:0", cluster.First.Cluster.SelfAddress.ToString());
+        await Eventually.True(() => cluster.First.UpMembers() == 3, TimeSpan.FromSeconds(30), "the third node to be Up");
+        var address = third.Cluster.SelfAddress.ToString();
+
+        // Without an address, leave means the node behind --url (what a pod's preStop hook runs).
+        var leave = await CliRun.AgainstAsync(third, TwoNodeCluster.ApiKey, "cluster", "leave");
+        await Eventually.True(() => cluster.First.Cluster.State.Members.All(member => member.Address.ToString() != address), TimeSpan.FromSeconds(30), "the third node to be removed");
+
+        Assert.True(leave.ExitCode == 0, leave.ToString());
+        Assert.Contains(address, leave.Output, StringComparison.Ordinal);
+        Assert.Equal(2, cluster.First.UpMembers());
     }
 
     [Fact]

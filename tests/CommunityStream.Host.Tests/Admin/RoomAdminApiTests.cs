@@ -42,6 +42,8 @@ public sealed class RoomAdminApiTests(AdminNodeFixture fixture)
         Assert.Equal(new long[] { 2, 3 }, Offsets(await Admin.GetJsonAsync("rooms/ra_hist/messages?limit=2")));
         Assert.Equal(new long[] { 1 }, Offsets(await Admin.GetJsonAsync("rooms/ra_hist/messages?before=2&limit=10")));
         await Admin.GetJsonAsync("rooms/ra_hist/messages?limit=0", HttpStatusCode.BadRequest);
+        await Admin.GetJsonAsync("rooms/ra_hist/messages?before=soon", HttpStatusCode.BadRequest);
+        await Admin.GetJsonAsync("rooms?live=maybe", HttpStatusCode.BadRequest);
         await Admin.GetJsonAsync("rooms/ra_nosuchroom", HttpStatusCode.NotFound);
         await Admin.GetJsonAsync("rooms/ra_nosuchroom/messages", HttpStatusCode.NotFound);
         await Admin.GetJsonAsync("rooms/x", HttpStatusCode.NotFound);

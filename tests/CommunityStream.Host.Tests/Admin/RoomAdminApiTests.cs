@@ -131,6 +131,37 @@ public sealed class RoomAdminApiTests(AdminNodeFixture fixture)
         await again.SendJsonAsync(HttpMethod.Post, "rooms/ra_nosuchroom/close", status: HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Should_still_list_a_room_whose_events_were_pruned_after_a_snapshot()
+    {
+        using var data = new TempDirectory();
+        await using var node = await InProcessNode.StartOnAsync(data, "--Admin:ApiKey", AdminClient.ApiKey, "--Chat:SnapshotEvery", "4");
+        using var admin = new AdminClient(node);
+        await node.CreateRoomAsync(await node.CreateAdminAsync("prune_admin"), "ra_pruned");
+        await node.RegisterAsync("ra_poster");
+        await using var poster = await ChatClient.ConnectAsync(node.WebSocketUri(await node.LoginAsync("ra_poster")));
+        await poster.JoinAsync("ra_pruned");
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Equal("ack", ChatClient.Type(await poster.PostAsync("ra_pruned", $"m{i}")));
+        }
+        // Event 4 took a snapshot, after which the room deletes events 1-3 from the journal (the last one stays).
+        await Eventually.Until(() => JournalRowsAsync(data, "room-ra_pruned"), rows => rows == 1, TimeSpan.FromSeconds(10), "the room's events pruned after its snapshot");
+        await poster.DisposeAsync();
+
+        Assert.Contains("ra_pruned", Rooms(await admin.GetJsonAsync("rooms")).Keys);
+    }
+
+    private static async Task<long> JournalRowsAsync(TempDirectory data, string persistenceId)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data.Path, "communitystream.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id = $id AND deleted = 0;";
+        command.Parameters.AddWithValue("$id", persistenceId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static string? ModAction(JsonElement frame) =>
         ChatClient.Type(frame) == "mod_event" && frame.TryGetProperty("action", out var action) ? action.GetString() : null;
 

@@ -152,6 +152,30 @@ public sealed class RoomAdminApiTests(AdminNodeFixture fixture)
         Assert.Contains("ra_pruned", Rooms(await admin.GetJsonAsync("rooms")).Keys);
     }
 
+    [Fact]
+    public async Task Should_count_members_present_on_every_node()
+    {
+        using var data = new TempDirectory();
+        await using var a = await InProcessNode.StartOnAsync(data, "--Admin:ApiKey", AdminClient.ApiKey);
+        await using var b = await InProcessNode.StartOnAsync(data, "--Admin:ApiKey", AdminClient.ApiKey, "--Cluster:SeedNodes:0", a.Cluster.SelfAddress.ToString());
+        await Eventually.True(() => a.UpMembers() == 2 && b.UpMembers() == 2, TimeSpan.FromSeconds(30), "a two-node cluster");
+        using var admin = new AdminClient(a);
+        await a.CreateRoomAsync(await a.CreateAdminAsync("spread_admin"), "ra_spread");
+        await a.RegisterAsync("ra_far");
+        await using var far = await ChatClient.ConnectAsync(b.WebSocketUri(await b.LoginAsync("ra_far")));
+        await far.JoinAsync("ra_spread");
+
+        // Asked on node A, counted from node B's subscriptions.
+        Assert.Equal(1, Rooms(await admin.GetJsonAsync("rooms?live=true"))["ra_spread"]);
+        var room = await Eventually.Until(() => admin.GetJsonAsync("rooms/ra_spread"), r => r.GetProperty("presence").GetProperty("count").GetInt32() == 1,
+            TimeSpan.FromSeconds(10), "the member on node B counted by the room");
+        Assert.Equal(b.Cluster.SelfAddress.ToString(), room.GetProperty("presence").GetProperty("byNode").EnumerateArray().Single().GetProperty("node").GetString());
+
+        await far.DisposeAsync();
+        await Eventually.Until(async () => Rooms(await admin.GetJsonAsync("rooms?live=true")), rooms => !rooms.ContainsKey("ra_spread"),
+            TimeSpan.FromSeconds(10), "the room to leave the live list once its member left");
+    }
+
     private static async Task<long> JournalRowsAsync(TempDirectory data, string persistenceId)
     {
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data.Path, "communitystream.db")}");

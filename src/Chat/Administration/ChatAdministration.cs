@@ -33,6 +33,9 @@ internal sealed partial class ChatAdministration(
     private const string ReadJournal = "akka.persistence.query.journal.sql";
     private static readonly TimeSpan NodeTimeout = TimeSpan.FromSeconds(3);
 
+    // One for the node's life: each ActorMaterializer is an actor, and listing rooms must not leave one behind per call.
+    private readonly Lazy<IMaterializer> _materializer = new(() => system.Materializer(namePrefix: "chat-admin"));
+
     /// <summary>Rooms that exist (with <paramref name="liveOnly"/>: only those with members present now).</summary>
     public async Task<IReadOnlyList<RoomListItem>> ListAsync(bool liveOnly, CancellationToken cancel)
     {
@@ -44,7 +47,7 @@ internal sealed partial class ChatAdministration(
             var ids = await journal.CurrentPersistenceIds()
                 .Where(id => id.StartsWith("room-", StringComparison.Ordinal))
                 .Select(id => id["room-".Length..])
-                .RunWith(Sink.Seq<string>(), system.Materializer());
+                .RunWith(Sink.Seq<string>(), _materializer.Value);
             names = names.Union(ids);
         }
         return [.. names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(room => new RoomListItem(room, present.GetValueOrDefault(room)))];

@@ -42,6 +42,8 @@ public sealed class RoomAdminApiTests(AdminNodeFixture fixture)
         Assert.Equal(new long[] { 2, 3 }, Offsets(await Admin.GetJsonAsync("rooms/ra_hist/messages?limit=2")));
         Assert.Equal(new long[] { 1 }, Offsets(await Admin.GetJsonAsync("rooms/ra_hist/messages?before=2&limit=10")));
         await Admin.GetJsonAsync("rooms/ra_hist/messages?limit=0", HttpStatusCode.BadRequest);
+        await Admin.GetJsonAsync("rooms/ra_hist/messages?before=soon", HttpStatusCode.BadRequest);
+        await Admin.GetJsonAsync("rooms?live=maybe", HttpStatusCode.BadRequest);
         await Admin.GetJsonAsync("rooms/ra_nosuchroom", HttpStatusCode.NotFound);
         await Admin.GetJsonAsync("rooms/ra_nosuchroom/messages", HttpStatusCode.NotFound);
         await Admin.GetJsonAsync("rooms/x", HttpStatusCode.NotFound);
@@ -127,6 +129,61 @@ public sealed class RoomAdminApiTests(AdminNodeFixture fixture)
         Assert.Equal("joined", ChatClient.Type(await returning.JoinAsync("ra_closed")));
         Assert.False((await again.GetJsonAsync("rooms/ra_closed")).GetProperty("closed").GetBoolean());
         await again.SendJsonAsync(HttpMethod.Post, "rooms/ra_nosuchroom/close", status: HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Should_still_list_a_room_whose_events_were_pruned_after_a_snapshot()
+    {
+        using var data = new TempDirectory();
+        await using var node = await InProcessNode.StartOnAsync(data, "--Admin:ApiKey", AdminClient.ApiKey, "--Chat:SnapshotEvery", "4");
+        using var admin = new AdminClient(node);
+        await node.CreateRoomAsync(await node.CreateAdminAsync("prune_admin"), "ra_pruned");
+        await node.RegisterAsync("ra_poster");
+        await using var poster = await ChatClient.ConnectAsync(node.WebSocketUri(await node.LoginAsync("ra_poster")));
+        await poster.JoinAsync("ra_pruned");
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Equal("ack", ChatClient.Type(await poster.PostAsync("ra_pruned", $"m{i}")));
+        }
+        // Event 4 took a snapshot, after which the room deletes events 1-3 from the journal (the last one stays).
+        await Eventually.Until(() => JournalRowsAsync(data, "room-ra_pruned"), rows => rows == 1, TimeSpan.FromSeconds(10), "the room's events pruned after its snapshot");
+        await poster.DisposeAsync();
+
+        Assert.Contains("ra_pruned", Rooms(await admin.GetJsonAsync("rooms")).Keys);
+    }
+
+    [Fact]
+    public async Task Should_count_members_present_on_every_node()
+    {
+        using var data = new TempDirectory();
+        await using var a = await InProcessNode.StartOnAsync(data, "--Admin:ApiKey", AdminClient.ApiKey);
+        await using var b = await InProcessNode.StartOnAsync(data, "--Admin:ApiKey", AdminClient.ApiKey, "--Cluster:SeedNodes:0", a.Cluster.SelfAddress.ToString());
+        await Eventually.True(() => a.UpMembers() == 2 && b.UpMembers() == 2, TimeSpan.FromSeconds(30), "a two-node cluster");
+        using var admin = new AdminClient(a);
+        await a.CreateRoomAsync(await a.CreateAdminAsync("spread_admin"), "ra_spread");
+        await a.RegisterAsync("ra_far");
+        await using var far = await ChatClient.ConnectAsync(b.WebSocketUri(await b.LoginAsync("ra_far")));
+        await far.JoinAsync("ra_spread");
+
+        // Asked on node A, counted from node B's subscriptions.
+        Assert.Equal(1, Rooms(await admin.GetJsonAsync("rooms?live=true"))["ra_spread"]);
+        var room = await Eventually.Until(() => admin.GetJsonAsync("rooms/ra_spread"), r => r.GetProperty("presence").GetProperty("count").GetInt32() == 1,
+            TimeSpan.FromSeconds(10), "the member on node B counted by the room");
+        Assert.Equal(b.Cluster.SelfAddress.ToString(), room.GetProperty("presence").GetProperty("byNode").EnumerateArray().Single().GetProperty("node").GetString());
+
+        await far.DisposeAsync();
+        await Eventually.Until(async () => Rooms(await admin.GetJsonAsync("rooms?live=true")), rooms => !rooms.ContainsKey("ra_spread"),
+            TimeSpan.FromSeconds(10), "the room to leave the live list once its member left");
+    }
+
+    private static async Task<long> JournalRowsAsync(TempDirectory data, string persistenceId)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data.Path, "communitystream.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id = $id AND deleted = 0;";
+        command.Parameters.AddWithValue("$id", persistenceId);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static string? ModAction(JsonElement frame) =>

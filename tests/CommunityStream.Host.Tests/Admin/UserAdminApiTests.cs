@@ -39,6 +39,29 @@ public sealed class UserAdminApiTests(AdminNodeFixture fixture)
         await Admin.GetJsonAsync("users?limit=0", HttpStatusCode.BadRequest);
         await Admin.GetJsonAsync("users?limit=501", HttpStatusCode.BadRequest);
         await Admin.GetJsonAsync("users?offset=-1", HttpStatusCode.BadRequest);
+        await Admin.GetJsonAsync("users?limit=many", HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Should_refuse_callers_without_an_admin_credential()
+    {
+        using var anonymous = new HttpClient { BaseAddress = new Uri(Node.AdminAddress, "/admin/v1/") };
+        using (var response = await anonymous.GetAsync("users"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Node.LoginAsync(await RegisteredViewerAsync()));
+        using (var viewer = await anonymous.PostAsync("users/site_admin/disable", null))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, viewer.StatusCode);
+        }
+        Assert.False((await Admin.GetJsonAsync("users/site_admin")).GetProperty("disabled").GetBoolean());
+    }
+
+    private async Task<string> RegisteredViewerAsync()
+    {
+        await Node.RegisterAsync("us_plain");
+        return "us_plain";
     }
 
     [Fact]

@@ -86,8 +86,9 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     {
         Command<SaveSnapshotSuccess>(success =>
         {
-            // Older snapshots and the events the snapshot covers are no longer needed.
-            DeleteMessages(success.Metadata.SequenceNr);
+            // Older snapshots and the events the snapshot covers are no longer needed, except the last one: a room with
+            // no live journal row would vanish from the room list, which reads the journal's persistence ids.
+            DeleteMessages(success.Metadata.SequenceNr - 1);
             DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
         });
         Command<SaveSnapshotFailure>(failure => _log.Warning(failure.Cause, "Room {0}: snapshot failed", _id));
@@ -121,6 +122,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         {
             Joined joined => joined with { PresenceCount = _presence.Count },
             Info info => info with { PresenceCount = _presence.Count },
+            RoomReplies.AdminView view => view with { PresenceCount = _presence.Count, PresenceByNode = _presence.ByNode() },
             var other => other,
         });
     }

@@ -1,4 +1,5 @@
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Host.Admin;
 
 namespace CommunityStream.Host.Configuration;
 
@@ -7,11 +8,13 @@ namespace CommunityStream.Host.Configuration;
 /// <param name="DataDirectory">Absolute path of the data directory (SQLite file, generated keys).</param>
 /// <param name="Database">The shared database.</param>
 /// <param name="Cluster">Akka.Remote and Akka.Cluster settings.</param>
+/// <param name="Admin">The admin listener (<c>Admin:*</c>).</param>
 public sealed record HostSettings(
     IReadOnlyList<string> Urls,
     string DataDirectory,
     DatabaseOptions Database,
-    ClusterSettings Cluster)
+    ClusterSettings Cluster,
+    AdminSettings Admin)
 {
     /// <summary>Reverse proxies whose <c>X-Forwarded-For</c> is believed (<c>Http:KnownProxies</c>, <c>Http:KnownNetworks</c>).</summary>
     public TrustedProxies TrustedProxies { get; init; } = TrustedProxies.None;

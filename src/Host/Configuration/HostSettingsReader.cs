@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Host.Admin;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -19,7 +20,8 @@ public static class HostSettingsReader
         var dataDirectory = ReadDataDirectory(configuration["DataDirectory"] ?? "data", workingDirectory);
         var database = ReadDatabase(configuration.GetSection("Persistence"), dataDirectory);
         var cluster = ReadCluster(configuration.GetSection("Cluster"));
-        return new HostSettings(urls, dataDirectory, database, cluster) { TrustedProxies = ReadTrustedProxies(configuration.GetSection("Http")) };
+        var admin = AdminSettingsReader.Read(configuration, urls);
+        return new HostSettings(urls, dataDirectory, database, cluster, admin) { TrustedProxies = ReadTrustedProxies(configuration.GetSection("Http")) };
     }
 
     /// <summary>
@@ -62,6 +64,11 @@ public static class HostSettingsReader
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
                 throw Invalid("Http:Url", $"'{url}' is not an http:// or https:// address");
+            }
+            if (uri.AbsolutePath != "/")
+            {
+                // Kestrel listens on addresses; a path would be dropped without a word.
+                throw Invalid("Http:Url", $"'{url}' has a path; give scheme, address and port only");
             }
         }
         return urls;
@@ -251,6 +258,6 @@ public static class HostSettingsReader
         new[] { section.Value }.Concat(section.GetChildren().Select(child => child.Value))
             .SelectMany(value => (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    private static StartupConfigurationException Invalid(string key, string problem) =>
+    internal static StartupConfigurationException Invalid(string key, string problem) =>
         new($"Configuration '{key}' (env CS_{key.Replace(":", "__", StringComparison.Ordinal)}) {problem}.");
 }

@@ -4,6 +4,7 @@ using CommunityStream.Host.Clustering;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
 using CommunityStream.Host.Shutdown;
+using CommunityStream.Host.Telemetry;
 using CommunityStream.Identity;
 using CommunityStream.Media;
 
@@ -21,6 +22,7 @@ public static class CommunityStreamApp
         // appsettings.json ships beside the binary; relative paths in settings resolve against the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = builder.AddCommunityStreamHost(args);
+        builder.AddCommunityStreamTelemetry();
 
         builder.AddIdentityModule(settings.Database, settings.DataDirectory);
         builder.AddChatModule();
@@ -30,12 +32,14 @@ public static class CommunityStreamApp
             .WithCommunityStreamCluster(settings)
             .WithNodeDrain()
             .WithReadinessProbe()
+            .WithClusterMetrics()
             .WithChatActors()
             .WithMediaActors());
 
         var app = builder.Build();
         app.UseCommunityStreamPipeline();
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
         app.MapIdentityEndpoints();
         app.MapChatEndpoints();
         app.MapMediaEndpoints();

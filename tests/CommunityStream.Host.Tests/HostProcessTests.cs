@@ -58,6 +58,8 @@ public sealed class HostProcessTests
     [InlineData("--Http:Url", "ftp://127.0.0.1:1", "Http:Url")]
     [InlineData("--urls", "http://127.0.0.1:1", "--urls / ASPNETCORE_URLS")]
     [InlineData("--Media:UdpPort", "70000", "Media:UdpPort")]
+    [InlineData("--Telemetry:OtlpEndpoint", "collector:4318", "Telemetry:OtlpEndpoint")]
+    [InlineData("--Telemetry:OtlpEndpoint", "ftp://127.0.0.1:4318", "Telemetry:OtlpEndpoint")]
     public async Task Should_refuse_bad_configuration_with_one_clear_line(string key, string value, string named)
     {
         using var data = new TempDirectory();

@@ -33,10 +33,10 @@ internal sealed class MediaMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5] });
         _meter.CreateObservableUpDownCounter("communitystream.media.sessions", Sessions, "{session}", "WHIP (publisher) and WHEP (viewer) sessions held on this node, by kind.");
         _meter.CreateObservableGauge("communitystream.media.stream.viewers", Viewers, "{viewer}", "Viewers on this node per live stream (channel; relayed = the publisher is on another node).");
-        _meter.CreateObservableCounter("communitystream.media.packets.received", () => Totals().PacketsReceived, "{packet}", "SRTP packets that authenticated, from publishers (and RTCP from viewers is counted in bytes only).");
-        _meter.CreateObservableCounter("communitystream.media.bytes.received", () => Totals().BytesReceived, "By", "Bytes of authenticated SRTP/SRTCP datagrams received.");
+        _meter.CreateObservableCounter("communitystream.media.packets.received", () => Totals().PacketsReceived, "{packet}", "RTP packets that authenticated (from publishers).");
+        _meter.CreateObservableCounter("communitystream.media.received.bytes", () => Totals().BytesReceived, "By", "Bytes of authenticated SRTP/SRTCP datagrams received.");
         _meter.CreateObservableCounter("communitystream.media.packets.sent", () => Totals().PacketsSent, "{packet}", "RTP and RTCP packets protected and sent to peers (viewer copies, retransmissions, reports, PLIs).");
-        _meter.CreateObservableCounter("communitystream.media.bytes.sent", () => Totals().BytesSent, "By", "Bytes of the protected packets sent.");
+        _meter.CreateObservableCounter("communitystream.media.sent.bytes", () => Totals().BytesSent, "By", "Bytes of the protected packets sent.");
         _meter.CreateObservableCounter("communitystream.media.srtp.auth_failures", () => Totals().Rejected, "{packet}", "SRTP/SRTCP packets that failed authentication (forged, replayed, too old) on a session's transport.");
         _meter.CreateObservableCounter("communitystream.media.nacks.received", () => sessions.Counters.NacksReceived, "{nack}", "Generic NACKs received from viewers (answered from the retransmission buffer).");
         _meter.CreateObservableCounter("communitystream.media.keyframe_requests.received", () => sessions.Counters.KeyframeRequestsReceived, "{request}", "PLIs and FIRs received from viewers.");

@@ -32,7 +32,7 @@ register() { curl -sS --interface "$4" -H 'content-type: application/json' \
 # $out/LABEL.tokens. Sets `server`; returns 1 (after saying why) when the Host never gets ready.
 chat_ab_start_host() { # label dll base host-args...
   local label=$1 dll=$2 base=$3 i; shift 3
-  local common=(--Http:Url "$base" --Cluster:Port 0
+  local common=(--Http:Url "$base" --Admin:Url http://127.0.0.1:0 --Cluster:Port 0
     --Identity:Throttle:RegisterAttemptsPerMinute 10000 --Identity:Throttle:IpAttemptsPerMinute 10000
     --Identity:Jwt:AccessTokenMinutes 120
     --Chat:MaxConnectionsPerIp 20000 --Chat:RateLimitMessages 100000 --Chat:HistoryOnJoin 0 "$@")

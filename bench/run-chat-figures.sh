@@ -91,7 +91,7 @@ wait_ready() { # url seconds
 
 start_host() { # http-port cluster-port data-dir [args...]; prints the pid
   local port=$1 cport=$2 dir=$3; shift 3
-  env ${HOST_ENV:-} "${pin_server[@]}" dotnet "$host_dll" --DataDirectory "$dir" --Http:Url "http://127.0.0.1:$port" --Cluster:Port "$cport" \
+  env ${HOST_ENV:-} "${pin_server[@]}" dotnet "$host_dll" --DataDirectory "$dir" --Http:Url "http://127.0.0.1:$port" --Admin:Url http://127.0.0.1:0 --Cluster:Port "$cport" \
     "${host_args[@]}" "${extra_host_args[@]}" "$@" >"$out/host-$port.log" 2>&1 &
   echo $!
 }

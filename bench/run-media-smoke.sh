@@ -52,8 +52,8 @@ say "Host: admin, start on 127.0.0.1:$port (media UDP port chosen by the OS), st
 admin_pw='Media-Smoke-Root-2026!'; user_pw='Media-Smoke-User-2026!'; channel=mlstreamer; base=http://127.0.0.1:$port
 CS_ADMIN_PASSWORD=$admin_pw dotnet "$host_dll" --create-admin mladmin mladmin@example.test --DataDirectory "$data" >"$out/create-admin.log" 2>&1 || { cat "$out/create-admin.log"; exit 1; }
 read -r -a host_args <<<"${HOST_ARGS:-}"
-echo "\$ ${pin_server[*]} dotnet $host_dll --Http:Url $base --Media:UdpPort 0 --Cluster:Port 0 --DataDirectory $data ${host_args[*]}"
-"${pin_server[@]}" dotnet "$host_dll" --Http:Url "$base" --Media:UdpPort 0 --Cluster:Port 0 --DataDirectory "$data" "${host_args[@]}" >"$out/host.log" 2>&1 &
+echo "\$ ${pin_server[*]} dotnet $host_dll --Http:Url $base --Admin:Url http://127.0.0.1:0 --Media:UdpPort 0 --Cluster:Port 0 --DataDirectory $data ${host_args[*]}"
+"${pin_server[@]}" dotnet "$host_dll" --Http:Url "$base" --Admin:Url http://127.0.0.1:0 --Media:UdpPort 0 --Cluster:Port 0 --DataDirectory "$data" "${host_args[@]}" >"$out/host.log" 2>&1 &
 host=$!; pids+=("$host")
 for _ in $(seq 1 90); do curl -fsS -o /dev/null "$base/healthz/ready" 2>/dev/null && break; sleep 1; done
 curl -fsS -o /dev/null "$base/healthz/ready" || { echo "Host not ready"; tail -30 "$out/host.log"; exit 1; }

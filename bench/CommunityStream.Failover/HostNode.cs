@@ -95,7 +95,7 @@ internal sealed class HostNode(int index, string hostDll, string address, int ht
     {
         string[] own =
         [
-            "--Http:Url", Http.ToString().TrimEnd('/'), "--Cluster:Hostname", address,
+            "--Http:Url", Http.ToString().TrimEnd('/'), "--Admin:Url", "http://127.0.0.1:0", "--Cluster:Hostname", address,
             "--Cluster:Port", clusterPort.ToString(CultureInfo.InvariantCulture),
             "--Media:UdpPort", mediaPort.ToString(CultureInfo.InvariantCulture), "--DataDirectory", dataDirectory,
         ];

@@ -3,6 +3,8 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.BuildingBlocks.Integration;
+using CommunityStream.Chat.Administration;
 using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Fanout;
 using CommunityStream.Chat.Gateway;
@@ -47,8 +49,6 @@ public static class ChatModule
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<ChatOptions>().Bind(builder.Configuration.GetSection(ChatOptions.SectionName));
         builder.Services.AddSingleton<ConnectionsPerAddress>();
-        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
-            listen.Use(next => new ChatSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectionAsync)));
         builder.Services.AddSingleton<AuthenticatedConnections>();
         builder.Services.AddSingleton<OpenChatConnections>();
         builder.Services.AddMetrics();
@@ -57,7 +57,20 @@ public static class ChatModule
         builder.Services.TryAddSingleton<NodeDrain>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<DisabledAccountSweep>();
+        builder.Services.AddSingleton<ChatAdministration>();
+        builder.Services.AddSingleton<IUserActivitySource, ChatSocketActivity>();
         return builder;
+    }
+
+    /// <summary>
+    /// Accepts <c>GET /ws</c> upgrades on this listener before HTTP (<see cref="ChatSocketConnectionMiddleware"/>). The Host
+    /// calls it on its public listeners only: the admin listener never serves chat.
+    /// </summary>
+    public static ListenOptions UseChatSocketUpgrades(this ListenOptions listen)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        listen.Use(next => new ChatSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectionAsync);
+        return listen;
     }
 
     /// <summary>Registers the room shard region, DistributedPubSub and the node's local room subscribers.</summary>
@@ -76,7 +89,7 @@ public static class ChatModule
                 var options = resolver.GetService<IOptions<ChatOptions>>().Value;
                 var region = registry.Get<RoomRegionMarker>();
                 var metrics = resolver.GetService<ChatMetrics>();
-                var localRooms = system.ActorOf(Props.Create(() => new LocalRoomsActor(region, options, metrics)), "chat-local-rooms");
+                var localRooms = system.ActorOf(Props.Create(() => new LocalRoomsActor(region, options, metrics)), LocalRoomsActor.Name);
                 registry.Register<LocalRoomsMarker>(localRooms);
                 var open = resolver.GetService<OpenChatConnections>();
                 // The drain began in before-service-unbind and asked every socket to close with 1001; the node leaves
@@ -96,5 +109,17 @@ public static class ChatModule
         endpoints.MapGet("/ws", new Func<HttpContext, Task<IResult>>(ChatSocketEndpoint.HandleAsync)).ExcludeFromDescription().AllowAnonymous();
         RoomEndpoints.Map(endpoints);
         return endpoints;
+    }
+
+    /// <summary>
+    /// Maps the admin API's <c>rooms</c> routes (list, show, history, close/open, bans, timeouts, slow mode) onto
+    /// <paramref name="admin"/>, the Host's authenticated <c>/admin/v1</c> group; the caller's name
+    /// (<c>User.Identity.Name</c>) is logged with every change and recorded as the moderator.
+    /// </summary>
+    public static IEndpointRouteBuilder MapChatAdminApi(this IEndpointRouteBuilder admin)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        ChatAdminEndpoints.Map(admin);
+        return admin;
     }
 }

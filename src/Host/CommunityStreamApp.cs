@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using CommunityStream.Chat;
+using CommunityStream.Host.Admin;
 using CommunityStream.Host.Clustering;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
@@ -22,6 +23,7 @@ public static class CommunityStreamApp
         // appsettings.json ships beside the binary; relative paths in settings resolve against the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = builder.AddCommunityStreamHost(args);
+        builder.AddAdminApi();
         builder.AddCommunityStreamTelemetry();
 
         builder.AddIdentityModule(settings.Database, settings.DataDirectory);
@@ -43,6 +45,10 @@ public static class CommunityStreamApp
         app.MapIdentityEndpoints();
         app.MapChatEndpoints();
         app.MapMediaEndpoints();
+        app.MapAdminApi()
+            .MapIdentityAdminApi()
+            .MapChatAdminApi()
+            .MapMediaAdminApi();
         return app;
     }
 }

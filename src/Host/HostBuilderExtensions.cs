@@ -1,4 +1,5 @@
 using CommunityStream.Chat;
+using CommunityStream.Host.Admin;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
 using CommunityStream.Host.Shutdown;
@@ -27,9 +28,13 @@ public static class HostBuilderExtensions
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Database);
 
-        builder.WebHost.UseUrls([.. settings.Urls]);
+        AdminPortGuard.EnsureFree(settings.Admin);
+        var adminListener = new AdminListener();
+        builder.Services.AddSingleton(adminListener);
+        builder.Services.AddSingleton(settings.Admin);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            KestrelListeners.Configure(kestrel, settings, adminListener);
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
@@ -52,6 +57,8 @@ public static class HostBuilderExtensions
         // Unhandled errors and bare status codes (404, 405, 415) become RFC 7807 problem bodies.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Admin endpoints only on the admin listener, and only admin endpoints and health there.
+        app.UseAdminListenerGate();
         // Chat's /ws; protocol-level pings keep idle sockets alive through proxies and notice dead peers.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = ChatModule.WebSocketKeepAlive });
         app.UseCors();

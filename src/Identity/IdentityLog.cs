@@ -62,6 +62,12 @@ internal static partial class IdentityLog
     [LoggerMessage(1205, LogLevel.Information, "User {UserId} disabled: {Disabled}")]
     public static partial void DisabledChanged(this ILogger logger, Guid userId, bool disabled);
 
+    [LoggerMessage(1206, LogLevel.Information, "Sessions of user {UserId} revoked ({RefreshTokens} refresh tokens)")]
+    public static partial void SessionsRevoked(this ILogger logger, Guid userId, int refreshTokens);
+
+    [LoggerMessage(1207, LogLevel.Information, "Admin {By}: {Action} user {Target}")]
+    public static partial void AdminAction(this ILogger logger, string by, string action, string target);
+
     [LoggerMessage(1301, LogLevel.Information, "Stream key rotated for user {UserId}")]
     public static partial void StreamKeyRotated(this ILogger logger, Guid userId);
 }

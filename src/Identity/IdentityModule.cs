@@ -1,5 +1,6 @@
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Identity.Accounts;
+using CommunityStream.Identity.Administration;
 using CommunityStream.Identity.Configuration;
 using CommunityStream.Identity.Contracts;
 using CommunityStream.Identity.Http;
@@ -63,6 +64,7 @@ public static class IdentityModule
         services.AddSingleton<IAccountAdministration>(sp => sp.GetRequiredService<AccountAdministration>());
         services.AddSingleton<IStreamKeyValidator>(sp => sp.GetRequiredService<StreamKeyService>());
         services.AddSingleton<ITokenValidator, TokenValidator>();
+        services.AddSingleton<IAdminLogin, AdminLogin>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<UserDirectory>());
         services.AddSingleton<IDisabledAccounts>(sp => sp.GetRequiredService<UserDirectory>());
@@ -87,5 +89,17 @@ public static class IdentityModule
         MeEndpoints.Map(api);
         UserEndpoints.Map(api);
         return endpoints;
+    }
+
+    /// <summary>
+    /// Maps the admin API's <c>users</c> routes (list, show, roles, disable, enable, revoke sessions) onto
+    /// <paramref name="admin"/>, the Host's authenticated <c>/admin/v1</c> group; the caller's name
+    /// (<c>User.Identity.Name</c>) is logged with every change.
+    /// </summary>
+    public static IEndpointRouteBuilder MapIdentityAdminApi(this IEndpointRouteBuilder admin)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        IdentityAdminEndpoints.Map(admin);
+        return admin;
     }
 }

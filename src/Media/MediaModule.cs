@@ -3,6 +3,8 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Streams;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.BuildingBlocks.Integration;
+using CommunityStream.Media.Administration;
 using CommunityStream.Media.Forwarding;
 using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
@@ -57,6 +59,9 @@ public static class MediaModule
         builder.Services.AddHostedService<CreatedAtStart<MediaMetrics>>();
         builder.Services.AddSingleton(services => new MediaDiagnostics(services.GetRequiredService<MediaServer>(), services.GetRequiredService<MediaSessions>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<MediaServer>());
+        builder.Services.AddSingleton<MediaAdministration>();
+        builder.Services.AddHostedService<DisabledPublisherSweep>();
+        builder.Services.AddSingleton<IUserActivitySource, LiveStreamActivity>();
         return builder;
     }
 
@@ -95,5 +100,16 @@ public static class MediaModule
         WhepEndpoints.Map(endpoints);
         StreamEndpoints.Map(endpoints);
         return endpoints;
+    }
+
+    /// <summary>
+    /// Maps the admin API's <c>streams</c> routes (list, details, end) onto <paramref name="admin"/>, the Host's
+    /// authenticated <c>/admin/v1</c> group; the caller's name (<c>User.Identity.Name</c>) is logged with every action.
+    /// </summary>
+    public static IEndpointRouteBuilder MapMediaAdminApi(this IEndpointRouteBuilder admin)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        MediaAdminEndpoints.Map(admin);
+        return admin;
     }
 }

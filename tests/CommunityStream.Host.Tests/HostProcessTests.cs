@@ -107,6 +107,36 @@ public sealed class HostProcessTests
     }
 
     [Fact]
+    public async Task Should_refuse_an_admin_port_another_node_listens_on()
+    {
+        // Two nodes on one machine that both keep the default Admin:Url: the second must say so, not half-start.
+        using var first = new TempDirectory();
+        using var second = new TempDirectory();
+        var adminUrl = $"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}";
+        await using var running = HostProcess.Start(first.Path, "--Admin:Url", adminUrl);
+        await running.WaitReadyAsync(TimeSpan.FromSeconds(60));
+
+        await using var host = HostProcess.Start(second.Path, "--Admin:Url", adminUrl);
+        var exitCode = await host.WaitForExitAsync(ExitTimeout);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Admin:Url", host.Errors, StringComparison.Ordinal);
+        Assert.Contains("already in use", host.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_non_loopback_admin_address_without_AllowRemote()
+    {
+        using var data = new TempDirectory();
+        await using var host = HostProcess.Start(data.Path, "--Admin:Url", "http://0.0.0.0:0");
+        var exitCode = await host.WaitForExitAsync(ExitTimeout);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Admin:Url", host.Errors, StringComparison.Ordinal);
+        Assert.Contains("Admin:AllowRemote", host.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_refuse_a_cluster_port_another_node_listens_on()
     {
         // A running node, not a plain listener: Akka.Remote's own socket let a second node bind the same port.

@@ -26,6 +26,35 @@ public sealed class HostSettingsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Should_default_the_admin_listener_to_loopback_9110_without_an_api_key()
+    {
+        var admin = Read().Admin;
+
+        Assert.Equal(System.Net.IPAddress.Loopback, admin.Address);
+        Assert.Equal(9110, admin.Port);
+        Assert.False(admin.AllowRemote);
+        Assert.Null(admin.ApiKey);
+    }
+
+    [Fact]
+    public void Should_bind_the_admin_listener_beyond_loopback_only_when_allowed()
+    {
+        var refused = Assert.Throws<StartupConfigurationException>(() => Read(("Admin:Url", "http://10.1.2.3:9110")));
+        Assert.Contains("Admin:AllowRemote", refused.Message, StringComparison.Ordinal);
+
+        var admin = Read(("Admin:Url", "http://10.1.2.3:9110"), ("Admin:AllowRemote", "true")).Admin;
+        Assert.Equal(System.Net.IPAddress.Parse("10.1.2.3"), admin.Address);
+    }
+
+    [Fact]
+    public void Should_never_echo_a_short_api_key()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() => Read(("Admin:ApiKey", "tiny-secret")));
+
+        Assert.DoesNotContain("tiny-secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_read_PostgreSQL_seed_nodes_and_discovery_settings()
     {
         var settings = Read(
@@ -80,6 +109,12 @@ public sealed class HostSettingsReaderTests : IDisposable
     [InlineData("Cluster:SeedNodes:0", "akka.tcp://othersystem@h:1", "CS_Cluster__SeedNodes")]
     [InlineData("Cluster:RequiredContactPoints", "0", "CS_Cluster__RequiredContactPoints")]
     [InlineData("Cluster:Unknown", "1", "Cluster")]
+    [InlineData("Admin:Url", "https://127.0.0.1:9110", "CS_Admin__Url")]
+    [InlineData("Admin:Url", "http://admin.example:9110", "CS_Admin__Url")]
+    [InlineData("Admin:Url", "http://0.0.0.0:9110", "CS_Admin__Url")]
+    [InlineData("Admin:Url", "http://127.0.0.1:8080", "CS_Admin__Url")]
+    [InlineData("Admin:AllowRemote", "maybe", "CS_Admin__AllowRemote")]
+    [InlineData("Admin:ApiKey", "short", "CS_Admin__ApiKey")]
     public void Should_reject_a_bad_setting_naming_it_and_its_environment_variable(string key, string value, string expected)
     {
         var error = Assert.Throws<StartupConfigurationException>(() => Read((key, value)));

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster;
 using CommunityStream.Host;
+using CommunityStream.Host.Admin;
 using CommunityStream.Identity.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -37,6 +38,9 @@ public sealed class InProcessNode : IAsyncDisposable
     public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features
         .Get<IServerAddressesFeature>()!.Addresses.First());
 
+    /// <summary>The admin listener (<c>Admin:Url</c>, a free loopback port per node).</summary>
+    public Uri AdminAddress => App.Services.GetRequiredService<AdminListener>().Address;
+
     public Uri WebSocketUri(string? token = null) =>
         new($"ws://{BaseAddress.Authority}/ws{(token is null ? "" : "?access_token=" + Uri.EscapeDataString(token))}");
 
@@ -49,7 +53,7 @@ public sealed class InProcessNode : IAsyncDisposable
     {
         string[] defaults =
         [
-            "--Http:Url", "http://127.0.0.1:0", "--DataDirectory", data.Path, "--Cluster:Port", "0", "--Media:UdpPort", "0",
+            "--Http:Url", "http://127.0.0.1:0", "--Admin:Url", "http://127.0.0.1:0", "--DataDirectory", data.Path, "--Cluster:Port", "0", "--Media:UdpPort", "0",
             "--Identity:Throttle:RegisterAttemptsPerMinute", "1000", "--Identity:Throttle:IpAttemptsPerMinute", "1000",
             "--Logging:LogLevel:Default", "Warning",
             // Several nodes share this test process, and other test assemblies (Chromium among them) share the two cores:

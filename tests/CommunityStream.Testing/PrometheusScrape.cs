@@ -49,6 +49,10 @@ public sealed class PrometheusScrape
     /// <summary>The exposition as served.</summary>
     public string Text { get; }
 
+    /// <summary>Our own samples (<c>communitystream_*</c>), one per line: what a failed wait shows.</summary>
+    public override string ToString() =>
+        string.Join('\n', Text.Split('\n').Where(line => line.StartsWith("communitystream_", StringComparison.Ordinal)));
+
     /// <summary>Every metric name with at least one sample.</summary>
     public IReadOnlySet<string> Names => _samples.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 

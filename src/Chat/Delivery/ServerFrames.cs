@@ -51,6 +51,8 @@ internal static class ServerFrames
             case EmoteOnlyChanged m: w.WriteString("action", "emote_only"); w.WriteBoolean("enabled", m.Enabled); break;
             case ModeratorAdded a: w.WriteString("action", "add_moderator"); w.WriteString("user", a.User); break;
             case ModeratorRemoved r: w.WriteString("action", "remove_moderator"); w.WriteString("user", r.User); break;
+            case RoomClosed c: w.WriteString("action", "close"); w.WriteString("reason", c.Reason); break;
+            case RoomReopened: w.WriteString("action", "open"); break;
             case SettingsChanged s:
                 w.WriteString("action", "settings");
                 w.WriteBoolean("anonymousRead", s.AnonymousRead);

@@ -80,7 +80,14 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         });
         Receive<LocalRoomMessages.Seen>(seen => FillUpTo(seen.Offset));
         Receive<MessageBroadcast>(OnMessage);
-        Receive<ModerationBroadcast>(moderation => DeliverAll(0, ServerFrames.Moderation(_room, moderation.Event)));
+        Receive<ModerationBroadcast>(moderation =>
+        {
+            DeliverAll(0, ServerFrames.Moderation(_room, moderation.Event));
+            if (moderation.Event is RoomEvents.RoomClosed closed)
+            {
+                SendAway(closed);
+            }
+        });
         Receive<StreamStatusChanged>(status => DeliverAll(0, ServerFrames.Stream(_room, status.Live, status.Title, status.At)));
         Receive<PresenceBroadcast>(presence => DeliverAll(0, ServerFrames.Presence(_room, presence.Count, presence.Members)));
         Receive<RangeFetched>(OnRangeFetched);
@@ -192,6 +199,24 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         var outboxes = _passOutboxes ??= [.. _outboxes];
         _metrics.Delivered(outboxes.Length);
         _sendPass.Kick(outboxes);
+    }
+
+    /// <summary>
+    /// A closed room sends its members here away: each gets <c>left</c> with reason <c>room_closed</c> after the
+    /// <c>mod_event</c>, and no further broadcast. Their sockets stay open for their other rooms; the room refuses
+    /// their posts and joins until it reopens (then they join again).
+    /// </summary>
+    private void SendAway(RoomEvents.RoomClosed closed)
+    {
+        DeliverAll(0, ServerFrames.Write(w =>
+        {
+            w.WriteString("type", "left");
+            w.WriteString("room", _room.Value);
+            w.WriteString("reason", "room_closed");
+            w.WriteString("message", closed.Reason);
+        }));
+        _outboxes.Clear();
+        _passOutboxes = null;
     }
 
     private void OnTick()

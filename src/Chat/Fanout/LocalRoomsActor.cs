@@ -15,6 +15,8 @@ namespace CommunityStream.Chat.Fanout;
 /// </summary>
 internal sealed class LocalRoomsActor : ReceiveActor
 {
+    public const string Name = "chat-local-rooms";
+
     private readonly Dictionary<RoomId, (IActorRef Subscriber, int Connections)> _rooms = [];
     private long _generation;
 
@@ -59,6 +61,9 @@ internal sealed class LocalRoomsActor : ReceiveActor
                 entry.Subscriber.Forward(detach);
             }
         });
+        Receive<LocalRoomsQuery>(_ => Sender.Tell(new LocalRoomsReport(
+            Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString(),
+            [.. _rooms.Select(r => new LocalRoomMembers(r.Key.Value, r.Value.Connections))])));
         Receive<LocalRoomMessages.Seen>(seen =>
         {
             if (_rooms.TryGetValue(seen.Room, out var entry))

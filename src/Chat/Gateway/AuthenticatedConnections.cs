@@ -23,4 +23,7 @@ internal sealed class AuthenticatedConnections
     /// </summary>
     public IReadOnlyList<ChatConnection> Of(IReadOnlySet<Guid> accountIds) =>
         [.. _accounts.Where(entry => accountIds.Contains(entry.Value)).Select(entry => entry.Key)];
+
+    /// <summary>How many sockets <paramref name="accountId"/> has open on this node (a scan; for administrators).</summary>
+    public int CountOf(Guid accountId) => _accounts.Count(entry => entry.Value == accountId);
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace CommunityStream.Chat.Gateway;
 
 /// <summary>
-/// Closes this node's sockets of accounts an administrator disabled, on any node, within about
+/// Closes this node's sockets of accounts an administrator disabled (or whose sessions were revoked), on any node, within about
 /// <see cref="ChatOptions.DisabledAccountSweepSeconds"/>: one indexed query per sweep for accounts disabled since
 /// the previous one (Identity's shared database), not a timer or a look-up per socket. The sockets close with
 /// 4003 <c>account_disabled</c>, the code a refused <c>refresh</c> of a disabled account already used.
@@ -21,6 +21,12 @@ internal sealed partial class DisabledAccountSweep(
 {
     /// <summary>Close code of a socket whose account was disabled (docs/chat-protocol.md).</summary>
     public const WebSocketCloseStatus AccountDisabled = (WebSocketCloseStatus)4003;
+
+    /// <summary>
+    /// Close code of a socket whose account's sessions an administrator revoked: 4001, as for an expired token, since
+    /// the client must sign in again (its refresh token is revoked too).
+    /// </summary>
+    public const WebSocketCloseStatus SessionRevoked = (WebSocketCloseStatus)4001;
 
     // Each query reaches this far behind the previous sweep's start: it covers clocks of other nodes that run a
     // little behind (disabled_at is stamped by the node that disabled) and sockets accepted while another node's
@@ -44,7 +50,8 @@ internal sealed partial class DisabledAccountSweep(
                 }
                 try
                 {
-                    CloseSocketsOf(await disabledAccounts.DisabledSinceAsync(since, stoppingToken));
+                    CloseSocketsOf(await disabledAccounts.DisabledSinceAsync(since, stoppingToken), AccountDisabled, "account_disabled");
+                    CloseSocketsOf(await disabledAccounts.SessionsRevokedSinceAsync(since, stoppingToken), SessionRevoked, "session_revoked");
                     since = started - Overlap;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -60,7 +67,7 @@ internal sealed partial class DisabledAccountSweep(
         }
     }
 
-    private void CloseSocketsOf(IReadOnlyList<Guid> accountIds)
+    private void CloseSocketsOf(IReadOnlyList<Guid> accountIds, WebSocketCloseStatus status, string reason)
     {
         if (accountIds.Count == 0)
         {
@@ -68,13 +75,13 @@ internal sealed partial class DisabledAccountSweep(
         }
         foreach (var connection in connections.Of(accountIds.ToHashSet()))
         {
-            LogClosing(log, connection.Id);
-            connection.Close(AccountDisabled, "account_disabled");
+            LogClosing(log, connection.Id, reason);
+            connection.Close(status, reason);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closing chat connection {ConnectionId}: its account was disabled")]
-    private static partial void LogClosing(ILogger logger, string connectionId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing chat connection {ConnectionId}: {Reason}")]
+    private static partial void LogClosing(ILogger logger, string connectionId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Disabled-account sweep failed; retrying at the next interval")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

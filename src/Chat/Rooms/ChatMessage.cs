@@ -23,4 +23,5 @@ public sealed record ModerationRequest(
     int? Seconds = null,
     bool? Enabled = null,
     bool? AnonymousRead = null,
-    int? HistoryRetention = null);
+    int? HistoryRetention = null,
+    string? Reason = null);

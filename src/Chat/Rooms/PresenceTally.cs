@@ -50,5 +50,8 @@ internal sealed class PresenceTally(int memberListThreshold)
         return _published;
     }
 
+    /// <summary>The members each reporting node has, by node address.</summary>
+    public NodePresence[] ByNode() => [.. _nodes.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => new NodePresence(n.Key, n.Value.Count))];
+
     private void Recount() => Count = _nodes.Values.Sum(n => n.Count);
 }

@@ -121,6 +121,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         {
             Joined joined => joined with { PresenceCount = _presence.Count },
             Info info => info with { PresenceCount = _presence.Count },
+            RoomReplies.AdminView view => view with { PresenceCount = _presence.Count, PresenceByNode = _presence.ByNode() },
             var other => other,
         });
     }

@@ -34,6 +34,9 @@ public static class RoomCommands
     /// <summary>Settings, latest offset and presence; replied with <see cref="RoomReplies.Info"/>.</summary>
     public sealed record GetInfo(RoomId Room, ChatUser? User) : IRoomCommand;
 
+    /// <summary>For administrators: settings, moderation state, presence per node; replied with <see cref="RoomReplies.AdminView"/>.</summary>
+    public sealed record GetAdminView(RoomId Room) : IRoomCommand;
+
     /// <summary>An admin creates a standalone room; replied with <see cref="RoomReplies.Info"/> or <c>room_exists</c>.</summary>
     public sealed record Create(RoomId Room, ChatUser Admin, bool AnonymousRead) : IRoomCommand;
 

@@ -44,4 +44,10 @@ public static class RoomEvents
     public sealed record ModeratorRemoved(string User, string By, DateTimeOffset Time) : IModerationEvent;
 
     public sealed record SettingsChanged(bool AnonymousRead, int HistoryRetention, string By, DateTimeOffset Time) : IModerationEvent;
+
+    /// <summary>An administrator closed the room: members are sent away, joins and posts refused until it reopens.</summary>
+    public sealed record RoomClosed(string Reason, string By, DateTimeOffset Time) : IModerationEvent;
+
+    /// <summary>An administrator reopened a closed room.</summary>
+    public sealed record RoomReopened(string By, DateTimeOffset Time) : IModerationEvent;
 }

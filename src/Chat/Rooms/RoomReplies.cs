@@ -20,4 +20,29 @@ public static class RoomReplies
 
     /// <summary>The room's public description.</summary>
     public sealed record Info(RoomId Room, string Epoch, long Latest, int PresenceCount, RoomSettings Settings, string? Owner);
+
+    /// <summary>
+    /// A room as administrators see it: offsets (latest, oldest retained, retained count), owner, settings, why it is
+    /// closed (null when open), moderators, bans, running timeouts, and members present per node.
+    /// </summary>
+    public sealed record AdminView(
+        RoomId Room,
+        string Epoch,
+        long Latest,
+        long FirstRetained,
+        int Retained,
+        string? Owner,
+        RoomSettings Settings,
+        string? ClosedReason,
+        string[] Moderators,
+        string[] Banned,
+        UserTimeout[] Timeouts,
+        int PresenceCount,
+        NodePresence[] PresenceByNode);
 }
+
+/// <summary>A running timeout in <see cref="RoomReplies.AdminView"/>.</summary>
+public sealed record UserTimeout(string User, DateTimeOffset Until);
+
+/// <summary>Members one node has in a room (local sockets joined to it).</summary>
+public sealed record NodePresence(string Node, int Count);

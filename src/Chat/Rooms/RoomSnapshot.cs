@@ -18,7 +18,8 @@ internal sealed record RoomSnapshot(
     string[] Moderators,
     string[] Banned,
     TimeoutEntry[] Timeouts,
-    ClientIdEntry[] ClientIds);
+    ClientIdEntry[] ClientIds,
+    string? ClosedReason = null);
 
 /// <summary>A user's timeout in a <see cref="RoomSnapshot"/>.</summary>
 internal sealed record TimeoutEntry(string User, DateTimeOffset Until);
@@ -42,7 +43,8 @@ internal sealed partial record RoomState
         [.. Moderators.Order(StringComparer.Ordinal)],
         [.. Banned.Order(StringComparer.Ordinal)],
         [.. TimedOutUntil.Select(t => new TimeoutEntry(t.Key, t.Value)).OrderBy(t => t.User, StringComparer.Ordinal)],
-        [.. ClientIdOrder.Where(ClientIds.ContainsKey).Distinct().Select(k => new ClientIdEntry(k, ClientIds[k]))]);
+        [.. ClientIdOrder.Where(ClientIds.ContainsKey).Distinct().Select(k => new ClientIdEntry(k, ClientIds[k]))],
+        ClosedReason);
 
     /// <summary>Restores a state saved with <see cref="ToSnapshot"/>.</summary>
     public static RoomState FromSnapshot(RoomSnapshot snapshot, RoomLimits limits) => new()
@@ -62,5 +64,6 @@ internal sealed partial record RoomState
         TimedOutUntil = snapshot.Timeouts.ToImmutableDictionary(t => t.User, t => t.Until),
         ClientIds = snapshot.ClientIds.ToImmutableDictionary(c => c.Key, c => c.Offset),
         ClientIdOrder = [.. snapshot.ClientIds.Select(c => c.Key)],
+        ClosedReason = snapshot.ClosedReason,
     };
 }

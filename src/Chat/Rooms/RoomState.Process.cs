@@ -18,6 +18,9 @@ internal sealed partial record RoomState
     public RoomDecision Process(IRoomCommand command, DateTimeOffset now) => command switch
     {
         _ when !Exists => RoomDecision.ReplyOnly(new Rejected("room_not_found", "No such room.")),
+        Join or Post when Closed => RoomDecision.ReplyOnly(ClosedRefusal()),
+        GetMessages query when Closed && query.User is not { IsAdmin: true } => RoomDecision.ReplyOnly(ClosedRefusal()),
+        GetAdminView => RoomDecision.ReplyOnly(AdminView(command.Room, now)),
         Post post => DecidePost(post, now),
         Join join => CanRead(join.User) is { } refusal
             ? RoomDecision.ReplyOnly(refusal)
@@ -123,6 +126,10 @@ internal sealed partial record RoomState
         var request = command.Request;
         var by = command.User.Name;
         var ownerOnly = request.Action is "add_moderator" or "remove_moderator" or "settings";
+        if (request.Action is "close" or "open")
+        {
+            return DecideClosing(command, now);
+        }
         if (ownerOnly ? !IsOwnerOrAdmin(command.User) : !IsModerator(command.User))
         {
             return Refuse("forbidden", ownerOnly ? "Only the owner or an admin may do this." : "Only moderators may do this.");
@@ -157,6 +164,38 @@ internal sealed partial record RoomState
             ? Refuse("bad_frame", $"Invalid `{request.Action}` action or fields.")
             : new RoomDecision(new Moderated(command.Room, request.Action), [@event]);
     }
+
+    /// <summary>Only administrators close and reopen rooms (the admin API); closing a closed room changes nothing.</summary>
+    private RoomDecision DecideClosing(Moderate command, DateTimeOffset now)
+    {
+        if (!command.User.IsAdmin)
+        {
+            return Refuse("forbidden", "Only an administrator may close or open a room.");
+        }
+        var reason = string.IsNullOrWhiteSpace(command.Request.Reason) ? "closed by an administrator" : command.Request.Reason.Trim();
+        if (reason.Length > 200 || reason.Any(char.IsControl))
+        {
+            return Refuse("bad_frame", "A reason is at most 200 characters without control characters.");
+        }
+        return command.Request.Action switch
+        {
+            "close" when Closed => RoomDecision.ReplyOnly(new Moderated(command.Room, "close")),
+            "close" => new RoomDecision(new Moderated(command.Room, "close"), [new RoomClosed(reason, command.User.Name, now)]),
+            _ when !Closed => RoomDecision.ReplyOnly(new Moderated(command.Room, "open")),
+            _ => new RoomDecision(new Moderated(command.Room, "open"), [new RoomReopened(command.User.Name, now)]),
+        };
+    }
+
+    private Rejected ClosedRefusal() => new("room_closed", $"The room is closed: {ClosedReason}.");
+
+    /// <summary>What administrators see; presence is filled in by the actor from its tally.</summary>
+    private AdminView AdminView(RoomId room, DateTimeOffset now) => new(
+        room, Epoch, LatestOffset, FirstRetainedOffset, Messages.Count, OwnerName, Settings, ClosedReason,
+        [.. Moderators.Order(StringComparer.Ordinal)],
+        [.. Banned.Order(StringComparer.Ordinal)],
+        [.. TimedOutUntil.Where(t => t.Value > now).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new UserTimeout(t.Key, t.Value))],
+        0,
+        []);
 
     private static RoomDecision Refuse(string code, string message, TimeSpan? retryAfter = null) =>
         RoomDecision.ReplyOnly(new Rejected(code, message, retryAfter is { } wait ? (long)Math.Ceiling(wait.TotalMilliseconds) : null));

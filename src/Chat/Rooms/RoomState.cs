@@ -36,6 +36,11 @@ internal sealed partial record RoomState
 
     public ImmutableHashSet<string> Moderators { get; init; } = [];
 
+    /// <summary>Why an administrator closed the room; null while it is open.</summary>
+    public string? ClosedReason { get; init; }
+
+    public bool Closed => ClosedReason is not null;
+
     public ImmutableHashSet<string> Banned { get; init; } = [];
 
     public ImmutableDictionary<string, DateTimeOffset> TimedOutUntil { get; init; } = ImmutableDictionary<string, DateTimeOffset>.Empty;
@@ -73,6 +78,8 @@ internal sealed partial record RoomState
         EmoteOnlyChanged e => this with { Settings = Settings with { EmoteOnly = e.Enabled } },
         ModeratorAdded e => this with { Moderators = Moderators.Add(e.User) },
         ModeratorRemoved e => this with { Moderators = Moderators.Remove(e.User) },
+        RoomClosed e => this with { ClosedReason = e.Reason },
+        RoomReopened => this with { ClosedReason = null },
         SettingsChanged e => (this with { Settings = Settings with { AnonymousRead = e.AnonymousRead, HistoryRetention = e.HistoryRetention } }).Trim(),
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown room event."),
     };

@@ -1,4 +1,5 @@
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Host.Admin;
 
 namespace CommunityStream.Host.Configuration;
 
@@ -7,8 +8,10 @@ namespace CommunityStream.Host.Configuration;
 /// <param name="DataDirectory">Absolute path of the data directory (SQLite file, generated keys).</param>
 /// <param name="Database">The shared database.</param>
 /// <param name="Cluster">Akka.Remote and Akka.Cluster settings.</param>
+/// <param name="Admin">The admin listener (<c>Admin:*</c>).</param>
 public sealed record HostSettings(
     IReadOnlyList<string> Urls,
     string DataDirectory,
     DatabaseOptions Database,
-    ClusterSettings Cluster);
+    ClusterSettings Cluster,
+    AdminSettings Admin);

@@ -1,4 +1,5 @@
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Host.Admin;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -17,7 +18,8 @@ public static class HostSettingsReader
         var dataDirectory = ReadDataDirectory(configuration["DataDirectory"] ?? "data", workingDirectory);
         var database = ReadDatabase(configuration.GetSection("Persistence"), dataDirectory);
         var cluster = ReadCluster(configuration.GetSection("Cluster"));
-        return new HostSettings(urls, dataDirectory, database, cluster);
+        var admin = AdminSettingsReader.Read(configuration, urls);
+        return new HostSettings(urls, dataDirectory, database, cluster, admin);
     }
 
     /// <summary>
@@ -203,6 +205,6 @@ public static class HostSettingsReader
         return settings;
     }
 
-    private static StartupConfigurationException Invalid(string key, string problem) =>
+    internal static StartupConfigurationException Invalid(string key, string problem) =>
         new($"Configuration '{key}' (env CS_{key.Replace(":", "__", StringComparison.Ordinal)}) {problem}.");
 }

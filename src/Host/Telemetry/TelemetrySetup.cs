@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using Akka.Actor;
 using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Chat;
+using CommunityStream.Host.Admin;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Identity;
 using CommunityStream.Media;
@@ -14,7 +16,8 @@ namespace CommunityStream.Host.Telemetry;
 
 /// <summary>
 /// Metrics and traces for the node (docs/operations.md, "Metrics and traces"): OpenTelemetry reads every module's
-/// meter, ASP.NET Core's and the runtime's, and serves them in the Prometheus text format at <c>GET /metrics</c>.
+/// meter, ASP.NET Core's and the runtime's, and serves them in the Prometheus text format at <c>GET /metrics</c> on the
+/// admin listener.
 /// Traces (HTTP requests, WHIP/WHEP offers, room asks) and an OTLP copy of the metrics are exported only when
 /// <c>Telemetry:OtlpEndpoint</c> is set: by default no tracer runs at all, so spans cost nothing.
 /// </summary>
@@ -46,6 +49,13 @@ public static class TelemetrySetup
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddPrometheusExporter();
+                // Meters are matched by name across the process: keep only this node's (its IMeterFactory's) and the
+                // process-wide ones, so several nodes in one process (tests) never report each other's values.
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, own) =>
+                {
+                    var nodeMeters = services.GetRequiredService<IMeterFactory>();
+                    own.AddView(instrument => instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, nodeMeters) ? null : MetricStreamConfiguration.Drop);
+                });
                 if (otlp is not null)
                 {
                     metrics.AddOtlpExporter(options => Configure(options, otlp, "v1/metrics"));
@@ -66,9 +76,12 @@ public static class TelemetrySetup
         builder.WithActors((system, _, resolver) =>
             system.ActorOf(Props.Create(() => new ShardCountProbeActor(resolver.GetService<ClusterMetrics>())), "cluster-metrics"));
 
-    /// <summary>Maps <c>GET /metrics</c> (the Prometheus text format).</summary>
+    /// <summary>
+    /// Maps <c>GET /metrics</c> (the Prometheus text format) on the admin listener only (<c>Admin:Url</c>; a 404 on the
+    /// public one), behind admin authentication: an admin's access token or <c>Admin:ApiKey</c> as a bearer token.
+    /// </summary>
     public static IEndpointConventionBuilder MapMetricsEndpoint(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireAdminAccess();
 
     /// <summary>
     /// The OTLP collector's base address (OTLP over HTTP/protobuf; the signal's path is appended), or null when

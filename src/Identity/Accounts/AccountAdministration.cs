@@ -70,6 +70,36 @@ internal sealed class AccountAdministration(
         return await users.FindByIdAsync(userId, cancellationToken);
     }
 
+    /// <summary>
+    /// Ends every session of the account: its refresh tokens are revoked, access tokens issued until now are refused
+    /// (the <c>sessions_revoked_at</c> stamp; at once on this node, within the 5 s status cache elsewhere), and every
+    /// node's chat sweep closes its sockets. Null when the user does not exist.
+    /// </summary>
+    public async Task<UserRecord?> RevokeSessionsAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!await users.SetSessionsRevokedAsync(userId, now, cancellationToken))
+        {
+            return null;
+        }
+        var revoked = await refreshTokens.RevokeAllForUserAsync(userId, now, cancellationToken);
+        statusCache.Forget(userId);
+        logger.SessionsRevoked(userId, revoked);
+        return await users.FindByIdAsync(userId, cancellationToken);
+    }
+
+    /// <summary>A page of accounts (see <see cref="UserStore.ListAsync"/>).</summary>
+    public Task<(IReadOnlyList<UserRecord> Page, long Total)> ListAsync(string? role, string? prefix, int limit, int offset, CancellationToken cancellationToken) =>
+        users.ListAsync(role, prefix, limit, offset, cancellationToken);
+
+    /// <summary>The account with this id, or else with this username; null when neither exists.</summary>
+    public async Task<UserRecord?> FindAsync(string idOrUsername, CancellationToken cancellationToken) =>
+        Guid.TryParse(idOrUsername, out var id)
+            ? await users.FindByIdAsync(id, cancellationToken)
+            : idOrUsername.Contains('@', StringComparison.Ordinal) || string.IsNullOrWhiteSpace(idOrUsername)
+                ? null
+                : await users.FindByUsernameAsync(idOrUsername, cancellationToken);
+
     /// <summary>Known roles in canonical spelling and order; viewer is always kept.</summary>
     public static IReadOnlyList<string> NormalizeRoles(IEnumerable<string> roles)
     {

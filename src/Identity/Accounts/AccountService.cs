@@ -116,6 +116,7 @@ internal sealed class AccountService(
         }
 
         var tokens = await IssueAsync(user.Id, user.Username, user.Roles, Guid.CreateVersion7(), cancellationToken);
+        await users.SetLastLoginAsync(user.Id, time.GetUtcNow(), cancellationToken);
         logger.LoggedIn(user.Id);
         return new LoginResult(LoginStatus.Succeeded, tokens);
     }

@@ -8,7 +8,7 @@ internal sealed class TokenValidator(AccessTokenService tokens, UserStatusCache 
 {
     public async Task<AuthenticatedUser?> ValidateAccessTokenAsync(string token, CancellationToken cancellationToken)
     {
-        var user = await tokens.ValidateAsync(token);
-        return user is not null && await statusCache.IsActiveAsync(user.Id, cancellationToken) ? user : null;
+        var (user, issuedAt) = await tokens.ValidateWithIssueTimeAsync(token);
+        return user is not null && await statusCache.IsActiveAsync(user.Id, issuedAt, cancellationToken) ? user : null;
     }
 }

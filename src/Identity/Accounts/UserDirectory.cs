@@ -9,6 +9,9 @@ internal sealed class UserDirectory(UserStore users) : IUserDirectory, IDisabled
     public Task<IReadOnlyList<Guid>> DisabledSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         users.FindDisabledSinceAsync(since, cancellationToken);
 
+    public Task<IReadOnlyList<Guid>> SessionsRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        users.FindSessionsRevokedSinceAsync(since, cancellationToken);
+
     public async Task<UserSummary?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
         (await users.FindByIdAsync(id, cancellationToken))?.ToSummary();
 

@@ -9,4 +9,10 @@ public interface IDisabledAccounts
 {
     /// <summary>Ids of the accounts disabled at or after <paramref name="since"/> that are still disabled.</summary>
     Task<IReadOnlyList<Guid>> DisabledSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ids of the accounts whose sessions an administrator revoked at or after <paramref name="since"/>: their
+    /// access tokens issued before then are refused, and long-lived sessions opened with them should end.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> SessionsRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 }

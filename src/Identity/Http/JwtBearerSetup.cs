@@ -37,9 +37,9 @@ internal sealed class JwtBearerSetup(AccessTokenService tokens) : IConfigureName
     {
         var user = context.Principal is { } principal ? MeEndpoints.UserId(principal) : null;
         var statusCache = context.HttpContext.RequestServices.GetRequiredService<UserStatusCache>();
-        if (user is null || !await statusCache.IsActiveAsync(user.Value, context.HttpContext.RequestAborted))
+        if (user is null || !await statusCache.IsActiveAsync(user.Value, AccessTokenService.IssuedAtOf(context.SecurityToken), context.HttpContext.RequestAborted))
         {
-            context.Fail("The account is disabled or no longer exists.");
+            context.Fail("The account is disabled or no longer exists, or its sessions were revoked.");
         }
     }
 

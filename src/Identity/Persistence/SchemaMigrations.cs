@@ -46,5 +46,12 @@ internal static class SchemaMigrations
             ALTER TABLE identity_users ADD COLUMN disabled_at BIGINT NULL;
             CREATE INDEX IF NOT EXISTS ix_identity_users_disabled_at ON identity_users (disabled_at);
             """),
+        // For administrators: when the account last logged in, and when its sessions were revoked (unix ms). Access
+        // tokens issued before sessions_revoked_at are refused, and every node closes the account's chat sockets.
+        (3, """
+            ALTER TABLE identity_users ADD COLUMN last_login_at BIGINT NULL;
+            ALTER TABLE identity_users ADD COLUMN sessions_revoked_at BIGINT NULL;
+            CREATE INDEX IF NOT EXISTS ix_identity_users_sessions_revoked_at ON identity_users (sessions_revoked_at);
+            """),
     ];
 }

@@ -10,7 +10,9 @@ internal sealed record UserRecord(
     string PasswordHash,
     IReadOnlyList<string> Roles,
     bool Disabled,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastLoginAt = null,
+    DateTimeOffset? SessionsRevokedAt = null)
 {
     public UserSummary ToSummary() => new(Id, Username, Roles, Disabled);
 

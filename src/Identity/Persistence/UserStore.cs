@@ -14,7 +14,7 @@ internal enum InsertUserResult
 /// <summary>Reads and writes <c>identity_users</c>.</summary>
 internal sealed class UserStore(DatabaseOptions database)
 {
-    private const string Columns = "id, username, email, password_hash, roles, disabled, created_at";
+    private const string Columns = "id, username, email, password_hash, roles, disabled, created_at, last_login_at, sessions_revoked_at";
 
     public async Task<InsertUserResult> InsertAsync(UserRecord user, CancellationToken cancellationToken)
     {
@@ -107,13 +107,92 @@ internal sealed class UserStore(DatabaseOptions database)
         {
             return null;
         }
-        return new UserRecord(
-            Guid.Parse(reader.GetString(0)),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            UserRecord.SplitRoles(reader.GetString(4)),
-            reader.GetInt64Any(5) != 0,
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64Any(6)));
+        return Read(reader);
+    }
+
+    private static UserRecord Read(DbDataReader reader) => new(
+        Guid.Parse(reader.GetString(0)),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        UserRecord.SplitRoles(reader.GetString(4)),
+        reader.GetInt64Any(5) != 0,
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64Any(6)),
+        ToTime(reader.GetNullableInt64(7)),
+        ToTime(reader.GetNullableInt64(8)));
+
+    private static DateTimeOffset? ToTime(long? milliseconds) =>
+        milliseconds is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
+
+    /// <summary>
+    /// A page of accounts ordered by username, and how many match: <paramref name="prefix"/> matches the start of the
+    /// username or email (case-insensitive), <paramref name="role"/> one of the roles.
+    /// </summary>
+    public async Task<(IReadOnlyList<UserRecord> Page, long Total)> ListAsync(string? role, string? prefix, int limit, int offset, CancellationToken cancellationToken)
+    {
+        var where = new List<string>();
+        if (!string.IsNullOrEmpty(prefix))
+        {
+            // LIKE with our own escape character: '_' is common in usernames and must match itself.
+            where.Add(@"(username_normalized LIKE @prefix ESCAPE '\' OR email_normalized LIKE @prefix ESCAPE '\')");
+        }
+        if (!string.IsNullOrEmpty(role))
+        {
+            where.Add("(',' || roles || ',') LIKE @role");
+        }
+        var filter = where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
+        var pattern = string.IsNullOrEmpty(prefix) ? null : EscapeLike(UserRecord.Normalize(prefix)) + "%";
+        var rolePattern = string.IsNullOrEmpty(role) ? null : "%," + role.ToLowerInvariant() + ",%";
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        long total;
+        await using (var count = Filtered(connection.WithSql($"SELECT COUNT(*) FROM identity_users{filter};"), pattern, rolePattern))
+        {
+            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        await using var command = Filtered(connection.WithSql($"SELECT {Columns} FROM identity_users{filter} ORDER BY username_normalized LIMIT @limit OFFSET @offset;"), pattern, rolePattern)
+            .With("limit", limit).With("offset", offset);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var page = new List<UserRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            page.Add(Read(reader));
+        }
+        return (page, total);
+    }
+
+    // Only the parameters the statement uses: PostgreSQL cannot type an unused null parameter.
+    private static DbCommand Filtered(DbCommand command, string? prefix, string? role)
+    {
+        if (prefix is not null)
+        {
+            command.With("prefix", prefix);
+        }
+        return role is null ? command : command.With("role", role);
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+
+    public Task<bool> SetLastLoginAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        UpdateAsync("UPDATE identity_users SET last_login_at = @value WHERE id = @id;", id, at.ToUnixTimeMilliseconds(), cancellationToken);
+
+    /// <summary>Stamps <c>sessions_revoked_at</c>: access tokens issued before it are refused from now on.</summary>
+    public Task<bool> SetSessionsRevokedAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        UpdateAsync("UPDATE identity_users SET sessions_revoked_at = @value WHERE id = @id;", id, at.ToUnixTimeMilliseconds(), cancellationToken);
+
+    /// <summary>Ids of the accounts whose sessions were revoked at or after <paramref name="since"/> (indexed).</summary>
+    public async Task<IReadOnlyList<Guid>> FindSessionsRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.WithSql("SELECT id FROM identity_users WHERE sessions_revoked_at >= @since;")
+            .With("since", since.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(Guid.Parse(reader.GetString(0)));
+        }
+        return ids;
     }
 }

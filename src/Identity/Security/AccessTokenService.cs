@@ -61,15 +61,22 @@ internal sealed class AccessTokenService
     }
 
     /// <summary>Signature, algorithm, issuer, audience and lifetime; not the account state (see <c>UserStatusCache</c>).</summary>
-    public async Task<AuthenticatedUser?> ValidateAsync(string token)
+    public async Task<AuthenticatedUser?> ValidateAsync(string token) => (await ValidateWithIssueTimeAsync(token)).User;
+
+    /// <summary>As <see cref="ValidateAsync"/>, with the token's <c>iat</c> (for the per-account revocation stamp).</summary>
+    public async Task<(AuthenticatedUser? User, DateTimeOffset? IssuedAt)> ValidateWithIssueTimeAsync(string token)
     {
         if (string.IsNullOrWhiteSpace(token))
         {
-            return null;
+            return (null, null);
         }
         var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
-        return result.IsValid ? FromClaims(result.ClaimsIdentity, result.SecurityToken?.ValidTo) : null;
+        return result.IsValid ? (FromClaims(result.ClaimsIdentity, result.SecurityToken?.ValidTo), IssuedAtOf(result.SecurityToken)) : (null, null);
     }
+
+    /// <summary>The token's <c>iat</c>, or null when it has none.</summary>
+    public static DateTimeOffset? IssuedAtOf(SecurityToken? token) =>
+        token is JsonWebToken { IssuedAt: var at } && at != DateTime.MinValue ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
 
     public static AuthenticatedUser? FromClaims(ClaimsIdentity identity, DateTime? validTo)
     {

@@ -58,6 +58,23 @@ internal sealed class MediaRelayActor : ReceiveActor
                     }
                 }, TaskScheduler.Default);
         });
+        Receive<RelayMessages.EndPublication>(end =>
+        {
+            if (sessions.FindFeed(end.Channel) is not { Relayed: false } feed)
+            {
+                Sender.Tell(new RelayMessages.Unavailable(end.Channel, "not published on this node"));
+                return;
+            }
+            var asker = Sender;
+            SessionAsks.CloseAsync(feed.Owner, end.Reason, CancellationToken.None)
+                .ContinueWith(ended =>
+                {
+                    if (ended.IsCompletedSuccessfully && ended.Result)
+                    {
+                        asker.Tell(new RelayMessages.SessionEnded(end.Channel));
+                    }
+                }, TaskScheduler.Default);
+        });
         Receive<RelayMessages.FindSession>(find =>
         {
             Sender.Tell(sessions.Find(find.Channel, find.SessionId, find.Publisher) is { } session

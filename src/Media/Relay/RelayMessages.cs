@@ -28,6 +28,13 @@ public static class RelayMessages
     public sealed record SessionEnded(string Channel);
 
     /// <summary>
+    /// An administrator ends the channel's stream, whichever node the request reached: sent to the publisher's node,
+    /// which closes the publisher's session as a WHIP DELETE would and answers <see cref="SessionEnded"/> (or
+    /// <see cref="Unavailable"/> when the channel is not published there).
+    /// </summary>
+    public sealed record EndPublication(string Channel, string Reason);
+
+    /// <summary>
     /// A PATCH that reached another node than the session's: the node holding the publisher's (or a viewer's)
     /// session answers <see cref="SessionFound"/>, the rest <see cref="Unavailable"/>.
     /// </summary>

@@ -24,6 +24,9 @@ public static class StreamCommands
     /// <summary>Answered with <see cref="StreamSummary"/>.</summary>
     public sealed record GetSummary(string Channel) : IStreamCommand;
 
+    /// <summary>For administrators; answered with <see cref="StreamDetails"/>.</summary>
+    public sealed record GetDetails(string Channel) : IStreamCommand;
+
     /// <summary>The owner or an admin changes the title or privacy; answered with <see cref="StreamSummary"/>.</summary>
     public sealed record UpdateSettings(string Channel, string? Title, bool? Private) : IStreamCommand;
 }

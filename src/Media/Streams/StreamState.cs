@@ -28,6 +28,13 @@ internal sealed record StreamState(
     public StreamSummary Summary() =>
         new(Channel, Title, Live is not null, Private, Live?.StartedAt, Viewers, Live?.Node, Live?.Quality ?? StreamQuality.None);
 
+    /// <summary>The summary plus what only administrators see: the publishing session and viewers per node.</summary>
+    public StreamDetails Details() => new(
+        Summary(),
+        Live?.SessionId,
+        Live?.LastHeartbeat,
+        Live is null ? [] : ViewersByNode.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => new NodeViewers(v.Key, v.Value.Viewers)).ToList());
+
     public StreamState Apply(StreamEvents.SettingsChanged changed) => this with { Title = changed.Title, Private = changed.Private };
 
     /// <summary>The decision for one command: the reply (if any), the state after it, and whether the live status changed.</summary>
@@ -52,6 +59,7 @@ internal sealed record StreamState(
             (null, this with { ViewersByNode = report.Viewers == 0 ? ViewersByNode.Remove(report.Node) : ViewersByNode.SetItem(report.Node, (report.Viewers, now)) }, false),
         ReportViewers => (null, this, false),
         GetSummary => (Summary(), this, false),
+        GetDetails => (Details(), this, false),
         _ => (null, this, false),
     };
 

@@ -16,6 +16,7 @@ namespace CommunityStream.EndToEnd.Tests.Live;
 [Collection(ChromiumTests.Name)]
 public sealed partial class MetricsScrapeTests(ChromiumFixture chromium)
 {
+    private const string ApiKey = "metrics-test-admin-api-key-0123";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [SkippableFact]
@@ -23,7 +24,7 @@ public sealed partial class MetricsScrapeTests(ChromiumFixture chromium)
     {
         chromium.SkipIfUnavailable();
         await using var node = await InProcessNode.StartAsync("--Media:CorsOrigins:0", chromium.BlankPage.GetLeftPart(UriPartial.Authority),
-            "--Identity:Throttle:AccountFailures", "2");
+            "--Identity:Throttle:AccountFailures", "2", "--Admin:ApiKey", ApiKey);
         var admin = await node.CreateAdminAsync("admin");
         var streamer = await Streamer.CreateAsync(node, admin, "metered");
         await node.CreateRoomAsync(admin, "lobby");
@@ -93,10 +94,12 @@ public sealed partial class MetricsScrapeTests(ChromiumFixture chromium)
         }
     }
 
-    /// <summary>The node's Prometheus exposition.</summary>
+    /// <summary>The node's Prometheus exposition, from its admin listener with the admin API key, as Prometheus scrapes it.</summary>
     internal static async Task<PrometheusScrape> ScrapeAsync(InProcessNode node)
     {
-        using var response = await node.Http.GetAsync("/metrics");
+        using var http = new HttpClient { BaseAddress = node.AdminAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        using var response = await http.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new PrometheusScrape(await response.Content.ReadAsStringAsync());
     }

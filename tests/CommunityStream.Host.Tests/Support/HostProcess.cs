@@ -65,7 +65,7 @@ internal sealed class HostProcess : IAsyncDisposable
             WorkingDirectory = dataDirectory,
         };
         info.ArgumentList.Add(RepositoryPaths.HostDll);
-        string[] defaults = ["--Http:Url", $"http://127.0.0.1:{httpPort}", "--DataDirectory", dataDirectory, "--Cluster:Port", "0", "--Media:UdpPort", "0"];
+        string[] defaults = ["--Http:Url", $"http://127.0.0.1:{httpPort}", "--Admin:Url", "http://127.0.0.1:0", "--DataDirectory", dataDirectory, "--Cluster:Port", "0", "--Media:UdpPort", "0"];
         foreach (var argument in defaults.Concat(arguments))
         {
             info.ArgumentList.Add(argument);

@@ -1,0 +1,3 @@
+using CommunityStream.Cli;
+
+return await Csctl.RunAsync(args, CliEnvironment.FromProcess());

@@ -1,0 +1,49 @@
+using System.Net;
+using CommunityStream.Chat;
+using CommunityStream.Host.Admin;
+using CommunityStream.Host.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace CommunityStream.Host;
+
+/// <summary>
+/// Kestrel's listeners, declared in code rather than through <c>UseUrls</c>: the public ones (<c>Http:Url</c>) carry
+/// Chat's pre-HTTP WebSocket upgrade, the admin one (<c>Admin:Url</c>) carries only the admin API and health.
+/// </summary>
+internal static class KestrelListeners
+{
+    public static void Configure(KestrelServerOptions kestrel, HostSettings settings, AdminListener admin)
+    {
+        foreach (var url in settings.Urls)
+        {
+            ListenPublic(kestrel, BindingAddress.Parse(url));
+        }
+        admin.Listen(kestrel, settings.Admin.EndPoint);
+    }
+
+    // The same host spellings Kestrel gives UseUrls: localhost is both loopbacks, an IP literal is itself, any other name every interface.
+    private static void ListenPublic(KestrelServerOptions kestrel, BindingAddress address)
+    {
+        void Public(ListenOptions listen)
+        {
+            listen.UseChatSocketUpgrades();
+            if (string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase))
+            {
+                listen.UseHttps();
+            }
+        }
+
+        if (string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(address.Port, Public);
+        }
+        else if (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip))
+        {
+            kestrel.Listen(ip, address.Port, Public);
+        }
+        else
+        {
+            kestrel.ListenAnyIP(address.Port, Public);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using CommunityStream.Cli.Tests.Support;
 using CommunityStream.Host.Admin;
 using CommunityStream.Host.Configuration;
@@ -92,6 +93,20 @@ public sealed class AdminAccessTests(TwoNodeCluster cluster)
     }
 
     [Fact]
+    public async Task Should_take_the_url_and_token_from_CSCTL_variables_and_let_options_override_them()
+    {
+        var url = cluster.Second.AdminAddress.ToString();
+
+        var fromEnvironment = await CliRun.RunAsync(["cluster", "leader"], null, "", url, TwoNodeCluster.ApiKey);
+        var overridden = await CliRun.RunAsync(["cluster", "leader", "--token", "wrong-token"], null, "", url, TwoNodeCluster.ApiKey);
+
+        Assert.True(fromEnvironment.ExitCode == 0, fromEnvironment.ToString());
+        Assert.StartsWith("akka.tcp://", fromEnvironment.Output, StringComparison.Ordinal);
+        Assert.Equal(1, overridden.ExitCode);
+        Assert.Contains("401", overridden.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_write_the_credentials_file_with_mode_0600()
     {
         using var config = new TempDirectory();
@@ -142,6 +157,25 @@ public sealed class AdminAccessTests(TwoNodeCluster cluster)
     }
 
     [Fact]
+    public async Task Should_audit_admin_actions_with_who_did_them_and_never_the_key()
+    {
+        var audit = new CapturingLoggerProvider(AdminAudit.Category);
+        cluster.First.App.Services.GetRequiredService<ILoggerFactory>().AddProvider(audit);
+        const string category = "CommunityStream.CliTests.Audited";
+
+        var byKey = await CliRun.AgainstAsync(cluster.First, TwoNodeCluster.ApiKey, "log", "level", category, "Error");
+        var byAdmin = await CliRun.AgainstAsync(cluster.First, cluster.AdminToken, "log", "level", category, "reset");
+        var read = await CliRun.AgainstAsync(cluster.First, cluster.AdminToken, "log", "levels");
+
+        Assert.Equal(0, byKey.ExitCode + byAdmin.ExitCode + read.ExitCode);
+        var lines = audit.Messages.Where(line => line.Contains(category, StringComparison.Ordinal)).ToList();
+        Assert.Contains(lines, line => line.StartsWith("Information:", StringComparison.Ordinal) && line.Contains("api-key PUT", StringComparison.Ordinal) && line.Contains("=Error", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("root DELETE", StringComparison.Ordinal));
+        Assert.Equal(2, lines.Count);
+        Assert.DoesNotContain(audit.Messages, line => line.Contains(TwoNodeCluster.ApiKey, StringComparison.Ordinal) || line.Contains(cluster.AdminToken, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Should_serve_admin_endpoints_only_on_the_admin_listener()
     {
         using var http = new HttpClient();
@@ -167,12 +201,33 @@ public sealed class AdminAccessTests(TwoNodeCluster cluster)
     }
 
     [Fact]
+    public async Task Should_not_accept_chat_sockets_on_the_admin_listener()
+    {
+        // Chat's pre-HTTP upgrade runs on the public listeners only; anonymous sockets are welcome there.
+        using var onPublic = new ClientWebSocket();
+        await onPublic.ConnectAsync(cluster.First.WebSocketUri(), CancellationToken.None);
+        using var onAdmin = new ClientWebSocket();
+
+        await Assert.ThrowsAsync<WebSocketException>(() => onAdmin.ConnectAsync(new Uri($"ws://{cluster.First.AdminAddress.Authority}/ws"), CancellationToken.None));
+        Assert.Equal(WebSocketState.Open, onPublic.State);
+    }
+
+    [Fact]
     public async Task Should_refuse_a_non_loopback_admin_bind_without_AllowRemote()
     {
         var error = await Assert.ThrowsAsync<StartupConfigurationException>(() => InProcessNode.StartAsync("--Admin:Url", "http://0.0.0.0:0"));
 
         Assert.Contains("Admin:Url", error.Message, StringComparison.Ordinal);
         Assert.Contains("Admin:AllowRemote", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_keep_csctl_a_thin_client_that_references_nothing_of_the_server()
+    {
+        var references = typeof(Csctl).Assembly.GetReferencedAssemblies().Select(reference => reference.Name!).ToList();
+
+        Assert.DoesNotContain(references, name => name.StartsWith("CommunityStream.", StringComparison.Ordinal) || name.StartsWith("Akka", StringComparison.Ordinal));
+        Assert.Contains("System.CommandLine", references);
     }
 
     [Fact]

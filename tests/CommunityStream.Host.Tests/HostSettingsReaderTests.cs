@@ -109,6 +109,7 @@ public sealed class HostSettingsReaderTests : IDisposable
     [InlineData("Cluster:SeedNodes:0", "akka.tcp://othersystem@h:1", "CS_Cluster__SeedNodes")]
     [InlineData("Cluster:RequiredContactPoints", "0", "CS_Cluster__RequiredContactPoints")]
     [InlineData("Cluster:Unknown", "1", "Cluster")]
+    [InlineData("Http:Url", "http://127.0.0.1:8080/base", "CS_Http__Url")]
     [InlineData("Admin:Url", "https://127.0.0.1:9110", "CS_Admin__Url")]
     [InlineData("Admin:Url", "http://admin.example:9110", "CS_Admin__Url")]
     [InlineData("Admin:Url", "http://0.0.0.0:9110", "CS_Admin__Url")]

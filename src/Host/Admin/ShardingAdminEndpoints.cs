@@ -15,9 +15,22 @@ internal static class ShardingAdminEndpoints
     public static void Map(IEndpointRouteBuilder admin)
     {
         var sharding = admin.MapGroup("/sharding");
-        sharding.MapGet("/regions", RegionsAsync);
-        sharding.MapGet("/{type}/region-stats", RegionStatsAsync);
-        sharding.MapGet("/{type}/shards", ShardsAsync);
+        sharding.MapGet("/regions", (ActorSystem system, CancellationToken ct) => AnsweredAsync(() => RegionsAsync(system, ct)));
+        sharding.MapGet("/{type}/region-stats", (string type, ActorSystem system, CancellationToken ct) => AnsweredAsync(() => RegionStatsAsync(type, system, ct)));
+        sharding.MapGet("/{type}/shards", (string type, ActorSystem system, CancellationToken ct) => AnsweredAsync(() => ShardsAsync(type, system, ct)));
+    }
+
+    // A region or coordinator that does not answer (a node joining, leaving or overloaded) is a 503, not a 500.
+    private static async Task<IResult> AnsweredAsync(Func<Task<IResult>> query)
+    {
+        try
+        {
+            return await query();
+        }
+        catch (AskTimeoutException)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Sharding did not answer in time.", "A shard region or its coordinator is busy or moving; try again.");
+        }
     }
 
     private static async Task<IResult> RegionsAsync(ActorSystem system, CancellationToken cancellationToken)

@@ -63,6 +63,11 @@ public static class HostSettingsReader
             {
                 throw Invalid("Http:Url", $"'{url}' is not an http:// or https:// address");
             }
+            if (uri.AbsolutePath != "/")
+            {
+                // Kestrel listens on addresses; a path would be dropped without a word.
+                throw Invalid("Http:Url", $"'{url}' has a path; give scheme, address and port only");
+            }
         }
         return urls;
     }

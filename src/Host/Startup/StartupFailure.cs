@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Akka.Remote;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Host.Admin;
 using CommunityStream.Host.Configuration;
 
 namespace CommunityStream.Host.Startup;
@@ -12,7 +13,9 @@ public static class StartupFailure
     public const int ExitCode = 2;
 
     /// <summary>A single-line description of why the node could not start.</summary>
-    public static string Describe(Exception exception)
+    /// <param name="exception">What stopped the start.</param>
+    /// <param name="admin">The admin listener's settings once read, so a bind failure on its port names <c>Admin:Url</c>.</param>
+    public static string Describe(Exception exception, AdminSettings? admin = null)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
@@ -24,6 +27,11 @@ public static class StartupFailure
                     return problem.Message;
                 case IOException io when io.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
                     || io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase):
+                    // Kestrel names the address it failed on; AdminPortGuard catches the usual case before, this the race.
+                    if (admin is { Port: > 0 } && io.Message.Contains($":{admin.Port}:", StringComparison.Ordinal))
+                    {
+                        return $"Admin address is already in use: {FirstLine(io.Message)} (set Admin:Url / CS_Admin__Url).";
+                    }
                     return $"HTTP address is already in use: {FirstLine(io.Message)} (set Http:Url / CS_Http__Url).";
                 case RemoteTransportException remote:
                     return $"Cluster port cannot be bound: {FirstLine(remote.InnerException?.Message ?? remote.Message)} (set Cluster:Port / CS_Cluster__Port).";

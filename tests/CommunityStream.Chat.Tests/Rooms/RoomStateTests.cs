@@ -253,6 +253,45 @@ public sealed class RoomStateTests
         Assert.Equal(10, Assert.IsType<Acked>(restored.Process(new Post(Room, Bob, "next", null), T0.AddHours(1)).Reply).Offset);
     }
 
+    [Fact]
+    public void Should_let_only_admins_close_a_room_and_refuse_joins_and_posts_until_it_reopens()
+    {
+        var state = PostMany(NewRoom(), Bob, 2, T0, TimeSpan.FromSeconds(2));
+        Assert.Equal("forbidden", Assert.IsType<Rejected>(Run(state, new Moderate(Room, Owner, new ModerationRequest("close")), T0).Reply).Code);
+
+        var (closed, reply) = Run(state, new Moderate(Room, Admin, new ModerationRequest("close", Reason: "maintenance")), T0);
+        Assert.Equal("close", Assert.IsType<Moderated>(reply).Action);
+        Assert.Equal("maintenance", closed.ClosedReason);
+        Assert.Equal("room_closed", Assert.IsType<Rejected>(closed.Process(new Join(Room, Bob, 50, null), T0).Reply).Code);
+        Assert.Equal("room_closed", Assert.IsType<Rejected>(closed.Process(new Post(Room, Admin, "hi", null), T0).Reply).Code);
+        Assert.Equal("room_closed", Assert.IsType<Rejected>(closed.Process(new GetMessages(Room, Bob, 0, null, 10), T0).Reply).Code);
+        // Administrators still read its history; closing again changes nothing.
+        Assert.Equal(2, Assert.IsType<Messages>(closed.Process(new GetMessages(Room, Admin, 0, null, 10), T0).Reply).Items.Length);
+        Assert.Empty(closed.Process(new Moderate(Room, Admin, new ModerationRequest("close")), T0).Events);
+        // A snapshot keeps it closed.
+        Assert.True(RoomState.FromSnapshot(closed.ToSnapshot(), RoomLimits.Default).Closed);
+
+        var (reopened, _) = Run(closed, new Moderate(Room, Admin, new ModerationRequest("open")), T0);
+        Assert.False(reopened.Closed);
+        Assert.IsType<Joined>(reopened.Process(new Join(Room, Bob, 50, null), T0).Reply);
+        Assert.Equal("bad_frame", Assert.IsType<Rejected>(Run(state, new Moderate(Room, Admin, new ModerationRequest("close", Reason: "bad\nreason")), T0).Reply).Code);
+    }
+
+    [Fact]
+    public void Should_show_administrators_the_moderation_state()
+    {
+        var state = NewRoom();
+        (state, _) = Run(state, new Moderate(Room, Admin, new ModerationRequest("ban", User: "Dave")), T0);
+        (state, _) = Run(state, new Moderate(Room, Admin, new ModerationRequest("timeout", User: "eve", Seconds: 60)), T0);
+        (state, _) = Run(state, new Moderate(Room, Admin, new ModerationRequest("timeout", User: "old", Seconds: 1)), T0);
+
+        var view = Assert.IsType<AdminView>(state.Process(new GetAdminView(Room), T0.AddSeconds(30)).Reply);
+        Assert.Equal(["dave"], view.Banned);
+        Assert.Equal("eve", Assert.Single(view.Timeouts).User);
+        Assert.Equal("Alice", view.Owner);
+        Assert.Null(view.ClosedReason);
+    }
+
     private sealed class SnapshotComparer : IEqualityComparer<RoomSnapshot>
     {
         public bool Equals(RoomSnapshot? x, RoomSnapshot? y) => x is not null && y is not null &&

@@ -38,6 +38,13 @@ public sealed class SerializationTests : IDisposable
         new RoomBroadcasts.MessageBroadcast(Room, "e-1", Message),
         new RoomBroadcasts.ModerationBroadcast(Room, new UserTimedOut("carol", 60, Now.AddSeconds(60), "alice", Now)),
         new RoomBroadcasts.PresenceBroadcast(Room, 5, null),
+        new RoomCommands.GetAdminView(Room),
+        new RoomCommands.Moderate(Room, User, new ModerationRequest("close", Reason: "maintenance")),
+        new RoomReplies.AdminView(Room, "e-1", 42, 3, 40, "Alice", Settings, "maintenance", ["mod"], ["carol"],
+            [new UserTimeout("eve", Now.AddSeconds(60))], 5, [new NodePresence("akka.tcp://cs@127.0.0.1:4053", 5)]),
+        new RoomBroadcasts.ModerationBroadcast(Room, new RoomClosed("maintenance", "root", Now)),
+        new Fanout.LocalRoomsQuery(),
+        new Fanout.LocalRoomsReport("akka.tcp://cs@127.0.0.1:4053", [new Fanout.LocalRoomMembers("alice", 3)]),
     ];
 
     public static TheoryData<object> PersistedEvents() =>
@@ -56,6 +63,8 @@ public sealed class SerializationTests : IDisposable
         new ModeratorAdded("mod", "alice", Now),
         new ModeratorRemoved("mod", "alice", Now),
         new SettingsChanged(false, 200, "alice", Now),
+        new RoomClosed("maintenance", "root", Now),
+        new RoomReopened("root", Now),
     ];
 
     [Theory]
@@ -76,7 +85,8 @@ public sealed class SerializationTests : IDisposable
             .Apply(new RoomCreated("e-1", Guid.NewGuid(), "Alice", true, 1000, Now))
             .Apply(new MessagePosted(Message, "m-1"))
             .Apply(new UserTimedOut("carol", 60, Now.AddSeconds(60), "alice", Now))
-            .Apply(new MessageDeleted(42, "alice", Now));
+            .Apply(new MessageDeleted(42, "alice", Now))
+            .Apply(new RoomClosed("maintenance", "root", Now));
         var snapshot = state.ToSnapshot();
 
         Assert.Equal(Json(snapshot), Json(RoundTrip(snapshot)));

@@ -26,8 +26,10 @@ public sealed class TwoNodeCluster : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        First = await InProcessNode.StartOnAsync(_data, "--Admin:ApiKey", ApiKey);
-        Second = await InProcessNode.StartOnAsync(_data, "--Admin:ApiKey", ApiKey, "--Cluster:SeedNodes:0", First.Cluster.SelfAddress.ToString());
+        // The audit trail logs at Information; the test nodes' default is Warning.
+        string[] common = ["--Admin:ApiKey", ApiKey, "--Logging:LogLevel:CommunityStream.Admin.Audit", "Information"];
+        First = await InProcessNode.StartOnAsync(_data, common);
+        Second = await InProcessNode.StartOnAsync(_data, [.. common, "--Cluster:SeedNodes:0", First.Cluster.SelfAddress.ToString()]);
         await Eventually.True(() => First.UpMembers() == 2 && Second.UpMembers() == 2, FormationTimeout, "both nodes to see two Up members");
         AdminToken = await First.CreateAdminAsync("root");
         await First.RegisterAsync("viewer1");

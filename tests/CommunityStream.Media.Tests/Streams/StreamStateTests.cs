@@ -8,6 +8,24 @@ public sealed class StreamStateTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public void Should_give_administrators_the_session_and_viewers_per_node()
+    {
+        var (_, state, _) = StreamState.Offline("alice").Process(new StartPublishing("alice", "s1", "node-a", T0), T0);
+        (_, state, _) = state.Process(new ReportViewers("alice", "node-b", 4), T0);
+        (_, state, _) = state.Process(new ReportViewers("alice", "node-a", 1), T0);
+
+        var details = Assert.IsType<StreamDetails>(state.Process(new GetDetails("alice"), T0).Reply);
+        Assert.Equal("s1", details.SessionId);
+        Assert.Equal([new NodeViewers("node-a", 1), new NodeViewers("node-b", 4)], details.ViewersByNode);
+        Assert.Equal(5, details.Summary.Viewers);
+
+        var (_, offline, _) = state.Process(new StopPublishing("alice", "s1", "ended by administrator root"), T0);
+        var ended = Assert.IsType<StreamDetails>(offline.Process(new GetDetails("alice"), T0).Reply);
+        Assert.Null(ended.SessionId);
+        Assert.Empty(ended.ViewersByNode);
+    }
+
+    [Fact]
     public void Should_admit_one_publisher_and_reject_a_second_while_the_first_is_alive()
     {
         var (first, live, changed) = StreamState.Offline("alice").Process(new StartPublishing("alice", "s1", "node-a", T0), T0);

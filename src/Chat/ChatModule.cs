@@ -10,6 +10,7 @@ using CommunityStream.Chat.Fanout;
 using CommunityStream.Chat.Gateway;
 using CommunityStream.Chat.Http;
 using CommunityStream.Chat.Rooms;
+using CommunityStream.Chat.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -36,6 +37,12 @@ public static class ChatModule
     // Clients answer a close in milliseconds; one that does not is aborted later by its connection, without holding up the leave.
     private static readonly TimeSpan SocketsCloseTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>The module's <see cref="System.Diagnostics.Metrics.Meter"/> (instruments <c>communitystream.chat.*</c>).</summary>
+    public const string MeterName = "CommunityStream.Chat";
+
+    /// <summary>The module's <see cref="System.Diagnostics.ActivitySource"/>: a span per room ask.</summary>
+    public const string ActivitySourceName = "CommunityStream.Chat";
+
     /// <summary>Registers the module's services and binds <see cref="ChatOptions"/> to the <c>Chat</c> section.</summary>
     public static IHostApplicationBuilder AddChatModule(this IHostApplicationBuilder builder)
     {
@@ -44,6 +51,9 @@ public static class ChatModule
         builder.Services.AddSingleton<ConnectionsPerAddress>();
         builder.Services.AddSingleton<AuthenticatedConnections>();
         builder.Services.AddSingleton<OpenChatConnections>();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton(services => new ChatMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), services.GetRequiredService<OpenChatConnections>()));
+        builder.Services.AddHostedService<CreatedAtStart<ChatMetrics>>();
         builder.Services.TryAddSingleton<NodeDrain>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<DisabledAccountSweep>();
@@ -78,7 +88,8 @@ public static class ChatModule
             {
                 var options = resolver.GetService<IOptions<ChatOptions>>().Value;
                 var region = registry.Get<RoomRegionMarker>();
-                var localRooms = system.ActorOf(Props.Create(() => new LocalRoomsActor(region, options)), LocalRoomsActor.Name);
+                var metrics = resolver.GetService<ChatMetrics>();
+                var localRooms = system.ActorOf(Props.Create(() => new LocalRoomsActor(region, options, metrics)), LocalRoomsActor.Name);
                 registry.Register<LocalRoomsMarker>(localRooms);
                 var open = resolver.GetService<OpenChatConnections>();
                 // The drain began in before-service-unbind and asked every socket to close with 1001; the node leaves

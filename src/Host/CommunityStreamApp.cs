@@ -5,6 +5,7 @@ using CommunityStream.Host.Clustering;
 using CommunityStream.Host.Configuration;
 using CommunityStream.Host.Health;
 using CommunityStream.Host.Shutdown;
+using CommunityStream.Host.Telemetry;
 using CommunityStream.Identity;
 using CommunityStream.Media;
 
@@ -23,6 +24,7 @@ public static class CommunityStreamApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = builder.AddCommunityStreamHost(args);
         builder.AddAdminApi();
+        builder.AddCommunityStreamTelemetry();
 
         builder.AddIdentityModule(settings.Database, settings.DataDirectory);
         builder.AddChatModule();
@@ -32,12 +34,14 @@ public static class CommunityStreamApp
             .WithCommunityStreamCluster(settings)
             .WithNodeDrain()
             .WithReadinessProbe()
+            .WithClusterMetrics()
             .WithChatActors()
             .WithMediaActors());
 
         var app = builder.Build();
         app.UseCommunityStreamPipeline();
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
         app.MapIdentityEndpoints();
         app.MapChatEndpoints();
         app.MapMediaEndpoints();

@@ -6,6 +6,7 @@ using CommunityStream.Identity.Contracts;
 using CommunityStream.Identity.Http;
 using CommunityStream.Identity.Persistence;
 using CommunityStream.Identity.Security;
+using CommunityStream.Identity.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -19,6 +20,9 @@ namespace CommunityStream.Identity;
 /// <summary>Entry point of the Identity module: accounts, roles, tokens and stream keys.</summary>
 public static class IdentityModule
 {
+    /// <summary>The module's <see cref="System.Diagnostics.Metrics.Meter"/> (instruments <c>communitystream.identity.*</c>).</summary>
+    public const string MeterName = "CommunityStream.Identity";
+
     /// <summary>Registers the module's services against the shared database and data directory.</summary>
     public static IHostApplicationBuilder AddIdentityModule(this IHostApplicationBuilder builder, DatabaseOptions database, string dataDirectory)
     {
@@ -49,6 +53,9 @@ public static class IdentityModule
 
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<LoginThrottle>();
+        services.AddMetrics();
+        services.AddSingleton<IdentityMetrics>();
+        services.AddHostedService<CreatedAtStart<IdentityMetrics>>();
         services.AddSingleton<UserStatusCache>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<AccountAdministration>();

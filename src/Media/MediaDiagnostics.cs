@@ -5,8 +5,8 @@ namespace CommunityStream.Media;
 
 /// <summary>
 /// What this node's media server says about itself, for operators' tools and end-to-end tests, without reaching
-/// into the module: the media socket's port, the datagrams it dropped, the relay links it served and how a channel's
-/// stream reaches this node. Read-only; registered by <see cref="MediaModule.AddMediaModule"/>.
+/// into the module: the media socket's port and how a channel's stream reaches this node (its counters are
+/// instruments of the <see cref="MediaModule.MeterName"/> meter). Read-only; registered by <see cref="MediaModule.AddMediaModule"/>.
 /// </summary>
 public sealed class MediaDiagnostics
 {
@@ -22,11 +22,6 @@ public sealed class MediaDiagnostics
     /// <summary>The UDP port of the node's media socket, the one every answer's candidates name.</summary>
     public int UdpPort => _server.Endpoint.LocalEndPoint.Port;
 
-    /// <summary>Datagrams at the media socket that no session claimed (unknown ICE ufrag or address, or unparseable).</summary>
-    public long DatagramsDropped => _server.Endpoint.Dropped;
-
-    /// <summary>Relay links this node opened to other nodes for streams published here, since it started.</summary>
-    public long RelaysServed => Interlocked.Read(ref _sessions.RelaysServed);
 
     /// <summary>Whether <paramref name="channel"/>'s stream is published on this node, relayed to it, or neither.</summary>
     public MediaFeedKind Feed(string channel) =>

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Streams;
+using CommunityStream.BuildingBlocks;
 using CommunityStream.BuildingBlocks.Integration;
 using CommunityStream.Media.Administration;
 using CommunityStream.Media.Forwarding;
@@ -9,6 +10,7 @@ using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Signalling;
 using CommunityStream.Media.Streams;
+using CommunityStream.Media.Telemetry;
 using CommunityStream.WebRtc.Transport;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +30,12 @@ public static class MediaModule
     /// <summary>Shards the stream entities spread over; fixed for the cluster's life.</summary>
     public const int StreamShards = 100;
 
+    /// <summary>The module's <see cref="System.Diagnostics.Metrics.Meter"/> (instruments <c>communitystream.media.*</c>).</summary>
+    public const string MeterName = "CommunityStream.Media";
+
+    /// <summary>The module's <see cref="System.Diagnostics.ActivitySource"/>: a span per WHIP or WHEP offer.</summary>
+    public const string ActivitySourceName = "CommunityStream.Media";
+
     /// <summary>Registers the media server, signalling settings, CORS policy and <see cref="MediaDiagnostics"/>; validates <c>Media</c> at start-up.</summary>
     public static IHostApplicationBuilder AddMediaModule(this IHostApplicationBuilder builder)
     {
@@ -46,6 +54,9 @@ public static class MediaModule
         builder.Services.AddSingleton<StreamDirectory>();
         builder.Services.AddSingleton<MediaServer>();
         builder.Services.AddSingleton<RelayConnector>();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<MediaMetrics>();
+        builder.Services.AddHostedService<CreatedAtStart<MediaMetrics>>();
         builder.Services.AddSingleton(services => new MediaDiagnostics(services.GetRequiredService<MediaServer>(), services.GetRequiredService<MediaSessions>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<MediaServer>());
         builder.Services.AddSingleton<MediaAdministration>();

@@ -61,6 +61,8 @@ public sealed class HostProcessTests
     [InlineData("--Media:BindAddress", "0.0.0.0", "Media:AnnouncedAddresses")]
     [InlineData("--Http:KnownProxies:0", "10.0.0", "Http:KnownProxies")]
     [InlineData("--Http:KnownNetworks:0", "10.0.0.1/8", "Http:KnownNetworks")]
+    [InlineData("--Telemetry:OtlpEndpoint", "collector:4318", "Telemetry:OtlpEndpoint")]
+    [InlineData("--Telemetry:OtlpEndpoint", "ftp://127.0.0.1:4318", "Telemetry:OtlpEndpoint")]
     public async Task Should_refuse_bad_configuration_with_one_clear_line(string key, string value, string named)
     {
         using var data = new TempDirectory();

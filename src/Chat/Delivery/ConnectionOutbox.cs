@@ -97,8 +97,8 @@ internal sealed class ConnectionOutbox
         return Enqueue(frame, send: false);
     }
 
-    /// <summary>Sends what room broadcasts queued, without waiting (direct sockets; elsewhere the writer loop does).</summary>
-    public void SendQueued() => _queue.SendQueued();
+    /// <summary>Sends what room broadcasts queued, without waiting (direct sockets; elsewhere the writer loop does); returns the socket sends made.</summary>
+    public int SendQueued() => _queue.SendQueued();
 
     /// <summary>Holds back the room's broadcasts until <see cref="CompleteJoin"/> or <see cref="CancelJoin"/>.</summary>
     public void BeginJoin(RoomId room)

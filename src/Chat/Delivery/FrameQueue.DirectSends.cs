@@ -17,26 +17,28 @@ internal sealed partial class FrameQueue
 
     /// <summary>
     /// Direct sockets: sends what is queued without waiting, unless another sender has the socket's turn (it sends
-    /// these frames too before it lets go). Wakes the reader when the socket's buffer is full.
+    /// these frames too before it lets go). Wakes the reader when the socket's buffer is full. Returns the socket sends
+    /// made (for the send passes' metrics).
     /// </summary>
     // The per-delivery path (this, TryQueue, Outbox.Deliver, DirectSocket.TrySend, the pass) is compiled optimized at
     // first call: as tier-0 code it would run a big room's first minute on a core the tier-1 compiler competes for.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void SendQueued()
+    public int SendQueued()
     {
         if (_direct is null)
         {
-            return;
+            return 0;
         }
         lock (_gate)
         {
             if (_frames.Count == 0 || _turnTaken)
             {
-                return;
+                return 0;
             }
             _turnTaken = true;
         }
         var full = false;
+        var sends = 0;
         while (!full)
         {
             ReadOnlyMemory<byte> bytes;
@@ -47,12 +49,13 @@ internal sealed partial class FrameQueue
                     // Let go under the lock: a frame queued from here on finds the turn free and is sent by its producer.
                     DropIfBroken();
                     ReleaseTurnLocked();
-                    return;
+                    return sends;
                 }
                 bytes = NextBytes();
             }
             // Outside the lock: the turn keeps other senders off the socket, and producers may go on queueing.
             var sent = _direct.TrySend(bytes.Span);
+            sends++;
             lock (_gate)
             {
                 if (sent < 0)
@@ -72,13 +75,14 @@ internal sealed partial class FrameQueue
                     if (!full)
                     {
                         // The reader is busy (or not waiting yet): it checks the queue before it waits again.
-                        return;
+                        return sends;
                     }
                 }
             }
         }
         // The socket's buffer is full: the reader waits for room.
         _wait.SetResult(true);
+        return sends;
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using CommunityStream.Chat.Telemetry;
 
 namespace CommunityStream.Chat.Delivery;
 
@@ -14,7 +16,7 @@ namespace CommunityStream.Chat.Delivery;
 /// with its own passes.
 /// </para>
 /// </summary>
-internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize, int? parallelism = null)
+internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize, int? parallelism = null, ChatMetrics? metrics = null)
 {
     public const int DefaultSliceSize = 2_048;
 
@@ -29,14 +31,14 @@ internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize
         {
             var start = outboxes.Length * i / count;
             var end = outboxes.Length * (i + 1) / count;
-            (_slices[i] ??= new Slice()).Kick(new Segment(outboxes, start, end));
+            (_slices[i] ??= new Slice(metrics ?? ChatMetrics.Unmetered)).Kick(new Segment(outboxes, start, end));
         }
     }
 
     private sealed record Segment(ConnectionOutbox[] Outboxes, int Start, int End);
 
     // One pass at a time per slice; a kick during a pass runs one more.
-    private sealed class Slice : IThreadPoolWorkItem
+    private sealed class Slice(ChatMetrics metrics) : IThreadPoolWorkItem
     {
         private const int Idle = 0;
         private const int Running = 1;
@@ -57,17 +59,21 @@ internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute()
         {
+            // Counted once per pass, never per socket: two timestamps and one add.
+            var started = Stopwatch.GetTimestamp();
+            var sends = 0;
             do
             {
                 Volatile.Write(ref _state, Running);
                 var (outboxes, start, end) = Volatile.Read(ref _outboxes)!;
                 for (var i = start; i < end; i++)
                 {
-                    outboxes[i].SendQueued();
+                    sends += outboxes[i].SendQueued();
                 }
             }
             // A kick during the pass set RunAgain: go round once more for what it queued.
             while (Interlocked.CompareExchange(ref _state, Idle, Running) != Running);
+            metrics.SendPass(sends, Stopwatch.GetTimestamp() - started);
         }
     }
 }

@@ -5,6 +5,7 @@ using Akka.Event;
 using CommunityStream.BuildingBlocks.Integration;
 using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
+using CommunityStream.Chat.Telemetry;
 using static CommunityStream.Chat.Rooms.RoomBroadcasts;
 
 namespace CommunityStream.Chat.Fanout;
@@ -28,7 +29,8 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
     private readonly string _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<ConnectionOutbox> _outboxes = [];
-    private readonly RoomSendPass _sendPass = new();
+    private readonly RoomSendPass _sendPass;
+    private readonly ChatMetrics _metrics;
     // The outboxes as the send pass sees them, rebuilt on the first broadcast after a change.
     private ConnectionOutbox[]? _passOutboxes;
     private readonly List<IActorRef> _waitingForSubscription = [];
@@ -41,8 +43,10 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
     private int _reportedCount = -1;
     private DateTime _reportedAt;
 
-    public LocalRoomSubscriber(RoomId room, IActorRef region, ChatOptions options)
+    public LocalRoomSubscriber(RoomId room, IActorRef region, ChatOptions options, ChatMetrics metrics)
     {
+        _metrics = metrics;
+        _sendPass = new RoomSendPass(metrics: metrics);
         _room = room;
         _region = region;
         _options = options;
@@ -192,7 +196,9 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         {
             _passOutboxes = null;
         }
-        _sendPass.Kick(_passOutboxes ??= [.. _outboxes]);
+        var outboxes = _passOutboxes ??= [.. _outboxes];
+        _metrics.Delivered(outboxes.Length);
+        _sendPass.Kick(outboxes);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using CommunityStream.BuildingBlocks.Integration;
 using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
+using CommunityStream.Chat.Telemetry;
 
 namespace CommunityStream.Chat.Fanout;
 
@@ -19,7 +20,7 @@ internal sealed class LocalRoomsActor : ReceiveActor
     private readonly Dictionary<RoomId, (IActorRef Subscriber, int Connections)> _rooms = [];
     private long _generation;
 
-    public LocalRoomsActor(IActorRef roomRegion, ChatOptions options)
+    public LocalRoomsActor(IActorRef roomRegion, ChatOptions options, ChatMetrics metrics)
     {
         DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(StreamStatusChanged.Topic, Self));
         Receive<SubscribeAck>(_ => { });
@@ -36,7 +37,8 @@ internal sealed class LocalRoomsActor : ReceiveActor
             {
                 // A fresh name per generation: the previous subscriber of the room may still be stopping.
                 var name = $"{attach.Room.Value}-{++_generation}";
-                entry = (Context.ActorOf(Props.Create(() => new LocalRoomSubscriber(attach.Room, roomRegion, options)), name), 0);
+                entry = (Context.ActorOf(Props.Create(() => new LocalRoomSubscriber(attach.Room, roomRegion, options, metrics)), name), 0);
+                metrics.RoomOpened();
             }
             _rooms[attach.Room] = (entry.Subscriber, entry.Connections + 1);
             entry.Subscriber.Forward(attach);
@@ -51,6 +53,7 @@ internal sealed class LocalRoomsActor : ReceiveActor
             {
                 _rooms.Remove(detach.Room);
                 Context.Stop(entry.Subscriber);
+                metrics.RoomClosed();
             }
             else
             {

@@ -77,6 +77,7 @@ internal sealed partial class ChatConnection
         if (reply is Joined joined)
         {
             _outbox.CompleteJoin(room, ServerFrames.Joined(joined, frame.Ref), joined.Offset);
+            _metrics.Joined();
             _localRooms.Tell(new LocalRoomMessages.Seen(room, joined.Offset));
             return;
         }
@@ -139,6 +140,7 @@ internal sealed partial class ChatConnection
             {
                 case Acked ack:
                     _outbox.Enqueue(ServerFrames.Ack(ack, reference));
+                    _metrics.Posted();
                     break;
                 case Moderated moderated:
                     _outbox.Enqueue(ServerFrames.Write(w =>
@@ -199,6 +201,7 @@ internal sealed partial class ChatConnection
     private void Reject(string code, string message, string? reference, long? retryAfterMs = null)
     {
         _outbox.Enqueue(ServerFrames.Error(code, message, reference, retryAfterMs));
+        _metrics.Rejected(code);
         if (code is "unavailable" or "room_not_found" or "not_joined" or "banned" or "forbidden" or "timed_out")
         {
             return;

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Akka.Actor;
 using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
+using CommunityStream.Chat.Telemetry;
 using CommunityStream.Identity.Contracts;
 using Microsoft.Extensions.Logging;
 
@@ -32,6 +33,7 @@ internal sealed partial class ChatConnection : IDisposable
     private readonly IActorRef _localRooms;
     private readonly ITokenValidator _tokens;
     private readonly IUserDirectory _directory;
+    private readonly ChatMetrics _metrics;
     private readonly ILogger _log;
     private readonly ConnectionOutbox _outbox;
     private readonly HashSet<RoomId> _rooms = [];
@@ -43,7 +45,7 @@ internal sealed partial class ChatConnection : IDisposable
     private CancellationTokenSource _refreshed = new();
     private (WebSocketCloseStatus Status, string Reason)? _close;
 
-    public ChatConnection(WebSocket socket, DirectSocket? direct, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, ILogger log)
+    public ChatConnection(WebSocket socket, DirectSocket? direct, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, ChatMetrics metrics, ILogger log)
     {
         _socket = socket;
         _user = user;
@@ -52,6 +54,7 @@ internal sealed partial class ChatConnection : IDisposable
         _localRooms = localRooms;
         _tokens = tokens;
         _directory = directory;
+        _metrics = metrics;
         _log = log;
         _askTimeout = TimeSpan.FromSeconds(options.AskTimeoutSeconds);
         _outbox = new ConnectionOutbox(options.OutboundQueueFrames, direct)
@@ -111,6 +114,7 @@ internal sealed partial class ChatConnection : IDisposable
     // Runs on the room subscriber's thread; the connection may be finishing at the same moment.
     private void AbortSlowConsumerLater()
     {
+        _metrics.SlowConsumerClosed();
         try
         {
             _stop.CancelAfter(SlowConsumerGrace);
@@ -174,6 +178,7 @@ internal sealed partial class ChatConnection : IDisposable
                 if (length > _options.MaxFrameBytes)
                 {
                     _outbox.Enqueue(ServerFrames.Error("frame_too_large", $"Frames are at most {_options.MaxFrameBytes} bytes.", null));
+                    _metrics.Rejected("frame_too_large");
                     RequestClose(WebSocketCloseStatus.MessageTooBig, "frame_too_large");
                     await DrainUntilClosedAsync(buffer, stop);
                     return;

@@ -10,6 +10,18 @@ internal sealed class OpenChatConnections
     private int _count;
     private TaskCompletionSource? _none;
 
+    /// <summary>Connections running now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _count;
+            }
+        }
+    }
+
     public void Opened()
     {
         lock (_lock)

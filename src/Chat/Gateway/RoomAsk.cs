@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using CommunityStream.Chat.Telemetry;
 
 namespace CommunityStream.Chat.Gateway;
 
@@ -20,6 +21,28 @@ internal static class RoomAsk
     /// <paramref name="repeatable"/> commands (reads, and posts with a client id the room deduplicates) are re-sent.
     /// </summary>
     public static async Task<object> AskAsync(IActorRef region, object command, bool repeatable, TimeSpan timeout)
+    {
+        // A span per ask when traces are exported: which command, how long the room took, and whether it answered.
+        using var activity = ChatActivities.Source.StartActivity("chat.room.ask", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag("chat.command", command.GetType().Name);
+            activity.SetTag("chat.room", (command as Rooms.IWithRoomId)?.Room.Value);
+        }
+        try
+        {
+            var reply = await AskOnceOrRepeatedlyAsync(region, command, repeatable, timeout);
+            activity?.SetTag("chat.reply", reply.GetType().Name);
+            return reply;
+        }
+        catch (AskTimeoutException) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, "the room did not answer in time");
+            throw;
+        }
+    }
+
+    private static async Task<object> AskOnceOrRepeatedlyAsync(IActorRef region, object command, bool repeatable, TimeSpan timeout)
     {
         if (!repeatable)
         {

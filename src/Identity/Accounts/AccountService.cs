@@ -2,6 +2,7 @@ using CommunityStream.Identity.Configuration;
 using CommunityStream.Identity.Contracts;
 using CommunityStream.Identity.Persistence;
 using CommunityStream.Identity.Security;
+using CommunityStream.Identity.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,7 @@ internal sealed class AccountService(
     PasswordHasher passwords,
     AccessTokenService accessTokens,
     LoginThrottle throttle,
+    IdentityMetrics metrics,
     IOptions<IdentityOptions> options,
     TimeProvider time,
     ILogger<AccountService> logger)
@@ -48,6 +50,27 @@ internal sealed class AccountService(
     }
 
     public async Task<LoginResult> LoginAsync(string? login, string? password, string clientAddress, CancellationToken cancellationToken)
+    {
+        var result = await LoginOnceAsync(login, password, clientAddress, cancellationToken);
+        switch (result.Status)
+        {
+            case LoginStatus.Succeeded:
+                metrics.LoggedIn();
+                break;
+            case LoginStatus.InvalidCredentials:
+                metrics.LoginFailed("invalid_credentials");
+                break;
+            case LoginStatus.Throttled:
+                metrics.LoginFailed("throttled");
+                break;
+            case LoginStatus.Disabled:
+                metrics.LoginFailed("disabled");
+                break;
+        }
+        return result;
+    }
+
+    private async Task<LoginResult> LoginOnceAsync(string? login, string? password, string clientAddress, CancellationToken cancellationToken)
     {
         if (throttle.TryAcquireLoginAttempt(clientAddress) is { } ipWait)
         {
@@ -147,6 +170,7 @@ internal sealed class AccountService(
     {
         if (throttle.AccountFailed(accountKey) is { } lockout)
         {
+            metrics.LockedOut();
             logger.AccountLocked((int)lockout.TotalSeconds);
         }
     }

@@ -13,14 +13,19 @@ internal sealed class KeyframeRequests(TimeSpan minInterval)
     private long _lastSent;
     private bool _pending;
 
-    public long Requested;
+    private long _requested;
+    private long _sent;
 
-    public long Sent;
+    /// <summary>Requests recorded (viewers joining, viewers' PLI/FIR).</summary>
+    public long Requested => Interlocked.Read(ref _requested);
+
+    /// <summary>PLIs the aggregation let through to the publisher.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
 
     /// <summary>Records a request; true when a PLI should go to the publisher now.</summary>
     public bool Request(long now)
     {
-        Interlocked.Increment(ref Requested);
+        Interlocked.Increment(ref _requested);
         lock (_gate)
         {
             if (_lastSent != 0 && Stopwatch.GetElapsedTime(_lastSent, now) < minInterval)
@@ -45,7 +50,7 @@ internal sealed class KeyframeRequests(TimeSpan minInterval)
     {
         _pending = false;
         _lastSent = now;
-        Interlocked.Increment(ref Sent);
+        Interlocked.Increment(ref _sent);
         return true;
     }
 }

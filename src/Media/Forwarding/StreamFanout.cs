@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Akka;
 using Akka.Streams;
@@ -55,6 +56,7 @@ internal sealed class StreamFanout : IDisposable
     /// <param name="newBatch">Makes the batches of further slices; null keeps every viewer in the first.</param>
     /// <param name="sliceSize">Overrides <see cref="DefaultSliceSize"/>.</param>
     /// <param name="parallelism">Slices at most; the processor count unless given.</param>
+    /// <param name="forwardingDelay">The node's forwarding-delay histogram, recorded once per pass; null without metrics.</param>
     public StreamFanout(
         IMaterializer materializer,
         UdpBatchSender batch,
@@ -62,8 +64,10 @@ internal sealed class StreamFanout : IDisposable
         TimeSpan? maxAge = null,
         Func<UdpBatchSender>? newBatch = null,
         int sliceSize = DefaultSliceSize,
-        int? parallelism = null)
+        int? parallelism = null,
+        Histogram<double>? forwardingDelay = null)
     {
+        ForwardingDelay = forwardingDelay;
         _batches = new UdpBatchSender?[newBatch is null ? 1 : Math.Max(1, parallelism ?? Environment.ProcessorCount)];
         _batches[0] = batch;
         _ingress = Channel.CreateBounded<MediaPacket>(
@@ -85,6 +89,9 @@ internal sealed class StreamFanout : IDisposable
 
     /// <summary>Each forwarded packet's time from decryption (or relay arrival) to the end of its pass.</summary>
     public ForwardingDelays Delays { get; } = new();
+
+    /// <summary>The node's forwarding-delay histogram (one value per pass: its oldest packet), when metrics are on.</summary>
+    public Histogram<double>? ForwardingDelay { get; }
 
     /// <summary>Packets dropped because the graph fell behind the publisher (at the ingress or the viewers' queue).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);

@@ -231,6 +231,8 @@ internal sealed class ViewerFanoutSink : GraphStageWithMaterializedValue<SinkSha
             {
                 fanout.Delays.Record(passEnd - _fresh[i].ReceivedAt);
             }
+            // One histogram value per pass, not per packet: the pass's first packet waited longest.
+            fanout.ForwardingDelay?.Record((double)(passEnd - _fresh[0].ReceivedAt) / Stopwatch.Frequency);
             Array.Clear(_fresh, 0, fresh);
             fanout.CountDelivered(fresh);
         }

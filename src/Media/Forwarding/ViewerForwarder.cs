@@ -43,9 +43,18 @@ internal sealed class ViewerForwarder
         }
     }
 
-    public long Forwarded;
-    public long Retransmitted;
-    public long SendFailures;
+    private long _forwarded;
+    private long _retransmitted;
+    private long _sendFailures;
+
+    /// <summary>Packets protected into a batch for this viewer.</summary>
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
+    /// <summary>Packets sent again for this viewer's NACKs.</summary>
+    public long Retransmitted => Interlocked.Read(ref _retransmitted);
+
+    /// <summary>Copies that could not be written or protected (no keys yet, closed).</summary>
+    public long SendFailures => Interlocked.Read(ref _sendFailures);
 
     /// <summary>Whether the viewer gets this kind at all (its offer had a matching codec).</summary>
     public bool Receives(MediaKind kind) => _tracks[(int)kind] is not null;
@@ -83,11 +92,11 @@ internal sealed class ViewerForwarder
                 {
                     batch.Commit(protectedLength, destination);
                     track.Sent(packet.Timestamp + track.TimestampOffset, packet.Data.Length - packet.HeaderLength, now);
-                    Interlocked.Increment(ref Forwarded);
+                    Interlocked.Increment(ref _forwarded);
                 }
                 else
                 {
-                    Interlocked.Increment(ref SendFailures);
+                    Interlocked.Increment(ref _sendFailures);
                 }
             }
         }
@@ -109,7 +118,7 @@ internal sealed class ViewerForwarder
             {
                 if (buffer.Find((ushort)(sequence - track.SequenceOffset)) is { } packet && Send(track, packet))
                 {
-                    Interlocked.Increment(ref Retransmitted);
+                    Interlocked.Increment(ref _retransmitted);
                 }
             }
         }
@@ -142,7 +151,7 @@ internal sealed class ViewerForwarder
         {
             return true;
         }
-        Interlocked.Increment(ref SendFailures);
+        Interlocked.Increment(ref _sendFailures);
         return false;
     }
 

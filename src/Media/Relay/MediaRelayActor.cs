@@ -33,7 +33,7 @@ internal sealed class MediaRelayActor : ReceiveActor
                 Sender.Tell(new RelayMessages.Unavailable(open.Channel, "not published on this node"));
                 return;
             }
-            Interlocked.Increment(ref sessions.RelaysServed);
+            sessions.Counters.RelayServed();
             feed.Fanout.Hub
                 .Buffer(LinkBuffer, OverflowStrategy.DropHead)
                 .RunWith(StreamRefs.SourceRef<MediaPacket>(), materializer)

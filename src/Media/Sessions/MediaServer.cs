@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Streams;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Media.Forwarding;
+using CommunityStream.Media.Telemetry;
 using CommunityStream.WebRtc.Dtls;
 using CommunityStream.WebRtc.Sdp;
 using CommunityStream.WebRtc.Transport;
@@ -27,6 +28,14 @@ internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> optio
     private IMaterializer? _materializer;
 
     public WebRtcEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("The media server has not started.");
+
+    public bool IsStarted => _endpoint is not null;
+
+    /// <summary>The DTLS handshake pool, once started (the meter reads its counts).</summary>
+    public DtlsHandshaker? Handshaker => _handshaker;
+
+    /// <summary>Every transport this server made, for the meter's node totals.</summary>
+    public TransportTotals Transports { get; } = new();
 
     /// <summary>Materializes the media graphs on the node's ActorSystem.</summary>
     public IMaterializer Materializer => _materializer ??= services.GetRequiredService<ActorSystem>().Materializer(namePrefix: "media");
@@ -56,7 +65,8 @@ internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> optio
     }
 
     /// <summary>A stream's fan-out on this node's media socket, one batch sender per slice.</summary>
-    public StreamFanout NewFanout() => new(Materializer, Endpoint.CreateBatchSender(), newBatch: Endpoint.CreateBatchSender);
+    public StreamFanout NewFanout() => new(Materializer, Endpoint.CreateBatchSender(), newBatch: Endpoint.CreateBatchSender,
+        forwardingDelay: services.GetService<MediaMetrics>()?.ForwardingDelay);
 
     /// <summary>Answers an offer and creates the transport that will carry it. Throws <see cref="SdpParseException"/> for an offer we cannot serve.</summary>
     /// <param name="offer">The client's SDP.</param>
@@ -81,6 +91,7 @@ internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> optio
             TransportWideCongestionControl = false,
         });
         var transport = new WebRtcTransport(endpoint, _handshaker!, local, answer.RemoteIceUfrag, answer.RemoteFingerprint, TimeSpan.FromSeconds(_options.ConsentTimeoutSeconds));
+        Transports.Track(transport);
         return (new WebRtcSessionTransport(transport), answer);
     }
 

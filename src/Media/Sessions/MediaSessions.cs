@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using CommunityStream.Media.Telemetry;
 
 namespace CommunityStream.Media.Sessions;
 
@@ -19,8 +20,8 @@ internal sealed class MediaSessions
 
     public int Count => _sessions.Count;
 
-    /// <summary>Relay links this node opened to other nodes for streams published here.</summary>
-    public long RelaysServed;
+    /// <summary>The node's counts of media events that are not per packet, for the meter.</summary>
+    public MediaCounters Counters { get; } = new();
 
     public void Add(SessionResource session) => _sessions[session.Id] = session;
 

@@ -118,7 +118,7 @@ internal sealed class PublisherSessionActor : ReceiveActor, IWithTimers
         _feed.Fanout.SendSenderReports(tick, DateTime.UtcNow);
         if (tick % 8 == 0)
         {
-            _start.Streams.Tell(new StreamCommands.PublisherHeartbeat(_start.Channel, _start.Id, _start.Node, _start.StartedAt, _ingest.Quality(Interlocked.Read(ref _keyframes.Requested))));
+            _start.Streams.Tell(new StreamCommands.PublisherHeartbeat(_start.Channel, _start.Id, _start.Node, _start.StartedAt, _ingest.Quality(_keyframes.Requested)));
         }
         var viewers = _feed.Fanout.ViewerCount;
         if (viewers != _reportedViewers || tick % 8 == 0)
@@ -137,7 +137,10 @@ internal sealed class PublisherSessionActor : ReceiveActor, IWithTimers
         }
         Span<byte> pli = stackalloc byte[12];
         var length = RtcpPictureLossIndication.Write(pli, OurSsrc, video);
-        _transport.SendRtcp(pli[..length]);
+        if (_transport.SendRtcp(pli[..length]))
+        {
+            _sessions.Counters.PictureLossIndicationSent();
+        }
     }
 
     private sealed class Tick : INoSerializationVerificationNeeded

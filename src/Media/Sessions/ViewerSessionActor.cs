@@ -98,10 +98,12 @@ internal sealed class ViewerSessionActor : ReceiveActor
             if (rtcp.PacketType == RtcpPacketType.PayloadFeedback
                 && rtcp.Count is RtcpPacketType.FormatPictureLossIndication or RtcpPacketType.FormatFullIntraRequest)
             {
+                _sessions.Counters.KeyframeRequestReceived();
                 _feed.Tell(SessionCommands.RequestKeyframe.Instance);
             }
             else if (rtcp.PacketType == RtcpPacketType.TransportFeedback && rtcp.Count == RtcpPacketType.FormatGenericNack)
             {
+                _sessions.Counters.NackReceived();
                 var count = RtcpGenericNack.ReadLostSequenceNumbers(in rtcp, out _, out var mediaSsrc, lost);
                 if (count > 0)
                 {

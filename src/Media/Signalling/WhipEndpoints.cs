@@ -7,6 +7,7 @@ using CommunityStream.Media.Forwarding;
 using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Streams;
+using CommunityStream.Media.Telemetry;
 using CommunityStream.WebRtc.Sdp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -57,6 +58,7 @@ internal static class WhipEndpoints
         string channel, HttpContext context, IUserDirectory users, IStreamKeyValidator keys, MediaServer server,
         IRequiredActor<StreamRegionMarker> region, IRequiredActor<MediaFeedsMarker> feeds, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel)
     {
+        using var activity = MediaActivities.StartOffer("media.whip.offer", channel);
         if (ChannelName.TryNormalize(channel) is not { } name)
         {
             return NoSuchChannel(channel);

@@ -20,6 +20,8 @@ public sealed class DtlsHandshaker : IDisposable
     private readonly DtlsVerifier _verifier;
     private readonly IReadOnlyList<SrtpProfile> _serverProfiles;
     private int _running;
+    private long _completed;
+    private long _failed;
     private int _peak;
 
     /// <param name="certificate">Our certificate (its fingerprint goes in SDP).</param>
@@ -43,6 +45,12 @@ public sealed class DtlsHandshaker : IDisposable
 
     /// <summary>Handshakes running right now.</summary>
     public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Handshakes that produced SRTP keys, since the handshaker was made.</summary>
+    public long Completed => Interlocked.Read(ref _completed);
+
+    /// <summary>Handshakes that failed (refused, timed out, or the session closed first), since the handshaker was made.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
 
     /// <summary>The most handshakes that ever ran at once.</summary>
     public int PeakRunning => Volatile.Read(ref _peak);
@@ -134,11 +142,13 @@ public sealed class DtlsHandshaker : IDisposable
         {
             var (keys, established) = handshake();
             session.Complete(keys, established);
+            Interlocked.Increment(ref _completed);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // TlsException, IOException (the session closed), or a bug: fail this session, never the process.
             session.Fail(ex);
+            Interlocked.Increment(ref _failed);
         }
         finally
         {

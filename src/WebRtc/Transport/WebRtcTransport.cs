@@ -94,6 +94,17 @@ public sealed class WebRtcTransport : IRtpSink, IDisposable
     private long _packetsBeforeKeys;
     private long _dtlsReceived;
     private long _dtlsSent;
+    private long _bytesReceived;
+    private long _bytesSent;
+
+    /// <summary>Bytes of SRTP/SRTCP datagrams that authenticated (as received, before decryption).</summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
+    /// <summary>Bytes of the protected RTP and RTCP packets counted by <see cref="PacketsSent"/>.</summary>
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    /// <summary>True once the transport closed: its counters no longer move.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed) == 1;
 
     /// <summary>RTP packets that authenticated.</summary>
     public long PacketsReceived => Volatile.Read(ref _packetsReceived);
@@ -156,9 +167,11 @@ public sealed class WebRtcTransport : IRtpSink, IDisposable
                 _dtls?.Receive(datagram);
                 break;
             case DatagramKind.Rtp when Volatile.Read(ref _inbound) is { } inbound:
+                var rtpWireLength = datagram.Length;
                 if (inbound.TryUnprotectRtp(datagram, datagram.Length, out var rtpLength))
                 {
                     Interlocked.Increment(ref _packetsReceived);
+                    Interlocked.Add(ref _bytesReceived, rtpWireLength);
                     RtpReceived?.Invoke(this, datagram[..rtpLength]);
                 }
                 else
@@ -167,8 +180,10 @@ public sealed class WebRtcTransport : IRtpSink, IDisposable
                 }
                 break;
             case DatagramKind.Rtcp when Volatile.Read(ref _inbound) is { } inbound:
+                var rtcpWireLength = datagram.Length;
                 if (inbound.TryUnprotectRtcp(datagram, datagram.Length, out var rtcpLength))
                 {
+                    Interlocked.Add(ref _bytesReceived, rtcpWireLength);
                     RtcpReceived?.Invoke(this, datagram[..rtcpLength]);
                 }
                 else
@@ -207,6 +222,7 @@ public sealed class WebRtcTransport : IRtpSink, IDisposable
                 return false;
             }
             Interlocked.Increment(ref _packetsSent);
+            Interlocked.Add(ref _bytesSent, protectedLength);
             return true;
         }
     }
@@ -250,6 +266,7 @@ public sealed class WebRtcTransport : IRtpSink, IDisposable
             {
                 _endpoint.Send(_sendBuffer.AsSpan(0, length), to);
                 Interlocked.Increment(ref _packetsSent);
+                Interlocked.Add(ref _bytesSent, length);
             }
             return ok;
         }

@@ -1,7 +1,9 @@
 using System.Net.Sockets;
 using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
+using CommunityStream.Chat.Telemetry;
 using CommunityStream.Chat.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityStream.Chat.Tests.Delivery;
 
@@ -67,6 +69,41 @@ public sealed class RoomSendPassTests : IDisposable
         {
             Assert.Equal(0, peer.Available);
         }
+    }
+
+    [Fact]
+    public async Task Should_count_the_sends_and_time_each_pass_on_the_chat_meter()
+    {
+        if (!DirectSocket.IsSupported)
+        {
+            return;
+        }
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new ChatMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), null);
+        using var reader = new InstrumentReader(services);
+        var pairs = new List<(ConnectionOutbox Outbox, Socket Peer)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (server, peer) = await ConnectAsync();
+            pairs.Add((new ConnectionOutbox(64, new DirectSocket(server)), peer));
+        }
+        var pass = new RoomSendPass(metrics: metrics);
+        var outboxes = pairs.Select(p => p.Outbox).ToArray();
+        var frame = WireFrame.Text("{\"n\":1}"u8);
+        foreach (var outbox in outboxes)
+        {
+            Assert.True(outbox.Deliver(Room, 1, frame));
+        }
+
+        pass.Kick(outboxes);
+        foreach (var (_, peer) in pairs)
+        {
+            Assert.Equal(frame.Bytes, await ReceiveAsync(peer, frame.Bytes.Length));
+        }
+
+        // The pass adds its counts after its last send: wait for them rather than for the bytes.
+        await Eventually.True(() => reader.Count("communitystream.chat.sends") == 3, Wait, "three sends counted");
+        Assert.True(reader.Count("communitystream.chat.send_pass.duration") >= 1, "a pass duration recorded");
     }
 
     public void Dispose()

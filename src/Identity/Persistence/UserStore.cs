@@ -74,19 +74,8 @@ internal sealed class UserStore(DatabaseOptions database)
     }
 
     /// <summary>Ids of the accounts disabled at or after <paramref name="since"/> and still disabled (indexed).</summary>
-    public async Task<IReadOnlyList<Guid>> FindDisabledSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.WithSql("SELECT id FROM identity_users WHERE disabled_at >= @since AND disabled = 1;")
-            .With("since", since.ToUnixTimeMilliseconds());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<Guid>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(Guid.Parse(reader.GetString(0)));
-        }
-        return ids;
-    }
+    public Task<IReadOnlyList<Guid>> FindDisabledSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        FindIdsSinceAsync("SELECT id FROM identity_users WHERE disabled_at >= @since AND disabled = 1;", since, cancellationToken);
 
     public Task<bool> SetPasswordHashAsync(Guid id, string passwordHash, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE identity_users SET password_hash = @value WHERE id = @id;", id, passwordHash, cancellationToken);
@@ -182,11 +171,13 @@ internal sealed class UserStore(DatabaseOptions database)
         UpdateAsync("UPDATE identity_users SET sessions_revoked_at = @value WHERE id = @id;", id, at.ToUnixTimeMilliseconds(), cancellationToken);
 
     /// <summary>Ids of the accounts whose sessions were revoked at or after <paramref name="since"/> (indexed).</summary>
-    public async Task<IReadOnlyList<Guid>> FindSessionsRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Guid>> FindSessionsRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        FindIdsSinceAsync("SELECT id FROM identity_users WHERE sessions_revoked_at >= @since;", since, cancellationToken);
+
+    private async Task<IReadOnlyList<Guid>> FindIdsSinceAsync(string sql, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.WithSql("SELECT id FROM identity_users WHERE sessions_revoked_at >= @since;")
-            .With("since", since.ToUnixTimeMilliseconds());
+        await using var command = connection.WithSql(sql).With("since", since.ToUnixTimeMilliseconds());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var ids = new List<Guid>();
         while (await reader.ReadAsync(cancellationToken))

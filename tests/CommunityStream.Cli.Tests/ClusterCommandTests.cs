@@ -142,6 +142,9 @@ public sealed class ClusterCommandTests(TwoNodeCluster cluster)
         var settings = document.RootElement.GetProperty("settings");
         Assert.Equal("***", settings.GetProperty("Admin:ApiKey").GetString());
         Assert.Equal("0", settings.GetProperty("Cluster:Port").GetString());
+        // The process environment (loaded by ASP.NET Core without a prefix) is not the node's configuration.
+        Assert.NotNull(Environment.GetEnvironmentVariable("PATH"));
+        Assert.False(settings.TryGetProperty("PATH", out _), "the process environment leaked into node config");
     }
 
     private static int EntityCount(string json)

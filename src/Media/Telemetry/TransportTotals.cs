@@ -6,8 +6,8 @@ namespace CommunityStream.Media.Telemetry;
 /// <summary>
 /// Node totals of every WebRTC transport's own counters (packets and bytes each way, SRTP authentication failures),
 /// summed when the meter is collected: the packet path keeps counting only in its transport, as it did, and pays
-/// nothing for the metrics. A closed transport's final counts are folded into the retired totals, so the sums never
-/// go down.
+/// nothing for the metrics. A transport's final counts are folded into the retired totals when it closes, so the sums
+/// never go down and a closed session is not kept alive by this set (nobody may ever scrape).
 /// </summary>
 internal sealed class TransportTotals
 {
@@ -22,9 +22,20 @@ internal sealed class TransportTotals
             new(PacketsReceived + t.PacketsReceived, BytesReceived + t.BytesReceived, PacketsSent + t.PacketsSent, BytesSent + t.BytesSent, Rejected + t.PacketsRejected);
     }
 
-    public void Track(WebRtcTransport transport) => _live.TryAdd(transport, 0);
+    /// <summary>Transports counted live now (closed ones have been retired).</summary>
+    public int LiveCount => _live.Count;
 
-    /// <summary>The totals now: retired plus live transports (closed ones are retired on the way).</summary>
+    public void Track(WebRtcTransport transport)
+    {
+        _live.TryAdd(transport, 0);
+        transport.Closed += (closed, _) => Retire(closed);
+        if (transport.IsClosed)
+        {
+            Retire(transport);
+        }
+    }
+
+    /// <summary>The totals now: retired plus live transports.</summary>
     public Totals Read()
     {
         lock (_gate)
@@ -32,13 +43,20 @@ internal sealed class TransportTotals
             var sum = _retired;
             foreach (var transport in _live.Keys)
             {
-                if (transport.IsClosed && _live.TryRemove(transport, out _))
-                {
-                    _retired = _retired.Add(transport);
-                }
                 sum = sum.Add(transport);
             }
             return sum;
+        }
+    }
+
+    private void Retire(WebRtcTransport transport)
+    {
+        lock (_gate)
+        {
+            if (_live.TryRemove(transport, out _))
+            {
+                _retired = _retired.Add(transport);
+            }
         }
     }
 }

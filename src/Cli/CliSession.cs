@@ -46,9 +46,14 @@ internal sealed class CliSession : IDisposable
         {
             throw new UsageException($"--url '{urlText}' is not an http:// or https:// address");
         }
-        var token = anonymous ? null : parse.GetValue(options.Token) ?? environment.Token ?? stored?.Token;
+        // The stored token goes only to the node it was issued for: a mistyped or foreign --url gets no admin token.
+        var storedToken = stored is not null && SameUrl(stored.Url, url) ? stored.Token : null;
+        var token = anonymous ? null : parse.GetValue(options.Token) ?? environment.Token ?? storedToken;
         return new CliSession(url, token, parse.GetValue(options.Output) == "json", environment);
     }
+
+    private static bool SameUrl(string? stored, Uri url) =>
+        stored is not null && Uri.TryCreate(stored.TrimEnd('/') + "/", UriKind.Absolute, out var storedUrl) && storedUrl == url;
 
     /// <summary>Prints <paramref name="result"/> as indented JSON with <c>--output json</c>, otherwise through <paramref name="table"/>.</summary>
     public void Write(JsonElement result, Action<TextWriter, JsonElement> table)

@@ -93,6 +93,22 @@ public sealed class AdminAccessTests(TwoNodeCluster cluster)
     }
 
     [Fact]
+    public async Task Should_send_the_stored_token_only_to_the_url_it_was_issued_for()
+    {
+        using var config = new TempDirectory();
+        var login = await CliRun.RunAsync(["login", "-u", "root", "--password-stdin", "--url", cluster.First.AdminAddress.ToString()], config.Path, InProcessNode.Password + "\n");
+
+        // The other node accepts the same token (one signing key), so only the rule can make this a 401.
+        var elsewhere = await CliRun.RunAsync(["cluster", "status", "--url", cluster.Second.AdminAddress.ToString()], config.Path);
+        var home = await CliRun.RunAsync(["cluster", "status", "--url", cluster.First.AdminAddress.ToString().TrimEnd('/')], config.Path);
+
+        Assert.True(login.ExitCode == 0, login.ToString());
+        Assert.Equal(1, elsewhere.ExitCode);
+        Assert.Contains("401", elsewhere.Error, StringComparison.Ordinal);
+        Assert.True(home.ExitCode == 0, home.ToString());
+    }
+
+    [Fact]
     public async Task Should_take_the_url_and_token_from_CSCTL_variables_and_let_options_override_them()
     {
         var url = cluster.Second.AdminAddress.ToString();

@@ -29,7 +29,7 @@ internal static class Json
     };
 
     public static string Bytes(this JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.TryGetInt64(out var bytes)
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var bytes)
             ? (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB"
             : "";
 }

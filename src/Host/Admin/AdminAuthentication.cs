@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using CommunityStream.BuildingBlocks;
 using CommunityStream.Identity.Contracts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -29,23 +30,19 @@ public sealed class AdminAuthentication(
     /// <summary>The principal name of a caller that presented <c>Admin:ApiKey</c>.</summary>
     public const string ApiKeyPrincipal = "api-key";
 
-    private readonly byte[]? _apiKeyHash = settings.ApiKey is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(settings.ApiKey));
-
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (BearerHeader.Read(Request) is not { } token)
         {
             return AuthenticateResult.NoResult();
         }
-        var token = header["Bearer ".Length..].Trim();
         if (token.Length == 0)
         {
             return AuthenticateResult.Fail("Empty bearer token.");
         }
-        if (_apiKeyHash is not null
-            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(token)), _apiKeyHash))
+        if (settings.ApiKeyHash is { } apiKeyHash
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(token)), apiKeyHash))
         {
             return Success(ApiKeyPrincipal, [Roles.Admin]);
         }

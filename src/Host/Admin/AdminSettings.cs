@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace CommunityStream.Host.Admin;
 
@@ -18,4 +20,11 @@ public sealed record AdminSettings(string Url, IPAddress Address, int Port, bool
 
     /// <summary>The endpoint to bind.</summary>
     public IPEndPoint EndPoint => new(Address, Port);
+
+    /// <summary>SHA-256 of <see cref="ApiKey"/>, computed once: requests compare against it in constant time.</summary>
+    public byte[]? ApiKeyHash { get; } = ApiKey is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey));
+
+    /// <summary>The settings without the key (a record would print it).</summary>
+    public override string ToString() =>
+        $"AdminSettings {{ Url = {Url}, Address = {Address}, Port = {Port}, AllowRemote = {AllowRemote}, ApiKey = {(ApiKey is null ? "unset" : "***")} }}";
 }

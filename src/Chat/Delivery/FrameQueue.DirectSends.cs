@@ -55,7 +55,6 @@ internal sealed partial class FrameQueue
             }
             // Outside the lock: the turn keeps other senders off the socket, and producers may go on queueing.
             var sent = _direct.TrySend(bytes.Span);
-            sends++;
             lock (_gate)
             {
                 if (sent < 0)
@@ -65,6 +64,7 @@ internal sealed partial class FrameQueue
                     _direct.Abort();
                     continue;
                 }
+                sends++;
                 Consume(sent);
                 full = sent < bytes.Length;
                 if (full)

@@ -62,10 +62,12 @@ internal sealed class ChatMetrics : IDisposable
     /// <summary>One send pass: its socket sends and how long it ran (Stopwatch ticks).</summary>
     public void SendPass(int sends, long elapsedTicks)
     {
-        if (sends > 0)
+        // A pass with nothing to send (another sender held the turn, or a writer loop sends) is not a send pass.
+        if (sends == 0)
         {
-            Interlocked.Add(ref _sends, sends);
+            return;
         }
+        Interlocked.Add(ref _sends, sends);
         _sendPass?.Record((double)elapsedTicks / Stopwatch.Frequency);
     }
 

@@ -127,7 +127,7 @@ internal static class ChatAdminEndpoints
 
     private static async Task<IResult> CloseAsync(string room, HttpContext context, ChatAdministration chat, CancellationToken cancel)
     {
-        var (body, error) = await OptionalBodyAsync(context, cancel);
+        var (body, error) = await JsonBody.ReadOptionalObjectAsync(context.Request, cancel);
         if (error is not null)
         {
             return error;
@@ -209,38 +209,10 @@ internal static class ChatAdminEndpoints
 
     private static async Task<(JsonElement? Body, IResult? Error)> RequiredBodyAsync(HttpContext context, CancellationToken cancel)
     {
-        var (body, error) = await OptionalBodyAsync(context, cancel);
+        var (body, error) = await JsonBody.ReadOptionalObjectAsync(context.Request, cancel);
         return body is null && error is null
             ? (null, Problems.Status(StatusCodes.Status400BadRequest, "The request is invalid.", "A JSON object body is required."))
             : (body, error);
-    }
-
-    /// <summary>A JSON object body, null when there is none; a problem for anything else.</summary>
-    private static async Task<(JsonElement? Body, IResult? Error)> OptionalBodyAsync(HttpContext context, CancellationToken cancel)
-    {
-        if (context.Request.ContentLength is 0 || (context.Request.ContentLength is null && !context.Request.HasJsonContentType()))
-        {
-            return (null, null);
-        }
-        if (!context.Request.HasJsonContentType())
-        {
-            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Send the body as application/json."));
-        }
-        if (context.Request.ContentLength > 16 * 1024)
-        {
-            return (null, Problems.Status(StatusCodes.Status413PayloadTooLarge, "Request body too large."));
-        }
-        try
-        {
-            var json = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: cancel);
-            return json.ValueKind == JsonValueKind.Object
-                ? (json, null)
-                : (null, Problems.Status(StatusCodes.Status400BadRequest, "The request is invalid.", "The body must be a JSON object."));
-        }
-        catch (JsonException)
-        {
-            return (null, Problems.Status(StatusCodes.Status400BadRequest, "The request is invalid.", "The body is not valid JSON."));
-        }
     }
 
     private static IResult Failure(object reply, string room) => reply switch

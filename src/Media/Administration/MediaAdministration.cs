@@ -85,11 +85,11 @@ internal sealed partial class MediaAdministration(
     /// <summary>Ends the stream if its publisher is on this node (the disabled-account sweep's path); false when it is not.</summary>
     public async Task<EndStreamOutcome> EndHereAsync(string channel, string reason, CancellationToken cancel)
     {
-        if (sessions.FindFeed(channel) is not { Relayed: false } feed)
+        if (sessions.EndPublicationHere(channel, reason, cancel) is not { } ending)
         {
             return EndStreamOutcome.NotLive;
         }
-        return await SessionAsks.CloseAsync(feed.Owner, reason, cancel) ? EndStreamOutcome.Ended : EndStreamOutcome.Unanswered;
+        return await ending ? EndStreamOutcome.Ended : EndStreamOutcome.Unanswered;
     }
 
     /// <summary>Channels published on this node.</summary>

@@ -60,13 +60,13 @@ internal sealed class MediaRelayActor : ReceiveActor
         });
         Receive<RelayMessages.EndPublication>(end =>
         {
-            if (sessions.FindFeed(end.Channel) is not { Relayed: false } feed)
+            if (sessions.EndPublicationHere(end.Channel, end.Reason, CancellationToken.None) is not { } ending)
             {
                 Sender.Tell(new RelayMessages.Unavailable(end.Channel, "not published on this node"));
                 return;
             }
             var asker = Sender;
-            SessionAsks.CloseAsync(feed.Owner, end.Reason, CancellationToken.None)
+            ending
                 .ContinueWith(ended =>
                 {
                     if (ended.IsCompletedSuccessfully && ended.Result)

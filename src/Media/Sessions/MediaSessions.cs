@@ -51,6 +51,13 @@ internal sealed class MediaSessions
 
     public LiveFeed? FindFeed(string channel) => _feeds.TryGetValue(channel, out var feed) ? feed : null;
 
+    /// <summary>
+    /// Closes the publisher session of a stream published on this node, as its WHIP DELETE would (true when it
+    /// ended); null when the stream is not published here. An admin's end and the disabled-account sweep both use it.
+    /// </summary>
+    public Task<bool>? EndPublicationHere(string channel, string reason, CancellationToken cancel) =>
+        FindFeed(channel) is { Relayed: false } feed ? SessionAsks.CloseAsync(feed.Owner, reason, cancel) : null;
+
     /// <summary>Every session resource held here.</summary>
     public IReadOnlyList<SessionResource> All() => [.. _sessions.Values];
 

@@ -62,12 +62,11 @@ internal sealed class ChatMetrics : IDisposable
     /// <summary>One send pass: its socket sends and how long it ran (Stopwatch ticks).</summary>
     public void SendPass(int sends, long elapsedTicks)
     {
-        // A pass with nothing to send (another sender held the turn, or a writer loop sends) is not a send pass.
-        if (sends == 0)
+        // Every pass is timed, also one that found its sockets already sent to by their producers (the turn was free).
+        if (sends > 0)
         {
-            return;
+            Interlocked.Add(ref _sends, sends);
         }
-        Interlocked.Add(ref _sends, sends);
         _sendPass?.Record((double)elapsedTicks / Stopwatch.Frequency);
     }
 

@@ -8,6 +8,7 @@ using CommunityStream.Host.Shutdown;
 using CommunityStream.Host.Telemetry;
 using CommunityStream.Identity;
 using CommunityStream.Media;
+using CommunityStream.Web;
 
 namespace CommunityStream.Host;
 
@@ -29,6 +30,7 @@ public static class CommunityStreamApp
         builder.AddIdentityModule(settings.Database, settings.DataDirectory);
         builder.AddChatModule();
         builder.AddMediaModule();
+        builder.AddWebModule();
 
         builder.Services.AddAkka(ClusterSettings.SystemName, akka => akka
             .WithCommunityStreamCluster(settings)
@@ -45,6 +47,7 @@ public static class CommunityStreamApp
         app.MapIdentityEndpoints();
         app.MapChatEndpoints();
         app.MapMediaEndpoints();
+        app.MapWebApp();
         app.MapAdminApi()
             .MapIdentityAdminApi()
             .MapChatAdminApi()

@@ -15,6 +15,8 @@ public sealed class ModuleBoundaryTests
         ["CommunityStream.Identity"] = ["CommunityStream.BuildingBlocks"],
         ["CommunityStream.Chat"] = ["CommunityStream.BuildingBlocks", "CommunityStream.Identity"],
         ["CommunityStream.Media"] = ["CommunityStream.BuildingBlocks", "CommunityStream.Identity", "CommunityStream.WebRtc"],
+        // The browser app is a client of the other modules' HTTP and WebSocket APIs, not of their assemblies.
+        ["CommunityStream.Web"] = ["CommunityStream.BuildingBlocks"],
     };
 
     [Theory]
@@ -22,6 +24,7 @@ public sealed class ModuleBoundaryTests
     [InlineData("CommunityStream.Identity")]
     [InlineData("CommunityStream.Chat")]
     [InlineData("CommunityStream.Media")]
+    [InlineData("CommunityStream.Web")]
     public void Should_reference_only_the_allowed_project_assemblies(string module)
     {
         var assembly = Assembly.Load(module);
@@ -49,6 +52,16 @@ public sealed class ModuleBoundaryTests
         Assert.True(type.IsAbstract && type.IsSealed, $"{entryPoint} is a static class");
         Assert.Contains(type.GetMethods(), m => m.Name.StartsWith("Add", StringComparison.Ordinal) && m.Name.EndsWith("Module", StringComparison.Ordinal));
         Assert.Contains(type.GetMethods(), m => m.Name.StartsWith("Map", StringComparison.Ordinal) && m.Name.EndsWith("Endpoints", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Should_expose_the_web_app_through_AddWebModule_and_MapWebApp()
+    {
+        var type = Assembly.Load("CommunityStream.Web").GetType("CommunityStream.Web.WebModule");
+
+        Assert.NotNull(type);
+        Assert.True(type.IsAbstract && type.IsSealed, "WebModule is a static class");
+        Assert.Equal(["AddWebModule", "MapWebApp"], type.GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => m.Name).Order());
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace CommunityStream.Host.Tests;
 
 /// <summary>
 /// The OpenAPI document a real node serves says what the docs say: every operation's status codes and the credential
-/// it needs. <see cref="Documented"/> is the endpoint tables of docs/identity.md, docs/chat.md and docs/media.md as
+/// it needs. <see cref="Documented"/> is the endpoint tables of docs/identity.md, docs/chat.md, docs/media.md and docs/web.md as
 /// data; a change to an endpoint's codes changes the doc, this table and the endpoint's metadata together.
 /// </summary>
 [Collection(SerialHostTests.Name)]
@@ -45,6 +45,8 @@ public sealed class OpenApiDocumentProcessTests
         ("GET", "/api/streams", "200", None),
         ("GET", "/api/streams/{channel}", "200 404 503", None),
         ("PATCH", "/api/streams/{channel}", "200 400 401 403 415 503", Bearer),
+        // docs/web.md, "Endpoints"
+        ("GET", "/api/emotes", "200", None),
     ];
 
     [Fact]

@@ -38,4 +38,17 @@ public sealed class PageProblems
 
     /// <summary>Fails with every recorded problem, if any.</summary>
     public void AssertNone() => Assert.True(_problems.IsEmpty, "page problems:\n" + string.Join("\n", _problems));
+
+    /// <summary>
+    /// Like <see cref="AssertNone"/>, but a test that provokes an HTTP error on purpose (a wrong password, a 404 page)
+    /// names its statuses: Chromium logs every failed response as a console error.
+    /// </summary>
+    public void AssertNoneBut(params int[] expectedStatuses)
+    {
+        var unexpected = _problems.Where(p => !expectedStatuses.Any(status =>
+            p == $"console error: Failed to load resource: the server responded with a status of {status} ({ReasonOf(status)})")).ToList();
+        Assert.True(unexpected.Count == 0, "page problems:\n" + string.Join("\n", unexpected));
+    }
+
+    private static string ReasonOf(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 }

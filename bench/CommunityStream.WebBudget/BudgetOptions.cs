@@ -95,7 +95,7 @@ internal sealed record BudgetOptions
         {
             parts.Add($"--channel {Channel}");
         }
-        if (part == "first-frame" && Loads != 10)
+        if (part != "size" && Loads != 10)
         {
             parts.Add($"--loads {Loads}");
         }

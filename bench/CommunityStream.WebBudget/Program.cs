@@ -82,7 +82,7 @@ try
             }
             var verdict = total < 100_000 ? "within" : "OVER";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"watch page JS+CSS as served: {total:N0} bytes ({total / 1024.0:0.0} KiB) in {assets.Count} files ({assets.Count(a => a.Encoding == "br")} Brotli); budget 100 KB: {verdict} | reproduce: {options.Reproduce("size")}"));
+                $"watch page JS+CSS as served ({(publisher is null ? "channel offline" : "channel live")}): {total:N0} bytes ({total / 1024.0:0.0} KiB) in {assets.Count} files ({assets.Count(a => a.Encoding == "br")} Brotli); budget 100 KB: {verdict} | reproduce: {options.Reproduce(options.MeasureFirstFrame ? "all" : "size")}"));
         }
 
         if (options.MeasureFirstFrame)
@@ -104,7 +104,7 @@ try
             {
                 var p50 = FirstFrameProbe.Percentile(measured, 50);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"first frame on /c/{options.Channel} (navigation start to first decoded frame, fresh context each): p50 {p50:0} ms, p90 {FirstFrameProbe.Percentile(measured, 90):0} ms, min {measured[0]:0} ms, max {measured[^1]:0} ms over {measured.Count}/{loads.Count} loads; budget p50 < 1000 ms: {(p50 < 1000 && measured.Count == loads.Count ? "within" : "OVER")} | reproduce: {options.Reproduce("first-frame")}"));
+                    $"first frame on /c/{options.Channel} (navigation start to first decoded frame, fresh context each): p50 {p50:0} ms, p90 {FirstFrameProbe.Percentile(measured, 90):0} ms, min {measured[0]:0} ms, max {measured[^1]:0} ms over {measured.Count}/{loads.Count} loads; budget p50 < 1000 ms: {(p50 < 1000 && measured.Count == loads.Count ? "within" : "OVER")} | reproduce: {options.Reproduce(options.MeasureSize ? "all" : "first-frame")}"));
             }
         }
     }

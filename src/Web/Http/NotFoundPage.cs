@@ -1,6 +1,6 @@
 using CommunityStream.Web.Assets;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
 namespace CommunityStream.Web.Http;

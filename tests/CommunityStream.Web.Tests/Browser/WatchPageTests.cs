@@ -167,6 +167,50 @@ public sealed class WatchPageTests(BrowserFixture browser)
         problems.AssertNone();
     }
 
+    [SkippableFact]
+    public async Task The_chat_recovers_after_a_server_restart_without_gaps_or_repeats()
+    {
+        browser.SkipIfUnavailable();
+        using var data = new TempDirectory();
+        string[] settings = ["--Http:Url", $"http://127.0.0.1:{FreePort.Next()}"];
+        var node = await InProcessNode.StartOnAsync(data, settings);
+        try
+        {
+            var admin = await node.CreateAdminAsync("admin");
+            await WatchAccounts.CreateStreamerAsync(node, admin, "dana", "Quiet hour");
+            await node.RegisterAsync("erin", admin, "viewer");
+            await ChatPoster.PostAsync(node, "erin", "dana", "before the restart 1", "before the restart 2");
+
+            await using var context = await browser.NewContextAsync(node.BaseAddress);
+            var page = await context.NewPageAsync();
+            var problems = await PageProblems.WatchAsync(page);
+            await page.GotoAsync("/c/dana");
+            var log = page.Locator("#chat-log li.chat-message");
+            await Expect(log).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+
+            // The node stops and starts again on the same address and data: the page reconnects by itself and
+            // recovers from its offset; the messages it had are not repeated and the new ones are not missed.
+            await node.DisposeAsync();
+            await Expect(page.Locator("#chat-status")).ToContainTextAsync("Reconnect", new() { Timeout = 10_000 });
+            node = await InProcessNode.StartOnAsync(data, settings);
+            await ChatPoster.PostAsync(node, "erin", "dana", "after the restart 1", "after the restart 2");
+            await Expect(log).ToHaveCountAsync(4, new() { Timeout = 30_000 });
+            Assert.Equal(["before the restart 1", "before the restart 2", "after the restart 1", "after the restart 2"], await log.Locator(".text").AllTextContentsAsync());
+            var offsets = (await log.EvaluateAllAsync<int[]>("items => items.map(li => Number(li.dataset.offset))")).ToList();
+            Assert.Equal(offsets.Order().Distinct(), offsets);
+            await Expect(page.Locator("#player")).ToHaveAttributeAsync("data-state", "offline");
+            // While the node was down the browser logged its failed connection attempts (refused, or 503 while
+            // stopping); anything else is a problem.
+            var unexpected = problems.All.Where(p => !p.Contains("WebSocket connection to", StringComparison.Ordinal)
+                && !p.Contains("ERR_CONNECTION_REFUSED", StringComparison.Ordinal) && !p.Contains("status of 503", StringComparison.Ordinal)).ToList();
+            Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
+    }
+
     /// <summary>Goes live over WHIP with the fake camera and microphone (VP8); returns [status, session URL or problem].</summary>
     private const string Publish = """
         async ({ url, key }) => {

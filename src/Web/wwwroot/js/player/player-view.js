@@ -47,6 +47,7 @@ export function mountPlayer(root, options) {
     video.muted = video.volume === 0;
   });
   video.addEventListener('volumechange', syncSound);
+  syncSound();
   fullscreen.addEventListener('click', () => {
     if (document.fullscreenElement) void document.exitFullscreen();
     else void root.requestFullscreen?.().catch(() => {});

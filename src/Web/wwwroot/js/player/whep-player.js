@@ -37,6 +37,7 @@ export class WhepPlayer extends EventTarget {
     this.disconnectTimer = undefined;
     this.generation = 0;
     this.stopped = false;
+    this.expectLiveUntil = 0;
     /** @type {AbortController | null} */
     this.abort = null;
     window.addEventListener('online', () => {
@@ -60,8 +61,11 @@ export class WhepPlayer extends EventTarget {
    */
   setLive(live) {
     if (live) {
+      // The stream's entity said live: a 404 in the next seconds is a race with the publisher's node, not offline.
+      this.expectLiveUntil = Date.now() + 10_000;
       if (this.state !== 'live' || !this.pc) this.connectSoon(0, true);
     } else {
+      this.expectLiveUntil = 0;
       this.teardown();
       this.set('offline');
       this.scheduleOfflinePoll();
@@ -77,9 +81,20 @@ export class WhepPlayer extends EventTarget {
   }
 
   scheduleOfflinePoll() {
-    // Without chat (or a missed event) an offline player still finds the stream: one try every ~30 s.
+    // Without chat (or after a missed event) an offline player still finds the stream: it asks the channel's status
+    // (a cheap GET, no peer connection) about every 30 s, and connects when it says live.
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.connect(), this.offlinePollMs * (0.75 + Math.random() * 0.5));
+    this.timer = setTimeout(async () => {
+      try {
+        const response = await fetch(`/api/streams/${encodeURIComponent(this.channel)}`, { credentials: 'same-origin' });
+        const status = response.ok ? await response.json() : null;
+        if (this.state !== 'offline') return;
+        if (status?.live) this.connectSoon(0, true);
+        else this.scheduleOfflinePoll();
+      } catch {
+        if (this.state === 'offline') this.scheduleOfflinePoll();
+      }
+    }, this.offlinePollMs * (0.75 + Math.random() * 0.5));
   }
 
   async connect() {
@@ -121,6 +136,10 @@ export class WhepPlayer extends EventTarget {
     if (error instanceof SignallingError) {
       switch (error.status) {
         case 404:
+          if (Date.now() < this.expectLiveUntil) {
+            this.connectSoon(this.backoff.next());
+            return;
+          }
           this.backoff.reset();
           this.set('offline');
           this.scheduleOfflinePoll();

@@ -50,6 +50,13 @@ export class WhepPlayer extends EventTarget {
     });
   }
 
+  /** Stops for good: closes the connection and cancels every timer. */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.teardown();
+  }
+
   /** Starts connecting now. */
   start() {
     this.connectSoon(0, true);
@@ -85,6 +92,7 @@ export class WhepPlayer extends EventTarget {
     // (a cheap GET, no peer connection) about every 30 s, and connects when it says live.
     clearTimeout(this.timer);
     this.timer = setTimeout(async () => {
+      if (this.stopped) return;
       try {
         const response = await fetch(`/api/streams/${encodeURIComponent(this.channel)}`, { credentials: 'same-origin' });
         const status = response.ok ? await response.json() : null;

@@ -103,6 +103,15 @@ public sealed class WatchPageTests(BrowserFixture browser)
             await Expect(page.Locator("#chat-log")).Not.ToContainTextAsync("first message from bob");
         }
 
+        // Emote-only, switched on by the owner: bob's plain words are refused, and told why.
+        await alice.Locator("#emote-only").CheckAsync();
+        await Expect(bob.Locator("#chat-status")).ToContainTextAsync("Emote-only mode", new() { Timeout = 10_000 });
+        await bob.Locator("#chat-input").FillAsync("just plain words");
+        await bob.Locator("#chat-input").PressAsync("Enter");
+        await Expect(bob.Locator("#chat-status")).ToContainTextAsync("messages may contain emotes only", new() { Timeout = 10_000 });
+        await alice.Locator("#emote-only").UncheckAsync();
+        await Expect(bob.Locator("#chat-status")).Not.ToContainTextAsync("Emote-only", new() { Timeout = 10_000 });
+
         // ... and times bob out: bob is told until when, and cannot type.
         var secondForAlice = alice.Locator("#chat-log li.chat-message", new() { HasText = "second from bob" });
         await secondForAlice.HoverAsync();
@@ -110,11 +119,17 @@ public sealed class WatchPageTests(BrowserFixture browser)
         await Expect(bob.Locator("#chat-status")).ToContainTextAsync("You are timed out until", new() { Timeout = 10_000 });
         await Expect(bob.Locator("#chat-input")).ToBeDisabledAsync();
 
-        // The message refused in slow mode was never posted.
+        // The messages refused in slow and emote-only mode were never posted.
         var history = await node.Http.GetFromJsonAsync<JsonElement>("/api/rooms/alice/messages?limit=100");
         var texts = history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()).ToList();
         Assert.Contains("second from bob", texts);
         Assert.DoesNotContain("refused in slow mode", texts);
+        Assert.DoesNotContain("just plain words", texts);
+
+        // The owner clears the chat: it empties for everyone.
+        await alice.Locator("#chat-clear").ClickAsync();
+        await Expect(anon.Locator("#chat-log li.chat-message")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await Expect(bob.Locator("#chat-log li.chat-message")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
 
         foreach (var p in problems)
         {

@@ -422,8 +422,14 @@ public sealed class ChatStateTests(BrowserFixture browser) : IAsyncLifetime
             // 4001 session_revoked: signed out, back as an anonymous reader.
             s2.drop(4001, 'session_revoked');
             const s3 = await socket(3);
+            // 4003 account_disabled (on a socket that had signed in again): signed out, not back with that account.
+            tokens = 5;
+            client.reconnectNow();
+            const s4 = await socket(4);
+            s4.drop(4003, 'account_disabled');
+            const s5 = await socket(5);
             // 4029 abuse: stay away for at least 30 s.
-            s3.drop(4029);
+            s5.drop(4029);
             const afterAbuse = statuses.at(-1);
             const sockets = FakeSocket.all.length;
             client.stop();
@@ -431,9 +437,9 @@ public sealed class ChatStateTests(BrowserFixture browser) : IAsyncLifetime
             """);
         Assert.Equal(2, r.GetProperty("joins").GetInt32());
         var urls = r.GetProperty("urls").EnumerateArray().Select(e => e.GetString()!).ToArray();
-        Assert.Equal(["ws://test/ws?access_token=tok-0", "ws://test/ws?access_token=tok-1", "ws://test/ws"], urls);
-        Assert.Equal(["session_revoked"], r.GetProperty("signedOut").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(["ws://test/ws?access_token=tok-0", "ws://test/ws?access_token=tok-1", "ws://test/ws", "ws://test/ws?access_token=tok-5", "ws://test/ws"], urls);
+        Assert.Equal(["session_revoked", "account_disabled"], r.GetProperty("signedOut").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.Matches("^Reconnecting in (3[0-9]|[4-9][0-9]) s$", r.GetProperty("afterAbuse").GetString());
-        Assert.Equal(3, r.GetProperty("sockets").GetInt32());
+        Assert.Equal(5, r.GetProperty("sockets").GetInt32());
     }
 }

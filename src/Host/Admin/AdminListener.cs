@@ -1,5 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Connections.Features;
+using CommunityStream.BuildingBlocks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CommunityStream.Host.Admin;
@@ -18,10 +18,7 @@ public sealed class AdminListener
         : throw new InvalidOperationException("The admin listener is not configured yet.");
 
     /// <summary>True when the request came in through a connection the admin listener accepted.</summary>
-    public static bool Accepted(HttpContext context) =>
-        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(ConnectionTag) == true;
-
-    private const string ConnectionTag = "CommunityStream.AdminListener";
+    public static bool Accepted(HttpContext context) => AdminConnection.Is(context);
 
     /// <summary>Binds the admin endpoint on Kestrel and tags every connection it accepts.</summary>
     internal void Listen(KestrelServerOptions kestrel, IPEndPoint endPoint)
@@ -33,7 +30,7 @@ public sealed class AdminListener
             listen.Protocols = HttpProtocols.Http1;
             listen.Use(next => connection =>
             {
-                connection.Items[ConnectionTag] = true;
+                connection.Items[AdminConnection.Tag] = true;
                 return next(connection);
             });
         });

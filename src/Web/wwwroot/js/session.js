@@ -82,25 +82,39 @@ export function restore() {
   if (!csrfToken()) return Promise.resolve(user !== null);
   refreshing ??= (async () => {
     try {
-      const response = await fetch('/api/auth/refresh', {
-        method: 'POST',
-        headers: { 'X-CSRF-Token': csrfToken() ?? '' },
-        credentials: 'same-origin',
-      });
-      if (!response.ok) {
-        forget();
-        return false;
-      }
-      adopt(await response.json());
-      if (!user) await loadUser();
-      return true;
-    } catch {
-      return user !== null; // offline: keep what we have, the next call retries
+      // Tabs of one browser share the refresh cookie, and a refresh token is single-use: two tabs refreshing at the
+      // same moment would look like a stolen token being replayed, and the server would end the session. Web Locks
+      // serialise refreshes across the tabs; each sends the cookie the previous one left.
+      return navigator.locks ? await navigator.locks.request('cs-session-refresh', refreshOnce) : await refreshOnce();
     } finally {
       refreshing = null;
     }
   })();
   return refreshing;
+}
+
+async function refreshOnce() {
+  const csrf = csrfToken();
+  if (!csrf) {
+    forget(); // another tab signed out while this one waited
+    return false;
+  }
+  try {
+    const response = await fetch('/api/auth/refresh', {
+      method: 'POST',
+      headers: { 'X-CSRF-Token': csrf },
+      credentials: 'same-origin',
+    });
+    if (!response.ok) {
+      forget();
+      return false;
+    }
+    adopt(await response.json());
+    if (!user) await loadUser();
+    return true;
+  } catch {
+    return user !== null; // offline: keep what we have, the next call retries
+  }
 }
 
 async function loadUser() {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace CommunityStream.BuildingBlocks;
 
@@ -25,6 +26,7 @@ public static class JsonBody
         {
             return (null, refused);
         }
+        LimitBodySize(request);
         try
         {
             var value = await request.ReadFromJsonAsync<T>(cancellationToken);
@@ -35,6 +37,10 @@ public static class JsonBody
         catch (JsonException)
         {
             return (null, Problems.Status(StatusCodes.Status400BadRequest, "The request is invalid.", "The body is not valid JSON for this request."));
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
         }
     }
 
@@ -53,6 +59,7 @@ public static class JsonBody
         {
             return (null, refused);
         }
+        LimitBodySize(request);
         try
         {
             var json = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: cancellationToken);
@@ -64,10 +71,25 @@ public static class JsonBody
         {
             return (null, Problems.Status(StatusCodes.Status400BadRequest, "The request is invalid.", "The body is not valid JSON."));
         }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
+        }
     }
 
     private static IResult? Refused(HttpRequest request) =>
         !request.HasJsonContentType() ? Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Send the body as application/json.")
-        : request.ContentLength > MaximumBytes ? Problems.Status(StatusCodes.Status413PayloadTooLarge, "Request body too large.")
+        : request.ContentLength > MaximumBytes ? TooLarge()
         : null;
+
+    private static IResult TooLarge() => Problems.Status(StatusCodes.Status413PayloadTooLarge, "Request body too large.");
+
+    // A chunked body has no Content-Length to check up front: the server stops reading it past the limit instead.
+    private static void LimitBodySize(HttpRequest request)
+    {
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaximumBytes;
+        }
+    }
 }

@@ -70,4 +70,19 @@ internal static partial class IdentityLog
 
     [LoggerMessage(1301, LogLevel.Information, "Stream key rotated for user {UserId}")]
     public static partial void StreamKeyRotated(this ILogger logger, Guid userId);
+
+    [LoggerMessage(1109, LogLevel.Information, "User {UserId} changed their password ({RefreshTokens} other refresh tokens revoked)")]
+    public static partial void PasswordChanged(this ILogger logger, Guid userId, int refreshTokens);
+
+    [LoggerMessage(1110, LogLevel.Information, "User {UserId} deleted their account")]
+    public static partial void AccountDeleted(this ILogger logger, Guid userId);
+
+    [LoggerMessage(1111, LogLevel.Information, "User {UserId} exported their data ({ChatMessages} chat messages)")]
+    public static partial void AccountExported(this ILogger logger, Guid userId, int chatMessages);
+
+    [LoggerMessage(1112, LogLevel.Information, "Freed the usernames and emails of {Accounts} deleted accounts")]
+    public static partial void DeletedAccountNamesFreed(this ILogger logger, int accounts);
+
+    [LoggerMessage(1113, LogLevel.Warning, "Polling deleted accounts failed")]
+    public static partial void DeletedAccountPollFailed(this ILogger logger, Exception exception);
 }

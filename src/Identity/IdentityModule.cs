@@ -60,6 +60,9 @@ public static class IdentityModule
         services.AddSingleton<AccountService>();
         services.AddSingleton<AccountAdministration>();
         services.AddSingleton<StreamKeyService>();
+        services.AddSingleton<OwnAccountService>();
+        services.AddSingleton<DeletedAccountsCache>();
+        services.AddSingleton<IDeletedAccounts>(sp => sp.GetRequiredService<DeletedAccountsCache>());
 
         services.AddSingleton<IAccountAdministration>(sp => sp.GetRequiredService<AccountAdministration>());
         services.AddSingleton<IStreamKeyValidator>(sp => sp.GetRequiredService<StreamKeyService>());
@@ -70,6 +73,7 @@ public static class IdentityModule
         services.AddSingleton<IDisabledAccounts>(sp => sp.GetRequiredService<UserDirectory>());
 
         services.AddHostedService<IdentityStartup>();
+        services.AddHostedService<DeletedAccountWatcher>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Chat.Http;
 using CommunityStream.Chat.Rooms;
+using CommunityStream.Identity.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -99,7 +101,7 @@ internal static class ChatAdminEndpoints
             : Failure(reply, room);
     }
 
-    private static async Task<IResult> MessagesAsync(string room, long? before, int? limit, HttpContext context, ChatAdministration chat, CancellationToken cancel)
+    private static async Task<IResult> MessagesAsync(string room, long? before, int? limit, HttpContext context, ChatAdministration chat, IDeletedAccounts deleted, CancellationToken cancel)
     {
         if (RoomId.TryParse(room) is not { } id)
         {
@@ -120,7 +122,7 @@ internal static class ChatAdminEndpoints
                 room = page.Room.Value,
                 epoch = page.Epoch,
                 latest = page.Latest,
-                messages = page.Items.Select(m => new { offset = m.Offset, id = m.Id, author = new { id = m.AuthorId, name = m.AuthorName }, text = m.Text, time = m.Time }),
+                messages = page.Items.Select(m => new { offset = m.Offset, id = m.Id, author = MessageAuthor.Of(m, deleted), text = m.Text, time = m.Time }),
             })
             : Failure(reply, room);
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CommunityStream.Chat.Rooms;
+using CommunityStream.Identity.Contracts;
 using static CommunityStream.Chat.Rooms.RoomEvents;
 
 namespace CommunityStream.Chat.Delivery;
@@ -89,7 +90,8 @@ internal static class ServerFrames
         w.WriteString("time", at.UtcDateTime);
     });
 
-    public static byte[] Joined(RoomReplies.Joined joined, string? reference) => Write(w =>
+    /// <summary>The join answer; messages of accounts in <paramref name="deleted"/> show the deleted-author form.</summary>
+    public static byte[] Joined(RoomReplies.Joined joined, string? reference, IDeletedAccounts? deleted = null) => Write(w =>
     {
         w.WriteString("type", "joined");
         w.WriteString("room", joined.Room.Value);
@@ -100,7 +102,7 @@ internal static class ServerFrames
         foreach (var message in joined.Messages)
         {
             w.WriteStartObject();
-            WriteMessageFields(w, message);
+            WriteMessageFields(w, message, deleted);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -169,13 +171,23 @@ internal static class ServerFrames
         w.WriteEndObject();
     }
 
-    public static void WriteMessageFields(Utf8JsonWriter w, ChatMessage message)
+    public static void WriteMessageFields(Utf8JsonWriter w, ChatMessage message, IDeletedAccounts? deleted = null)
     {
         w.WriteNumber("offset", message.Offset);
         w.WriteString("id", message.Id);
         w.WriteStartObject("author");
-        w.WriteString("id", message.AuthorId);
-        w.WriteString("name", message.AuthorName);
+        if (deleted?.IsDeleted(message.AuthorId) == true)
+        {
+            // The owner deleted the account: neither the name nor the pseudonymous id is shown any more.
+            w.WriteNull("id");
+            w.WriteString("name", DeletedAuthor.Name);
+            w.WriteBoolean("deleted", true);
+        }
+        else
+        {
+            w.WriteString("id", message.AuthorId);
+            w.WriteString("name", message.AuthorName);
+        }
         w.WriteEndObject();
         w.WriteString("text", message.Text);
         w.WriteString("time", message.Time.UtcDateTime);

@@ -76,7 +76,7 @@ internal sealed partial class ChatConnection
         }
         if (reply is Joined joined)
         {
-            _outbox.CompleteJoin(room, ServerFrames.Joined(joined, frame.Ref), joined.Offset);
+            _outbox.CompleteJoin(room, ServerFrames.Joined(joined, frame.Ref, _deleted), joined.Offset);
             _metrics.Joined();
             _localRooms.Tell(new LocalRoomMessages.Seen(room, joined.Offset));
             return;

@@ -33,6 +33,7 @@ internal sealed partial class ChatConnection : IDisposable
     private readonly IActorRef _localRooms;
     private readonly ITokenValidator _tokens;
     private readonly IUserDirectory _directory;
+    private readonly IDeletedAccounts _deleted;
     private readonly ChatMetrics _metrics;
     private readonly ILogger _log;
     private readonly ConnectionOutbox _outbox;
@@ -45,7 +46,7 @@ internal sealed partial class ChatConnection : IDisposable
     private CancellationTokenSource _refreshed = new();
     private (WebSocketCloseStatus Status, string Reason)? _close;
 
-    public ChatConnection(WebSocket socket, DirectSocket? direct, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, ChatMetrics metrics, ILogger log)
+    public ChatConnection(WebSocket socket, DirectSocket? direct, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, IDeletedAccounts deleted, ChatMetrics metrics, ILogger log)
     {
         _socket = socket;
         _user = user;
@@ -54,6 +55,7 @@ internal sealed partial class ChatConnection : IDisposable
         _localRooms = localRooms;
         _tokens = tokens;
         _directory = directory;
+        _deleted = deleted;
         _metrics = metrics;
         _log = log;
         _askTimeout = TimeSpan.FromSeconds(options.AskTimeoutSeconds);

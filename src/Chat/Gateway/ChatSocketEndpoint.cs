@@ -71,7 +71,7 @@ internal static class ChatSocketEndpoint
         var (socket, direct) = await accept();
         using var disposeSocket = socket;
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
-        using var connection = new ChatConnection(socket, direct, user, options, region, localRooms, services.GetRequiredService<ITokenValidator>(), services.GetRequiredService<IUserDirectory>(), services.GetRequiredService<ChatMetrics>(), log);
+        using var connection = new ChatConnection(socket, direct, user, options, region, localRooms, services.GetRequiredService<ITokenValidator>(), services.GetRequiredService<IUserDirectory>(), services.GetRequiredService<IDeletedAccounts>(), services.GetRequiredService<ChatMetrics>(), log);
         // The drain closes the socket with 1001 (at once if it began during the upgrade) before the node leaves the cluster.
         var draining = services.GetRequiredService<NodeDrain>().Started;
         var authenticated = services.GetRequiredService<AuthenticatedConnections>();

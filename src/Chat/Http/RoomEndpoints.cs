@@ -38,7 +38,7 @@ internal static class RoomEndpoints
         // Both reads take an optional access token: rooms with anonymousRead answer without one.
         rooms.MapGet("/{room}", GetAsync)
             .WithName("GetRoom")
-            .WithSummary("A room's settings, latest offset and presence count.")
+            .WithSummary("A room's settings, owner, moderators, latest offset and presence count.")
             .WithSecurity(ApiDocumentation.BearerScheme, optional: true)
             .Produces<RoomInfoResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -92,7 +92,7 @@ internal static class RoomEndpoints
         return reply is Info info ? Results.Ok(RoomInfoResponse.From(info)) : Failure(reply);
     }
 
-    private static async Task<IResult> GetMessagesAsync(string room, long? before, int? limit, HttpContext context, ITokenValidator tokens, IRequiredActor<RoomRegionMarker> region, IOptions<ChatOptions> options, CancellationToken cancel)
+    private static async Task<IResult> GetMessagesAsync(string room, long? before, int? limit, HttpContext context, ITokenValidator tokens, IDeletedAccounts deleted, IRequiredActor<RoomRegionMarker> region, IOptions<ChatOptions> options, CancellationToken cancel)
     {
         if (RoomId.TryParse(room) is not { } id)
         {
@@ -110,7 +110,7 @@ internal static class RoomEndpoints
         var reply = await AskAsync(region, new RoomCommands.GetMessages(id, user, 0, before, limit ?? 50), options, cancel);
         return reply switch
         {
-            Messages page => Results.Ok(RoomMessagesResponse.From(page)),
+            Messages page => Results.Ok(RoomMessagesResponse.From(page, deleted)),
             Rejected { Code: "forbidden" } when user is null => Problems.Status(StatusCodes.Status401Unauthorized, "Sign in to read this room."),
             var other => Failure(other),
         };

@@ -227,7 +227,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
             _decided = _state;
             if (create is { } pending && persisted.OwnerId is null)
             {
-                pending.Sender.Tell(new Info(_id, _state.Epoch, 0, 0, _state.Settings, null));
+                pending.Sender.Tell(new Info(_id, _state.Epoch, 0, 0, _state.Settings, null, []));
             }
             Stash.UnstashAll();
         });

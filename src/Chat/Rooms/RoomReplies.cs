@@ -18,8 +18,8 @@ public static class RoomReplies
     /// <summary>A page of visible messages, oldest first.</summary>
     public sealed record Messages(RoomId Room, string Epoch, long Latest, ChatMessage[] Items);
 
-    /// <summary>The room's public description.</summary>
-    public sealed record Info(RoomId Room, string Epoch, long Latest, int PresenceCount, RoomSettings Settings, string? Owner);
+    /// <summary>The room's public description; <paramref name="Moderators"/> are usernames, sorted.</summary>
+    public sealed record Info(RoomId Room, string Epoch, long Latest, int PresenceCount, RoomSettings Settings, string? Owner, string[] Moderators);
 
     /// <summary>
     /// A room as administrators see it: offsets (latest, oldest retained, retained count), owner, settings, why it is

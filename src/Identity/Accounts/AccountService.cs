@@ -177,11 +177,11 @@ internal sealed class AccountService(
 
     private async Task<TokenPair> IssueAsync(Guid userId, string username, IReadOnlyList<string> roles, Guid familyId, CancellationToken cancellationToken)
     {
-        var access = accessTokens.Issue(userId, username, roles);
+        var access = accessTokens.Issue(userId, username, roles, familyId);
         var refresh = SecretTokens.NewRefreshToken();
         var now = time.GetUtcNow();
         await refreshTokens.InsertAsync(SecretTokens.Hash(refresh), userId, familyId, now, now.AddDays(options.Value.RefreshTokenDays), cancellationToken);
-        return new TokenPair(access.Token, refresh, access.ExpiresInSeconds);
+        return new TokenPair(access.Token, refresh, access.ExpiresInSeconds, userId, username, roles, familyId);
     }
 
     /// <summary>Millisecond precision, as stored, so the registration response equals later reads.</summary>

@@ -9,6 +9,9 @@ internal sealed class IdentityOptions
 
     public int RefreshTokenDays { get; set; } = 30;
 
+    /// <summary>How long a deleted account keeps its username and email reserved before they are freed.</summary>
+    public int DeletedAccountGraceDays { get; set; } = 30;
+
     public PasswordSettings Password { get; set; } = new();
 
     public ThrottleSettings Throttle { get; set; } = new();

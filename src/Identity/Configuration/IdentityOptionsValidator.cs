@@ -25,6 +25,7 @@ internal sealed class IdentityOptionsValidator : IValidateOptions<IdentityOption
         }
         RequireRange(failures, "Identity:Jwt:AccessTokenMinutes", options.Jwt.AccessTokenMinutes, 1, 24 * 60);
         RequireRange(failures, "Identity:RefreshTokenDays", options.RefreshTokenDays, 1, 365);
+        RequireRange(failures, "Identity:DeletedAccountGraceDays", options.DeletedAccountGraceDays, 0, 3650);
         RequireRange(failures, "Identity:Password:Pbkdf2Iterations", options.Password.Pbkdf2Iterations, PasswordSettings.MinimumIterations, 10_000_000);
         RequireRange(failures, "Identity:Throttle:AccountFailures", options.Throttle.AccountFailures, 1, 1000);
         RequireRange(failures, "Identity:Throttle:AccountLockoutSeconds", options.Throttle.AccountLockoutSeconds, 1, 86_400);

@@ -4,7 +4,8 @@ namespace CommunityStream.Identity.Http;
 
 internal sealed record RegisterRequest(string? Username, string? Email, string? Password);
 
-internal sealed record LoginRequest(string? Login, string? Password);
+/// <summary><paramref name="Session"/>: "json" (default) or "cookie" for the browser form.</summary>
+internal sealed record LoginRequest(string? Login, string? Password, string? Session = null);
 
 internal sealed record RefreshRequest(string? RefreshToken);
 
@@ -18,3 +19,27 @@ internal sealed record UserResponse(Guid Id, string Username, string Email, IRea
 internal sealed record TokenResponse(string AccessToken, string RefreshToken, int ExpiresIn, string TokenType = "Bearer");
 
 internal sealed record StreamKeyResponse(string StreamKey, DateTimeOffset CreatedAt);
+
+/// <summary>The answer of a cookie login or refresh: the refresh token is in the <c>cs_refresh</c> cookie, not here.</summary>
+internal sealed record CookieTokenResponse(string AccessToken, int ExpiresIn, SessionUser User, string TokenType = "Bearer");
+
+/// <summary>Who a browser session belongs to.</summary>
+internal sealed record SessionUser(Guid Id, string Username, IReadOnlyList<string> Roles);
+
+internal sealed record StreamKeyMetadataResponse(bool Exists, DateTimeOffset? CreatedAt);
+
+internal sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+internal sealed record DeleteAccountRequest(string? Password);
+
+/// <summary>The body of <c>GET /api/me/export</c>.</summary>
+internal sealed record AccountExportResponse(
+    DateTimeOffset ExportedAt,
+    ExportedAccount Account,
+    StreamKeyMetadataResponse StreamKey,
+    IReadOnlyList<ExportedChatMessageResponse> ChatMessages,
+    bool ChatMessagesTruncated);
+
+internal sealed record ExportedAccount(Guid Id, string Username, string Email, DateTimeOffset CreatedAt, DateTimeOffset? LastLoginAt, IReadOnlyList<string> Roles);
+
+internal sealed record ExportedChatMessageResponse(string Room, long Offset, Guid Id, string Text, DateTimeOffset Time);

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CommunityStream.Identity.Http;
 
-/// <summary><c>/api/me</c>: the signed-in user and their stream key.</summary>
+/// <summary><c>/api/me</c>: the signed-in user, their password, sessions, stream key, data export and deletion.</summary>
 internal static class MeEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
@@ -30,6 +30,52 @@ internal static class MeEndpoints
             .Produces<StreamKeyResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        me.MapGet("/stream-key", GetStreamKeyAsync)
+            .RequireAuthorization(IdentityPolicies.Streamer)
+            .WithName("GetStreamKeyMetadata")
+            .WithSummary("Whether the caller has a stream key and when it was created; never the key itself.")
+            .Produces<StreamKeyMetadataResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        me.MapPost("/password", ChangePasswordAsync)
+            .WithName("ChangePassword")
+            .WithSummary("Change the password after re-entering the current one; every other login's refresh tokens are revoked.")
+            .Accepts<ChangePasswordRequest>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesJsonBodyProblems()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithResponseHeader(StatusCodes.Status429TooManyRequests, "Retry-After", "Seconds until the next attempt is allowed.");
+
+        me.MapPost("/sessions/revoke", RevokeSessionsAsync)
+            .WithName("RevokeOwnSessions")
+            .WithSummary("Log out everywhere: revoke every refresh token, refuse access tokens issued until now, close chat sockets.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        me.MapGet("/export", ExportAsync)
+            .WithName("ExportOwnData")
+            .WithSummary("Download the account's data as JSON: account, roles, stream-key metadata, chat messages.")
+            .Produces<AccountExportResponse>()
+            .WithResponseHeader(StatusCodes.Status200OK, "Content-Disposition", "attachment; filename=\"communitystream-{username}.json\"")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithResponseHeader(StatusCodes.Status429TooManyRequests, "Retry-After", "Seconds until the next export is allowed.");
+
+        me.MapDelete("/", DeleteAsync)
+            .WithName("DeleteOwnAccount")
+            .WithSummary("Delete the account after re-entering the password; its username and email are freed after the grace period.")
+            .Accepts<DeleteAccountRequest>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesJsonBodyProblems()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithResponseHeader(StatusCodes.Status429TooManyRequests, "Retry-After", "Seconds until the next attempt is allowed.");
     }
 
     private static async Task<IResult> GetAsync(ClaimsPrincipal principal, UserStore users, CancellationToken cancellationToken)
@@ -44,12 +90,111 @@ internal static class MeEndpoints
     {
         if (UserId(principal) is not { } id)
         {
-            return Problems.Status(StatusCodes.Status401Unauthorized, "Unknown user.");
+            return UnknownUser();
         }
         var (key, createdAt) = await streamKeys.RotateAsync(id, cancellationToken);
         return Results.Ok(new StreamKeyResponse(key, createdAt));
     }
 
+    private static async Task<IResult> GetStreamKeyAsync(ClaimsPrincipal principal, StreamKeyStore streamKeys, CancellationToken cancellationToken)
+    {
+        if (UserId(principal) is not { } id)
+        {
+            return UnknownUser();
+        }
+        var createdAt = await streamKeys.FindCreatedAtAsync(id, cancellationToken);
+        return Results.Ok(new StreamKeyMetadataResponse(createdAt is not null, createdAt));
+    }
+
+    private static async Task<IResult> ChangePasswordAsync(HttpContext context, ClaimsPrincipal principal, OwnAccountService account, CancellationToken cancellationToken)
+    {
+        if (UserId(principal) is not { } id)
+        {
+            return UnknownUser();
+        }
+        var (request, error) = await JsonBody.ReadAsync<ChangePasswordRequest>(context.Request, cancellationToken);
+        if (request is null)
+        {
+            return error!;
+        }
+        if (string.IsNullOrEmpty(request.CurrentPassword))
+        {
+            return Problems.Validation("currentPassword", "Re-enter the current password.");
+        }
+        var (check, violation) = await account.ChangePasswordAsync(id, request.CurrentPassword, request.NewPassword, SessionId(principal), ClientAddress.Of(context), cancellationToken);
+        if (Refusal(check) is { } refused)
+        {
+            return refused;
+        }
+        return violation is null ? Results.NoContent() : Problems.Validation(violation.Field, violation.Message);
+    }
+
+    private static async Task<IResult> RevokeSessionsAsync(HttpContext context, ClaimsPrincipal principal, AccountAdministration administration, CancellationToken cancellationToken)
+    {
+        if (UserId(principal) is not { } id || await administration.RevokeSessionsAsync(id, cancellationToken) is null)
+        {
+            return UnknownUser();
+        }
+        BrowserSession.Expire(context.Response);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ExportAsync(HttpContext context, ClaimsPrincipal principal, UserStore users, StreamKeyStore streamKeys, OwnAccountService account, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var user = UserId(principal) is { } id ? await users.FindByIdAsync(id, cancellationToken) : null;
+        if (user is null)
+        {
+            return UnknownUser();
+        }
+        if (account.TryAcquireExport(user.Id) is { } wait)
+        {
+            return new RetryAfterProblem(wait);
+        }
+        var keyCreatedAt = await streamKeys.FindCreatedAtAsync(user.Id, cancellationToken);
+        var chat = await account.ExportChatAsync(user.Id, cancellationToken);
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"communitystream-{user.Username}.json\"";
+        return Results.Ok(new AccountExportResponse(
+            time.GetUtcNow(),
+            new ExportedAccount(user.Id, user.Username, user.Email, user.CreatedAt, user.LastLoginAt, user.Roles),
+            new StreamKeyMetadataResponse(keyCreatedAt is not null, keyCreatedAt),
+            [.. chat.Messages.Select(m => new ExportedChatMessageResponse(m.Room, m.Offset, m.Id, m.Text, m.Time))],
+            chat.Truncated));
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, ClaimsPrincipal principal, OwnAccountService account, CancellationToken cancellationToken)
+    {
+        if (UserId(principal) is not { } id)
+        {
+            return UnknownUser();
+        }
+        var (request, error) = await JsonBody.ReadAsync<DeleteAccountRequest>(context.Request, cancellationToken);
+        if (request is null)
+        {
+            return error!;
+        }
+        if (Refusal(await account.DeleteAsync(id, request.Password, ClientAddress.Of(context), cancellationToken)) is { } refused)
+        {
+            return refused;
+        }
+        BrowserSession.Expire(context.Response);
+        return Results.NoContent();
+    }
+
+    private static IResult? Refusal(ReauthenticationResult check) => check.Status switch
+    {
+        PasswordCheckStatus.Succeeded => null,
+        PasswordCheckStatus.Throttled => new RetryAfterProblem(check.RetryAfter ?? TimeSpan.FromSeconds(1)),
+        PasswordCheckStatus.UnknownUser => UnknownUser(),
+        _ => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Wrong password.", detail: "The password entered is not the account's password.",
+            extensions: new Dictionary<string, object?> { ["code"] = "wrong_password" }),
+    };
+
+    private static IResult UnknownUser() => Problems.Status(StatusCodes.Status401Unauthorized, "Unknown user.");
+
     public static Guid? UserId(ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(AccessTokenService.SubjectClaim), out var id) ? id : null;
+
+    /// <summary>The login (refresh-token family) the access token was issued for; null for tokens without one.</summary>
+    private static Guid? SessionId(ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(AccessTokenService.SessionClaim), out var id) ? id : null;
 }

@@ -66,6 +66,22 @@ internal sealed class RefreshTokenStore(DatabaseOptions database)
     public Task<int> RevokeAllForUserAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken) =>
         RevokeAsync("user_id", userId, now, cancellationToken);
 
+    /// <summary>Revokes every family of the user except <paramref name="keepFamily"/> (the caller's own login, if any).</summary>
+    public async Task<int> RevokeAllForUserExceptAsync(Guid userId, Guid? keepFamily, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (keepFamily is null)
+        {
+            return await RevokeAllForUserAsync(userId, now, cancellationToken);
+        }
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.WithSql(
+            "UPDATE identity_refresh_tokens SET revoked_at = @now WHERE user_id = @userId AND family_id <> @keep AND revoked_at IS NULL;")
+            .With("now", now.ToUnixTimeMilliseconds())
+            .With("userId", userId.ToString())
+            .With("keep", keepFamily.Value.ToString());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private async Task<int> RevokeAsync(string column, Guid value, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

@@ -53,5 +53,13 @@ internal static class SchemaMigrations
             ALTER TABLE identity_users ADD COLUMN sessions_revoked_at BIGINT NULL;
             CREATE INDEX IF NOT EXISTS ix_identity_users_sessions_revoked_at ON identity_users (sessions_revoked_at);
             """),
+        // When the owner deleted the account (unix ms; NULL for live accounts). A deleted account is also disabled; after
+        // Identity:DeletedAccountGraceDays its username and email are freed (names_freed = 1) and its chat messages keep
+        // showing a "deleted user" author by id.
+        (4, """
+            ALTER TABLE identity_users ADD COLUMN deleted_at BIGINT NULL;
+            ALTER TABLE identity_users ADD COLUMN names_freed INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX IF NOT EXISTS ix_identity_users_deleted_at ON identity_users (deleted_at);
+            """),
     ];
 }

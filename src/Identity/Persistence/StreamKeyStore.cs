@@ -26,4 +26,25 @@ internal sealed class StreamKeyStore(DatabaseOptions database)
             .With("userId", userId.ToString());
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
+
+    /// <summary>When the user's current key was created; null when there is none.</summary>
+    public async Task<DateTimeOffset?> FindCreatedAtAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.WithSql("SELECT created_at FROM identity_stream_keys WHERE user_id = @userId;")
+            .With("userId", userId.ToString());
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull
+            ? null
+            : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Removes the user's key: no encoder can publish with it any more.</summary>
+    public async Task DeleteAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.WithSql("DELETE FROM identity_stream_keys WHERE user_id = @userId;")
+            .With("userId", userId.ToString());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -12,8 +12,11 @@ internal sealed record UserRecord(
     bool Disabled,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastLoginAt = null,
-    DateTimeOffset? SessionsRevokedAt = null)
+    DateTimeOffset? SessionsRevokedAt = null,
+    DateTimeOffset? DeletedAt = null)
 {
+    public bool Deleted => DeletedAt is not null;
+
     public UserSummary ToSummary() => new(Id, Username, Roles, Disabled);
 
     public static string Normalize(string value) => value.Trim().ToUpperInvariant();

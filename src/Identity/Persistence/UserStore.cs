@@ -14,7 +14,7 @@ internal enum InsertUserResult
 /// <summary>Reads and writes <c>identity_users</c>.</summary>
 internal sealed class UserStore(DatabaseOptions database)
 {
-    private const string Columns = "id, username, email, password_hash, roles, disabled, created_at, last_login_at, sessions_revoked_at";
+    private const string Columns = "id, username, email, password_hash, roles, disabled, created_at, last_login_at, sessions_revoked_at, deleted_at";
 
     public async Task<InsertUserResult> InsertAsync(UserRecord user, CancellationToken cancellationToken)
     {
@@ -62,11 +62,13 @@ internal sealed class UserStore(DatabaseOptions database)
     public Task<bool> SetRolesAsync(Guid id, IReadOnlyList<string> roles, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE identity_users SET roles = @value WHERE id = @id;", id, UserRecord.JoinRoles(roles), cancellationToken);
 
-    /// <summary>Disabling stamps <c>disabled_at</c> with <paramref name="at"/>; enabling clears it.</summary>
+    /// <summary>Disabling stamps <c>disabled_at</c> with <paramref name="at"/>; enabling clears it. A deleted account stays disabled (false).</summary>
     public async Task<bool> SetDisabledAsync(Guid id, bool disabled, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.WithSql("UPDATE identity_users SET disabled = @value, disabled_at = @at WHERE id = @id;")
+        await using var command = connection.WithSql(disabled
+                ? "UPDATE identity_users SET disabled = @value, disabled_at = @at WHERE id = @id;"
+                : "UPDATE identity_users SET disabled = @value, disabled_at = @at WHERE id = @id AND deleted_at IS NULL;")
             .With("value", disabled ? 1 : 0)
             .With("at", disabled ? at.ToUnixTimeMilliseconds() : DBNull.Value)
             .With("id", id.ToString());
@@ -108,7 +110,8 @@ internal sealed class UserStore(DatabaseOptions database)
         reader.GetInt64Any(5) != 0,
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64Any(6)),
         ToTime(reader.GetNullableInt64(7)),
-        ToTime(reader.GetNullableInt64(8)));
+        ToTime(reader.GetNullableInt64(8)),
+        ToTime(reader.GetNullableInt64(9)));
 
     private static DateTimeOffset? ToTime(long? milliseconds) =>
         milliseconds is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
@@ -185,5 +188,43 @@ internal sealed class UserStore(DatabaseOptions database)
             ids.Add(Guid.Parse(reader.GetString(0)));
         }
         return ids;
+    }
+
+    /// <summary>
+    /// Marks the account deleted, disabled (so every node's disabled-account sweeps end its chat sockets and live
+    /// stream) and its sessions revoked, all stamped <paramref name="at"/>. False when it does not exist or was deleted already.
+    /// </summary>
+    public async Task<bool> MarkDeletedAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.WithSql("""
+            UPDATE identity_users SET deleted_at = @at, disabled = 1, disabled_at = @at, sessions_revoked_at = @at
+            WHERE id = @id AND deleted_at IS NULL;
+            """)
+            .With("at", at.ToUnixTimeMilliseconds())
+            .With("id", id.ToString());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Ids of the accounts deleted at or after <paramref name="since"/> (indexed).</summary>
+    public Task<IReadOnlyList<Guid>> FindDeletedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        FindIdsSinceAsync("SELECT id FROM identity_users WHERE deleted_at >= @since;", since, cancellationToken);
+
+    /// <summary>
+    /// Frees the username and email of accounts deleted before <paramref name="cutoff"/>: the row stays (its id still
+    /// names a deleted author), but its name, email and password hash are replaced by values no login or registration
+    /// can match (<c>~</c> is never part of a valid username or email key). Returns how many accounts were freed.
+    /// </summary>
+    public async Task<int> FreeNamesOfDeletedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.WithSql("""
+            UPDATE identity_users
+            SET username = 'deleted', username_normalized = '~deleted:' || id, email = '', email_normalized = '~deleted:' || id,
+                password_hash = '', names_freed = 1
+            WHERE deleted_at < @cutoff AND names_freed = 0;
+            """)
+            .With("cutoff", cutoff.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -18,6 +18,9 @@ internal sealed class AccessTokenService
     public const string SubjectClaim = "sub";
     public const string NameClaim = "name";
     public const string RoleClaim = "role";
+
+    /// <summary>The refresh-token family (one login) the token was issued for; absent for admin-API tokens.</summary>
+    public const string SessionClaim = "sid";
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false, SetDefaultTimesOnTokenCreation = false };
@@ -35,7 +38,7 @@ internal sealed class AccessTokenService
 
     public TokenValidationParameters ValidationParameters { get; }
 
-    public IssuedAccessToken Issue(Guid userId, string username, IReadOnlyList<string> roles)
+    public IssuedAccessToken Issue(Guid userId, string username, IReadOnlyList<string> roles, Guid? sessionId = null)
     {
         var now = _time.GetUtcNow();
         var lifetime = TimeSpan.FromMinutes(_settings.AccessTokenMinutes);
@@ -57,6 +60,10 @@ internal sealed class AccessTokenService
                 [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
             },
         };
+        if (sessionId is { } session)
+        {
+            descriptor.Claims[SessionClaim] = session.ToString();
+        }
         return new IssuedAccessToken(_handler.CreateToken(descriptor), expires, (int)lifetime.TotalSeconds);
     }
 

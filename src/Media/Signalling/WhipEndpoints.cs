@@ -17,8 +17,9 @@ using Microsoft.Extensions.Options;
 namespace CommunityStream.Media.Signalling;
 
 /// <summary>
-/// WHIP ingest (RFC 9725): <c>POST /whip/{channel}</c> with the channel's stream key as bearer token starts the
-/// channel's stream from a browser or OBS; <c>DELETE</c> on the returned session ends it; <c>PATCH</c> takes trickled
+/// WHIP ingest (RFC 9725): <c>POST /whip/{channel}</c> with the channel's stream key (OBS) or the owner's access token
+/// (the browser studio) as bearer token starts the channel's stream; <c>DELETE</c> on the returned session, with either
+/// credential, ends it; <c>PATCH</c> takes trickled
 /// candidates. One publisher per channel: a second one gets 409 while the first is live.
 /// </summary>
 internal static class WhipEndpoints
@@ -28,13 +29,14 @@ internal static class WhipEndpoints
         var whip = endpoints.MapGroup("/whip").WithTags("Media").RequireCors(MediaCors.Policy).AllowAnonymous();
         whip.MapPost("/{channel}", PublishAsync)
             .WithName("WhipPublish")
-            .WithSummary("Go live: an SDP offer (sendonly audio/video) with the stream key as bearer token; 201 with the answer.")
+            .WithSummary("Go live: an SDP offer (sendonly audio/video) with the stream key or the owner's access token as bearer token; 201 with the answer.")
             .Accepts<string>(SdpRequests.SdpContentType)
             .WithSecurity(ApiDocumentation.StreamKeyScheme)
             .Produces<string>(StatusCodes.Status201Created, SdpRequests.SdpContentType)
             .WithSessionHeaders()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -42,10 +44,11 @@ internal static class WhipEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         whip.MapDelete("/{channel}/sessions/{id}", StopAsync)
             .WithName("WhipStop")
-            .WithSummary("End the stream (stream key required); 200 once the session has ended.")
+            .WithSummary("End the stream (the stream key or the owner's access token); 200 once the session has ended.")
             .WithSecurity(ApiDocumentation.StreamKeyScheme)
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         whip.MapPatch("/{channel}/sessions/{id}", PatchAsync)
@@ -55,7 +58,7 @@ internal static class WhipEndpoints
     }
 
     private static async Task<IResult> PublishAsync(
-        string channel, HttpContext context, IUserDirectory users, IStreamKeyValidator keys, MediaServer server,
+        string channel, HttpContext context, IUserDirectory users, IStreamKeyValidator keys, ITokenValidator tokens, MediaServer server,
         IRequiredActor<StreamRegionMarker> region, IRequiredActor<MediaFeedsMarker> feeds, ActorSystem system, IOptions<StreamingOptions> options, CancellationToken cancel)
     {
         using var activity = MediaActivities.StartOffer("media.whip.offer", channel);
@@ -63,18 +66,24 @@ internal static class WhipEndpoints
         {
             return NoSuchChannel(channel);
         }
-        if (BearerHeader.Read(context.Request) is not { } streamKey)
+        if (BearerHeader.Read(context.Request) is not { } bearer)
         {
-            return Unauthorized(context, "Send the channel's stream key as 'Authorization: Bearer <key>'.");
+            return PublisherCredential.Unauthorized(context, "Send the channel's stream key or the owner's access token as 'Authorization: Bearer <credential>'.");
         }
         var owner = await users.FindByUsernameAsync(name, cancel);
-        if (owner is null || owner.Disabled || !(owner.Roles.Contains(Roles.Streamer) || owner.Roles.Contains(Roles.Admin)))
+        if (owner is null || owner.Disabled)
         {
             return NoSuchChannel(name);
         }
-        if (await keys.ValidateStreamKeyAsync(name, streamKey, cancel) is null)
+        // A stream key for a viewer's name: no such channel (as before access tokens were accepted); the owner's own
+        // access token without the streamer role gets the 403 that says why.
+        if (!PublisherCredential.IsStreamer(owner) && PublisherCredential.IsStreamKey(bearer))
         {
-            return Unauthorized(context, "The stream key is not this channel's current key.");
+            return NoSuchChannel(name);
+        }
+        if (await PublisherCredential.RefuseAsync(context, name, owner, bearer, keys, tokens, cancel) is { } refused)
+        {
+            return refused;
         }
         var (offer, problem) = await SdpRequests.ReadAsync(context.Request, SdpRequests.SdpContentType, options.Value.MaxSdpBytes, cancel);
         if (problem is not null)
@@ -119,13 +128,17 @@ internal static class WhipEndpoints
     }
 
     private static async Task<IResult> StopAsync(
-        string channel, string id, HttpContext context, IStreamKeyValidator keys, MediaSessions sessions,
+        string channel, string id, HttpContext context, IUserDirectory users, IStreamKeyValidator keys, ITokenValidator tokens, MediaSessions sessions,
         IRequiredActor<StreamRegionMarker> region, ActorSystem system, CancellationToken cancel)
     {
         var name = ChannelName.TryNormalize(channel);
-        if (name is null || BearerHeader.Read(context.Request) is not { } streamKey || await keys.ValidateStreamKeyAsync(name, streamKey, cancel) is null)
+        if (name is null || BearerHeader.Read(context.Request) is not { } bearer || await users.FindByUsernameAsync(name, cancel) is not { Disabled: false } owner)
         {
-            return Unauthorized(context, "Ending a stream needs the channel's stream key.");
+            return PublisherCredential.Unauthorized(context, "Ending a stream needs the channel's stream key or the owner's access token.");
+        }
+        if (await PublisherCredential.RefuseAsync(context, name, owner, bearer, keys, tokens, cancel) is { } refused)
+        {
+            return refused;
         }
         if (sessions.Find(name, id, publisher: true) is { } session)
         {
@@ -153,10 +166,4 @@ internal static class WhipEndpoints
 
     private static IResult NoSuchChannel(string channel) =>
         Problems.Status(StatusCodes.Status404NotFound, "No such channel.", $"'{channel}' is not a streamer's channel.");
-
-    private static IResult Unauthorized(HttpContext context, string detail)
-    {
-        context.Response.Headers.WWWAuthenticate = "Bearer";
-        return Problems.Status(StatusCodes.Status401Unauthorized, "A valid stream key is required.", detail);
-    }
 }

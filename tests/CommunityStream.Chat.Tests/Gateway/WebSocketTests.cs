@@ -202,6 +202,33 @@ public sealed class WebSocketTests(ChatNodeFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousHistory.StatusCode);
     }
 
+    [Fact]
+    public async Task Should_list_the_rooms_moderators_in_the_room_info()
+    {
+        var room = await fixture.NewRoomAsync();
+        await using var root = await ConnectAsync(fixture.AdminToken);
+        await root.JoinAsync(room);
+        Assert.Empty(await ModeratorsAsync(room));
+
+        foreach (var user in new[] { "carol", "bob" })
+        {
+            var added = await root.ModerateAsync(room, "add_moderator", new() { ["user"] = user });
+            Assert.NotEqual("error", added.GetProperty("type").GetString());
+        }
+        Assert.Equal(["bob", "carol"], await ModeratorsAsync(room));
+
+        await root.ModerateAsync(room, "remove_moderator", new() { ["user"] = "carol" });
+        Assert.Equal(["bob"], await ModeratorsAsync(room));
+    }
+
+    private async Task<List<string>> ModeratorsAsync(string room)
+    {
+        using var info = await Node.Http.GetAsync($"/api/rooms/{room}");
+        Assert.Equal(HttpStatusCode.OK, info.StatusCode);
+        var body = (await JsonDocument.ParseAsync(await info.Content.ReadAsStreamAsync())).RootElement;
+        return [.. body.GetProperty("moderators").EnumerateArray().Select(m => m.GetString()!)];
+    }
+
     private async Task<HttpStatusCode> CreateAsync(string token, string name)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/rooms") { Content = System.Net.Http.Json.JsonContent.Create(new { name }) };

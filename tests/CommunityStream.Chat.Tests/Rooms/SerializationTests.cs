@@ -34,7 +34,7 @@ public sealed class SerializationTests : IDisposable
         new RoomReplies.Joined(Room, "e-1", 42, true, [Message], 5, Settings),
         new RoomReplies.Moderated(Room, "ban"),
         new RoomReplies.Messages(Room, "e-1", 42, [Message]),
-        new RoomReplies.Info(Room, "e-1", 42, 5, Settings, "Alice"),
+        new RoomReplies.Info(Room, "e-1", 42, 5, Settings, "Alice", ["bob", "carol"]),
         new RoomBroadcasts.MessageBroadcast(Room, "e-1", Message),
         new RoomBroadcasts.ModerationBroadcast(Room, new UserTimedOut("carol", 60, Now.AddSeconds(60), "alice", Now)),
         new RoomBroadcasts.PresenceBroadcast(Room, 5, null),

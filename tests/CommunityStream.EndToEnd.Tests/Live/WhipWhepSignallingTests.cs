@@ -11,7 +11,7 @@ namespace CommunityStream.EndToEnd.Tests.Live;
 /// request, the 201 headers (Location, ETag, Link, Accept-Patch), PATCH semantics, CORS, one publisher per
 /// channel, private channels, and the stream list following the publisher.
 /// </summary>
-public sealed class WhipWhepSignallingTests(SignallingFixture fixture) : IClassFixture<SignallingFixture>
+public sealed partial class WhipWhepSignallingTests(SignallingFixture fixture) : IClassFixture<SignallingFixture>
 {
     [Fact]
     public async Task Should_answer_401_without_or_with_a_wrong_stream_key()

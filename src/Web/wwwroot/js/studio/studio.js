@@ -298,7 +298,7 @@ export function mountStudio(main, username) {
         const sample = await sent.sample(pc);
         bitrateSent.textContent = formatBitrate(sample.bitsPerSecond);
         videoSent.textContent = sample.width && sample.height
-          ? `${sample.width}×${sample.height} at ${Math.round(sample.fps ?? 0)} fps${sample.limitation ? ` (limited by ${sample.limitation})` : ''}`
+          ? `${sample.width}×${sample.height}, ${Math.round(sample.fps ?? 0)} fps${sample.limitation ? ` (${sample.limitation === 'cpu' ? 'CPU' : sample.limitation}-limited)` : ''}`
           : '—';
         estimate.textContent = formatBitrate(sample.estimate);
       } catch {

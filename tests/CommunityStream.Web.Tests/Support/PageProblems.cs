@@ -24,7 +24,7 @@ public sealed class PageProblems
         var problems = new PageProblems();
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            if (message.Type == "error" && !IsHandledApiAnswer(message))
             {
                 problems._problems.Enqueue($"console error: {message.Text}");
             }
@@ -35,6 +35,17 @@ public sealed class PageProblems
             "document.addEventListener('securitypolicyviolation', e => window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`));");
         return problems;
     }
+
+    /// <summary>
+    /// Chromium logs every HTTP error answer as "Failed to load resource". From the JSON API or WHIP/WHEP that is an
+    /// answer the page handles (a channel that is offline or does not exist, a wrong password); a failed page or
+    /// asset is still a problem.
+    /// </summary>
+    private static bool IsHandledApiAnswer(IConsoleMessage message) =>
+        message.Text.StartsWith("Failed to load resource: the server responded with a status of", StringComparison.Ordinal)
+        && Uri.TryCreate(message.Location, UriKind.Absolute, out var url)
+        && (url.AbsolutePath.StartsWith("/api/", StringComparison.Ordinal) || url.AbsolutePath.StartsWith("/whep/", StringComparison.Ordinal)
+            || url.AbsolutePath.StartsWith("/whip/", StringComparison.Ordinal));
 
     /// <summary>Fails with every recorded problem, if any.</summary>
     public void AssertNone() => Assert.True(_problems.IsEmpty, "page problems:\n" + string.Join("\n", _problems));

@@ -1,6 +1,79 @@
 // @ts-check
+// The watch page /c/{channel}: the WHEP player starts first (navigation to first frame is the budget: nothing waits
+// for the session or the chat unless the channel turns out to be private), then the header, the channel's status
+// (title, offline card) and the chat, whose `stream` events start and stop the player.
 import { h, $, replace } from '../dom.js';
+import { mountPlayer } from '../player/player-view.js';
 import { mountLayout } from '../layout.js';
+import { api, currentUser, onSessionChange, restore, token, dropSession } from '../session.js';
+import { mountChat } from '../chat/panel.js';
+
+const channel = decodeURIComponent(location.pathname.split('/')[2] ?? '').trim();
+document.title = `${channel} · CommunityStream`;
+
+const playerRoot = h('div', { id: 'player', class: 'player' });
+const title = h('h1', { id: 'stream-title', class: 'stream-title' }, channel);
+const live = h('span', { class: 'badge-live', hidden: true }, 'LIVE');
+const chatRoot = h('aside', { id: 'chat', class: 'chat-panel', 'aria-label': 'Chat' });
+replace($('#main'),
+  h('div', { class: 'watch' },
+    h('section', { class: 'watch-video', 'aria-label': 'Video' },
+      playerRoot,
+      h('div', { class: 'stream-info' }, live, title, h('span', { class: 'channel-name' }, channel))),
+    chatRoot));
+
+/** @param {boolean} force */
+const viewerToken = async (force) => {
+  if (force) await restore();
+  return token();
+};
+const { player, setTitle } = mountPlayer(playerRoot, { channel, token: viewerToken });
+player.addEventListener('state', (event) => {
+  live.hidden = /** @type {CustomEvent} */ (event).detail.state !== 'live';
+});
+player.start();
+
+/** @param {string | null | undefined} text */
+function showTitle(text) {
+  title.textContent = text || channel;
+  setTitle(text);
+}
+
+fetch(`/api/streams/${encodeURIComponent(channel)}`, { credentials: 'same-origin' })
+  .then(async (response) => {
+    if (response.status === 404) {
+      showTitle(null);
+      title.textContent = `${channel}: no such channel`;
+      return;
+    }
+    if (!response.ok) return;
+    const stream = await response.json();
+    showTitle(stream.title);
+  })
+  .catch(() => {});
 
 await mountLayout({ current: location.pathname });
-replace($('#main'), h('h1', null, 'Coming soon'));
+
+const emotes = api('/api/emotes', { anonymous: true })
+  .then((list) => new Map((Array.isArray(list) ? list : []).map((e) => [String(e.name), String(e.url)])))
+  .catch(() => new Map());
+
+mountChat(chatRoot, {
+  room: channel.toLowerCase(),
+  auth: {
+    token,
+    freshToken: async () => {
+      await restore();
+      return token();
+    },
+    signedOut: () => dropSession(),
+  },
+  user: () => currentUser(),
+  onUserChange: (listener) => void onSessionChange(listener),
+  emotes,
+  roomInfo: (room) => api(`/api/rooms/${encodeURIComponent(room)}`),
+  onStream: (frame) => {
+    if (typeof frame.title === 'string') showTitle(frame.title);
+    player.setLive(frame.live === true);
+  },
+});

@@ -1,6 +1,7 @@
 using CommunityStream.Web.Assets;
 using CommunityStream.Web.Emotes;
 using CommunityStream.Web.Http;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,8 @@ public static class WebModule
     {
         builder.Services.AddSingleton(_ => WebAssets.Load(typeof(WebModule).Assembly));
         builder.Services.AddSingleton<EmoteSet>();
+        // A browser that navigates to an unknown address gets a page; every other 404 keeps the Host's problem body.
+        builder.Services.AddOptions<StatusCodePagesOptions>().PostConfigure(options => options.HandleAsync = NotFoundPage.Wrap(options.HandleAsync));
         return builder;
     }
 

@@ -15,42 +15,52 @@ internal static class AssetResponse
 
     public static Task WriteAsync(HttpContext context, WebAsset asset, string cacheControl)
     {
+        var request = context.Request;
         var response = context.Response;
+        var coding = ContentCoding.Negotiate(request.Headers.AcceptEncoding, asset);
         response.Headers.CacheControl = cacheControl;
-        response.Headers.ETag = asset.ETag;
+        response.Headers.ETag = asset.ETagOf(coding);
         response.Headers.Vary = HeaderNames.AcceptEncoding;
         response.Headers.XContentTypeOptions = "nosniff";
-        if (context.Request.Headers.IfNoneMatch.Contains(asset.ETag))
+        if (Matches(request.Headers.IfNoneMatch, asset))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
         }
 
-        var (body, encoding) = Choose(context.Request.Headers.AcceptEncoding, asset);
-        if (encoding is not null)
+        var body = ContentCoding.Body(asset, coding);
+        if (coding is not null)
         {
-            response.Headers.ContentEncoding = encoding;
+            response.Headers.ContentEncoding = coding;
         }
         response.ContentType = asset.ContentType;
         response.ContentLength = body.Length;
-        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body).AsTask();
+        return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body).AsTask();
     }
 
-    private static (byte[] Body, string? Encoding) Choose(StringValues acceptEncoding, WebAsset asset)
+    /// <summary>
+    /// <c>If-None-Match</c> with weak comparison (RFC 9110 §13.1.2): any representation of this content, in any coding
+    /// (they share the hash), or <c>*</c>.
+    /// </summary>
+    private static bool Matches(StringValues ifNoneMatch, WebAsset asset)
     {
-        // q=0 means "not acceptable" (RFC 9110 §12.5.3): a proxy may refuse an encoding it cannot handle.
-        if (!StringWithQualityHeaderValue.TryParseList(acceptEncoding, out var codings))
+        if (StringValues.IsNullOrEmpty(ifNoneMatch) || !EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags))
         {
-            return (asset.Identity, null);
+            return false;
         }
-        if (Accepts(codings, "br"))
+        foreach (var tag in tags)
         {
-            return (asset.Brotli, "br");
+            if (tag.Equals(EntityTagHeaderValue.Any))
+            {
+                return true;
+            }
+            var opaque = tag.Tag.AsSpan().Trim('"');
+            var dash = opaque.IndexOf('-');
+            if ((dash < 0 ? opaque : opaque[..dash]).Equals(asset.Hash, StringComparison.Ordinal))
+            {
+                return true;
+            }
         }
-        return Accepts(codings, "gzip") ? (asset.Gzip, "gzip") : (asset.Identity, null);
+        return false;
     }
-
-    private static bool Accepts(IList<StringWithQualityHeaderValue> codings, string coding) =>
-        codings.Any(c => (c.Value.Equals(coding, StringComparison.OrdinalIgnoreCase) || c.Value.Equals("*", StringComparison.Ordinal))
-            && (c.Quality ?? 1) > 0);
 }

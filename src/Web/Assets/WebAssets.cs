@@ -80,8 +80,8 @@ internal sealed class WebAssets
 
     private static WebAsset Compressed(string path, byte[] bytes)
     {
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes))[..16] + "\"";
-        return new WebAsset(path, ContentTypes.Of(path), bytes, Compress(bytes, brotli: true), Compress(bytes, brotli: false), etag);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
+        return new WebAsset(path, ContentTypes.Of(path), bytes, Compress(bytes, brotli: true), Compress(bytes, brotli: false), hash);
     }
 
     private static byte[] Compress(byte[] bytes, bool brotli)

@@ -24,6 +24,8 @@ internal static class AssetEndpoints
             return Task.CompletedTask;
         }
         context.Response.Headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        // Only matters when a file is opened as a document (an SVG can carry script): nothing runs, nothing loads.
+        context.Response.Headers.ContentSecurityPolicy = SecurityHeaders.AssetPolicy;
         return AssetResponse.WriteAsync(context, asset, AssetResponse.Immutable);
     }
 }

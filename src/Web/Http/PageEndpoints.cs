@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CommunityStream.Web.Assets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 namespace CommunityStream.Web.Http;
 
 /// <summary>The app's URLs (part of the product's contract) and the HTML shell each one serves.</summary>
-internal static class PageEndpoints
+internal static partial class PageEndpoints
 {
     /// <summary>Route → page file (<c>Pages/{name}.html</c>).</summary>
     public static readonly IReadOnlyDictionary<string, string> Routes = new Dictionary<string, string>
@@ -18,6 +19,9 @@ internal static class PageEndpoints
         ["/signup"] = "signup",
         ["/account"] = "account",
     };
+
+    /// <summary>The page served with 404 for unknown addresses a browser navigates to (<see cref="NotFoundPage"/>).</summary>
+    public const string NotFound = "notfound";
 
     public static void MapPages(this IEndpointRouteBuilder endpoints)
     {
@@ -31,6 +35,12 @@ internal static class PageEndpoints
 
     private static Task ServeAsync(HttpContext context, WebAssets assets, string page)
     {
+        // A watch page only for a name that can be a channel (Media's rule): /c/a%2Fb or /c/x is nobody's page.
+        if (context.GetRouteValue("channel") is string channel && !ChannelPattern().IsMatch(channel))
+        {
+            NotFoundPage.Offer(context);
+            return Task.CompletedTask;
+        }
         if (!assets.TryGetPage(page, out var html))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -39,4 +49,7 @@ internal static class PageEndpoints
         SecurityHeaders.ApplyToPage(context.Response);
         return AssetResponse.WriteAsync(context, html, AssetResponse.Revalidate);
     }
+
+    [GeneratedRegex("^[A-Za-z0-9_]{3,25}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ChannelPattern();
 }

@@ -15,6 +15,9 @@ internal static class SecurityHeaders
         "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; " +
         "require-trusted-types-for 'script'; trusted-types 'none'";
 
+    /// <summary>For the static files themselves: an SVG or other file opened directly runs no script and loads nothing.</summary>
+    public const string AssetPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
     public const string PermissionsPolicy =
         "camera=(self), microphone=(self), display-capture=(self), fullscreen=(self), picture-in-picture=(self), " +
         "autoplay=(self), geolocation=(), payment=(), usb=()";

@@ -59,7 +59,7 @@ export function mountChat(root, options) {
   /** @type {string | null} */
   let connectionNote = null;
   /** transient error text, or a countdown (`until` epoch ms, `words` builds the text) */
-  /** @type {{text?: string, until?: number, words?: (seconds: number) => string} | null} */
+  /** @type {{code?: string, text?: string, until?: number, words?: (seconds: number) => string} | null} */
   let transient = null;
   /** @type {string | null} */
   let owner = null;
@@ -120,7 +120,7 @@ export function mountChat(root, options) {
     const text = describeError(error, { maxMessageLength: maxLength, signedIn: me() !== null });
     if (error.retryAfterMs && (error.code === 'slow_mode' || error.code === 'rate_limited')) {
       const code = error.code;
-      transient = { until: Date.now() + error.retryAfterMs, words: (s) => describeError({ code, retryAfterMs: s * 1000 }) };
+      transient = { code, until: Date.now() + error.retryAfterMs, words: (s) => describeError({ code, retryAfterMs: s * 1000 }) };
     } else if (error.code === 'timed_out' || error.code === 'banned') {
       transient = null; // lasting: the state says it (with the local time)
     } else {
@@ -171,6 +171,7 @@ export function mountChat(root, options) {
   });
   client.addEventListener('change', () => {
     const state = client.state;
+    if (transient?.code === 'slow_mode' && state.settings.slowSeconds === 0) transient = null; // slow mode is off now
     view.show(state);
     viewers.textContent = state.viewers === null ? '' : `${state.viewers.toLocaleString()} watching`;
     modTools?.reflect(state.settings);
@@ -186,7 +187,7 @@ export function mountChat(root, options) {
   client.addEventListener('error', (event) => showError(/** @type {CustomEvent} */ (event).detail));
   client.addEventListener('ack', () => {
     const slow = client.state.settings.slowSeconds;
-    if (slow > 0 && !canModerate()) transient = { until: Date.now() + slow * 1000, words: (s) => describeError({ code: 'slow_mode', retryAfterMs: s * 1000 }) };
+    if (slow > 0 && !canModerate()) transient = { code: 'slow_mode', until: Date.now() + slow * 1000, words: (s) => describeError({ code: 'slow_mode', retryAfterMs: s * 1000 }) };
     renderStatus();
   });
   client.addEventListener('stream', (event) => options.onStream?.(/** @type {CustomEvent} */ (event).detail));

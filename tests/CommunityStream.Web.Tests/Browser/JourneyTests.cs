@@ -94,7 +94,7 @@ public sealed class JourneyTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(moderator.Locator("#player")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 10_000 });
         await Expect(moderator.Locator("#mod-tools")).ToBeVisibleAsync();
         await Expect(studio.Locator("#studio-viewers")).ToHaveTextAsync("2", new() { Timeout = 10_000 });
-        await Screenshots.SaveAsync(studio, "studio");
+        await Screenshots.SaveAsync(studio, "studio", fullPage: true);
 
         // The viewer chats; everyone on the channel sees it.
         await Expect(viewer.Locator("#chat-input")).ToBeEnabledAsync(new() { Timeout = 10_000 });

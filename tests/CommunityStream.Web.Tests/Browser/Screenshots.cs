@@ -10,12 +10,12 @@ internal static class Screenshots
 {
     public static string Directory { get; } = Path.Combine(RepositoryRoot(), "TestResults", "screenshots");
 
-    /// <summary>Saves the visible part of <paramref name="page"/> as <c>{name}.png</c> and returns the path.</summary>
-    public static async Task<string> SaveAsync(IPage page, string name)
+    /// <summary>Saves <paramref name="page"/> (the viewport, or all of it) as <c>{name}.png</c> and returns the path.</summary>
+    public static async Task<string> SaveAsync(IPage page, string name, bool fullPage = false)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, Animations = ScreenshotAnimations.Disabled });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
         return path;
     }
 

@@ -148,9 +148,14 @@ public sealed class StudioTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await PublishAsync(oldKey, end: false));
         Assert.Equal(HttpStatusCode.Created, await PublishAsync(key, end: true));
 
-        // Copy: the clipboard where the browser allows it, else the text is selected for Ctrl+C. Either way it says so.
+        // Copy: without clipboard access the key is selected for Ctrl+C and the page says so; with it, it is copied.
         await page.ClickAsync("#stream-key-copy");
-        await Expect(page.Locator("#stream-key-status")).ToContainTextAsync("cop");
+        await Expect(page.Locator("#stream-key-status")).ToContainTextAsync("press Ctrl+C");
+        Assert.Equal(key, await page.EvaluateAsync<string>("() => { const input = document.querySelector('#stream-key'); return input.value.substring(input.selectionStart, input.selectionEnd); }"));
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await page.ClickAsync("#stream-key-copy");
+        await Expect(page.Locator("#stream-key-status")).ToHaveTextAsync("Stream key copied.");
+        Assert.Equal(key, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
         problems.AssertNone();
     }
 

@@ -297,9 +297,13 @@ export function mountStudio(main, username) {
       try {
         const sample = await sent.sample(pc);
         bitrateSent.textContent = formatBitrate(sample.bitsPerSecond);
-        videoSent.textContent = sample.width && sample.height
-          ? `${sample.width}×${sample.height}, ${Math.round(sample.fps ?? 0)} fps${sample.limitation ? ` (${sample.limitation === 'cpu' ? 'CPU' : sample.limitation}-limited)` : ''}`
-          : '—';
+        if (sample.width && sample.height) {
+          // The encoder lowers resolution or frame rate when the CPU or the bandwidth estimate cannot keep up.
+          replace(videoSent, `${sample.width}×${sample.height}, ${Math.round(sample.fps ?? 0)} fps`,
+            sample.limitation ? h('small', { class: 'studio-limited' }, `held back by ${sample.limitation === 'cpu' ? 'CPU' : sample.limitation}`) : null);
+        } else {
+          videoSent.textContent = '—';
+        }
         estimate.textContent = formatBitrate(sample.estimate);
       } catch {
         // the connection closed between the check and getStats

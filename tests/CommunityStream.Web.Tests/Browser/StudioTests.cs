@@ -101,6 +101,22 @@ public sealed class StudioTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.Locator("#go-live")).ToBeEnabledAsync(new() { Timeout = 10_000 });
         problems.AssertNone();
 
+        // Live again, then the tab closes: the page asks first (beforeunload), and once it is gone its keepalive
+        // DELETE ends the stream at once, long before the server's 30 s consent timeout would.
+        await page.ClickAsync("#go-live");
+        await Expect(page.Locator("#studio-state")).ToHaveTextAsync("Live", new() { Timeout = 15_000 });
+        await Eventually.Until(() => StudioAccounts.StreamAsync(_node, "caster"), s => s.GetProperty("live").GetBoolean(), Wait, "the stream to be live again");
+        var asked = new List<string>();
+        page.Dialog += async (_, dialog) =>
+        {
+            asked.Add(dialog.Type);
+            await dialog.AcceptAsync();
+        };
+        await page.CloseAsync(new() { RunBeforeUnload = true });
+        await Eventually.True(() => page.IsClosed, Wait, "the page to close");
+        Assert.Equal(["beforeunload"], asked);
+        await Eventually.Until(() => StudioAccounts.StreamAsync(_node, "caster"), s => !s.GetProperty("live").GetBoolean(), TimeSpan.FromSeconds(5), "the closed page's stream to end");
+
         static bool SentAtMost640Wide(string sent) => int.TryParse(sent.Split('×')[0], out var width) && width <= 640;
 
         // The WHIP sessions the studio opened: one POST, however much changed while live.
@@ -148,6 +164,30 @@ public sealed class StudioTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await PublishAsync(oldKey, end: false));
         Assert.Equal(HttpStatusCode.Created, await PublishAsync(key, end: true));
 
+        // While OBS is live on the channel the studio says so and does not offer to go live (that would be a 409).
+        var obsSession = await PublishSessionAsync(key);
+        await Expect(page.Locator("#studio-elsewhere")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Expect(page.Locator("#studio-state")).ToHaveTextAsync("Live");
+        await Expect(page.Locator("#go-live")).ToBeDisabledAsync();
+        await EndAsync(obsSession, key);
+        await Expect(page.Locator("#studio-elsewhere")).ToBeHiddenAsync(new() { Timeout = 10_000 });
+        await Expect(page.Locator("#studio-state")).ToHaveTextAsync("Offline");
+        await Expect(page.Locator("#go-live")).ToBeEnabledAsync();
+
+        // The failures of going live, in the words the studio shows (the module's own function, in the page).
+        var words = await page.EvaluateAsync<string[]>("""
+            async () => {
+              const base = document.querySelector('script[type="module"]').src;
+              const { goLiveErrorText } = await import(new URL('../studio/studio.js', base));
+              const { SignallingError } = await import(new URL('../webrtc/signalling.js', base));
+              return [401, 403, 409, 503].map(status => goLiveErrorText(new SignallingError(status, 'problem detail', status === 503 ? 5 : null)));
+            }
+            """);
+        Assert.Contains("Sign in again", words[0], StringComparison.Ordinal);
+        Assert.Contains("streamer role", words[1], StringComparison.Ordinal);
+        Assert.Contains("already live", words[2], StringComparison.Ordinal);
+        Assert.Contains("Try again in 5 s", words[3], StringComparison.Ordinal);
+
         // Copy: without clipboard access the key is selected for Ctrl+C and the page says so; with it, it is copied.
         await page.ClickAsync("#stream-key-copy");
         await Expect(page.Locator("#stream-key-status")).ToContainTextAsync("press Ctrl+C");
@@ -162,17 +202,35 @@ public sealed class StudioTests(BrowserFixture browser) : IAsyncLifetime
     /// <summary>An OBS-like WHIP publish with <paramref name="key"/>; ends the session again when it was created.</summary>
     private async Task<HttpStatusCode> PublishAsync(string key, bool end)
     {
+        using var response = await PostOfferAsync(key);
+        if (response.StatusCode == HttpStatusCode.Created && end)
+        {
+            await EndAsync(response.Headers.Location!, key);
+        }
+        return response.StatusCode;
+    }
+
+    /// <summary>Publishes with <paramref name="key"/> and returns the WHIP session's URL.</summary>
+    private async Task<Uri> PublishSessionAsync(string key)
+    {
+        using var response = await PostOfferAsync(key);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return response.Headers.Location!;
+    }
+
+    private async Task<HttpResponseMessage> PostOfferAsync(string key)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/whip/obsuser") { Content = new StringContent(ChromeOffers.Publish, Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/sdp");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var response = await _node.Http.SendAsync(request);
-        if (response.StatusCode == HttpStatusCode.Created && end)
-        {
-            using var delete = new HttpRequestMessage(HttpMethod.Delete, response.Headers.Location);
-            delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using var ended = await _node.Http.SendAsync(delete);
-            Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
-        }
-        return response.StatusCode;
+        return await _node.Http.SendAsync(request);
+    }
+
+    private async Task EndAsync(Uri session, string key)
+    {
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, session);
+        delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var ended = await _node.Http.SendAsync(delete);
+        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
     }
 }

@@ -39,6 +39,9 @@ export class Publisher {
     this.failures = 0;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.disconnectTimer = undefined;
+    /** The offer in flight, cancelled by stop(). */
+    /** @type {AbortController | null} */
+    this.offer = null;
   }
 
   get publishing() {
@@ -61,10 +64,9 @@ export class Publisher {
     try {
       await this.connect(generation);
     } catch (error) {
-      if (generation === this.generation) {
-        this.closePeer();
-        this.setState('offline', error);
-      }
+      if (generation !== this.generation) return; // ended (End stream, page hidden) while connecting: not a failure
+      this.closePeer();
+      this.setState('offline', error);
       throw error;
     }
   }
@@ -72,6 +74,7 @@ export class Publisher {
   /** Ends the publication: DELETE of the WHIP session (the server ends the stream), then the connection closes. */
   async stop() {
     this.generation++;
+    this.offer?.abort();
     const session = this.session;
     this.session = null;
     clearTimeout(this.disconnectTimer);
@@ -82,6 +85,7 @@ export class Publisher {
 
   /** For pagehide: the DELETE outlives the page (keepalive), nothing is awaited. */
   leave() {
+    this.offer?.abort();
     if (!this.session) return;
     this.generation++;
     void hangUp(this.session, { token: this.lastToken, keepalive: true });
@@ -133,7 +137,15 @@ export class Publisher {
     });
     pc.addEventListener('connectionstatechange', () => this.connectionChanged(pc, generation));
     const token = await this.freshToken();
-    const { session } = await negotiate(pc, this.endpoint, { token });
+    const offer = new AbortController();
+    this.offer = offer;
+    /** @type {string} */
+    let session;
+    try {
+      ({ session } = await negotiate(pc, this.endpoint, { token, signal: offer.signal }));
+    } finally {
+      if (this.offer === offer) this.offer = null;
+    }
     if (generation !== this.generation) {
       // ended (or restarted) while the offer was out: this session is nobody's
       void hangUp(session, { token });

@@ -199,6 +199,44 @@ public sealed class StudioTests(BrowserFixture browser) : IAsyncLifetime
         problems.AssertNone();
     }
 
+    [SkippableFact]
+    public async Task A_live_studio_publishes_again_by_itself_after_the_server_restarts()
+    {
+        browser.SkipIfUnavailable();
+        using var data = new TempDirectory();
+        string[] settings = ["--Http:Url", $"http://127.0.0.1:{FreePort.Next()}"];
+        var node = await InProcessNode.StartOnAsync(data, settings);
+        try
+        {
+            var admin = await node.CreateAdminAsync("admin");
+            await node.RegisterAsync("steady", admin, "viewer", "streamer");
+            await using var context = await browser.NewContextAsync(node.BaseAddress);
+            var page = await context.NewPageAsync();
+            var problems = await PageProblems.WatchAsync(page);
+            await page.GotoAsync("/");
+            await StudioAccounts.SignInAsync(page, "steady");
+            await page.GotoAsync("/studio");
+            await page.ClickAsync("#go-live");
+            await Expect(page.Locator("#studio-state")).ToHaveTextAsync("Live", new() { Timeout = 15_000 });
+
+            // The node goes away with the session: ICE stops answering, the studio says so and tries again (with
+            // growing pauses) until the restarted node on the same address takes a new WHIP session.
+            await node.DisposeAsync();
+            await Expect(page.Locator("#studio-state")).ToHaveTextAsync("Reconnecting…", new() { Timeout = 20_000 });
+            node = await InProcessNode.StartOnAsync(data, settings);
+            await Expect(page.Locator("#studio-state")).ToHaveTextAsync("Live", new() { Timeout = 30_000 });
+            await Eventually.Until(() => StudioAccounts.StreamAsync(node, "steady"), s => s.GetProperty("live").GetBoolean(), Wait, "the stream to be live on the restarted node");
+            await page.ClickAsync("#end-stream");
+            await Eventually.Until(() => StudioAccounts.StreamAsync(node, "steady"), s => !s.GetProperty("live").GetBoolean(), Wait, "the stream to end");
+            // While the node was down the browser logged the refused requests (figures, offers); nothing else.
+            Assert.All(problems.All, p => Assert.Contains("ERR_CONNECTION_REFUSED", p, StringComparison.Ordinal));
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
+    }
+
     /// <summary>An OBS-like WHIP publish with <paramref name="key"/>; ends the session again when it was created.</summary>
     private async Task<HttpStatusCode> PublishAsync(string key, bool end)
     {

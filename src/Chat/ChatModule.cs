@@ -59,6 +59,7 @@ public static class ChatModule
         builder.Services.AddHostedService<DisabledAccountSweep>();
         builder.Services.AddSingleton<ChatAdministration>();
         builder.Services.AddSingleton<IUserActivitySource, ChatSocketActivity>();
+        builder.Services.AddSingleton<IUserChatExport, ChatExport>();
         return builder;
     }
 

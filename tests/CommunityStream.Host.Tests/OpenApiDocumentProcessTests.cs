@@ -15,6 +15,7 @@ public sealed class OpenApiDocumentProcessTests
     private const string Bearer = "Bearer";
     private const string OptionalBearer = "Bearer?";
     private const string StreamKey = "StreamKey";
+    private const string StreamKeyOrBearer = "StreamKey,Bearer";
     private const string TricklePatch = "204 404 412 413 415 422 503";
 
     /// <summary>Method, path, status codes, credential ("Bearer?" = optional) as the docs list them.</summary>
@@ -24,9 +25,14 @@ public sealed class OpenApiDocumentProcessTests
         ("POST", "/api/auth/register", "201 400 409 413 415 429", None),
         ("POST", "/api/auth/login", "200 400 401 403 413 415 429", None),
         ("POST", "/api/auth/refresh", "200 400 401 403 413 415", None),
-        ("POST", "/api/auth/logout", "204 400 413 415", None),
+        ("POST", "/api/auth/logout", "204 400 403 413 415", None),
         ("GET", "/api/me", "200 401", Bearer),
+        ("DELETE", "/api/me", "204 401 403 413 415 429", Bearer),
+        ("POST", "/api/me/password", "204 400 401 403 413 415 429", Bearer),
+        ("POST", "/api/me/sessions/revoke", "204 401", Bearer),
+        ("GET", "/api/me/stream-key", "200 401 403", Bearer),
         ("POST", "/api/me/stream-key", "200 401 403", Bearer),
+        ("GET", "/api/me/export", "200 401 429", Bearer),
         ("GET", "/api/users/{id}", "200 401 403 404", Bearer),
         ("PUT", "/api/users/{id}/roles", "200 400 401 403 404 413 415", Bearer),
         ("POST", "/api/users/{id}/disable", "200 401 403 404", Bearer),
@@ -36,8 +42,8 @@ public sealed class OpenApiDocumentProcessTests
         ("GET", "/api/rooms/{room}", "200 401 404 503", OptionalBearer),
         ("GET", "/api/rooms/{room}/messages", "200 400 401 403 404 503", OptionalBearer),
         // docs/media.md, "Endpoints"
-        ("POST", "/whip/{channel}", "201 400 401 404 409 413 415 503", StreamKey),
-        ("DELETE", "/whip/{channel}/sessions/{id}", "200 401 404 503", StreamKey),
+        ("POST", "/whip/{channel}", "201 400 401 403 404 409 413 415 503", StreamKeyOrBearer),
+        ("DELETE", "/whip/{channel}/sessions/{id}", "200 401 403 404 503", StreamKeyOrBearer),
         ("PATCH", "/whip/{channel}/sessions/{id}", TricklePatch, None),
         ("POST", "/whep/{channel}", "201 400 401 404 413 415 503", OptionalBearer),
         ("DELETE", "/whep/{channel}/sessions/{id}", "200 404 503", None),
@@ -100,7 +106,7 @@ public sealed class OpenApiDocumentProcessTests
         }
 
         var room = Properties(root, paths.GetProperty("/api/rooms/{room}").GetProperty("get"));
-        Assert.Superset(new HashSet<string> { "room", "epoch", "latestOffset", "presence", "owner", "settings" }, room);
+        Assert.Superset(new HashSet<string> { "room", "epoch", "latestOffset", "presence", "owner", "moderators", "settings" }, room);
         var page = Properties(root, paths.GetProperty("/api/rooms/{room}/messages").GetProperty("get"));
         Assert.Superset(new HashSet<string> { "room", "epoch", "latest", "messages" }, page);
     }

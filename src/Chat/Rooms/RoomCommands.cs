@@ -31,6 +31,13 @@ public static class RoomCommands
     /// </summary>
     public sealed record FetchRange(RoomId Room, long After, long Before) : IRoomCommand;
 
+    /// <summary>
+    /// For an account's data export: the first <paramref name="Limit"/> retained messages of <paramref name="Author"/>
+    /// with offsets after <paramref name="After"/>, oldest first, hidden ones (deleted, cleared) included; replied with
+    /// <see cref="RoomReplies.Messages"/>. No permission checks: only the node's export service sends it.
+    /// </summary>
+    public sealed record GetAuthorMessages(RoomId Room, Guid Author, long After, int Limit) : IRoomCommand;
+
     /// <summary>Settings, latest offset and presence; replied with <see cref="RoomReplies.Info"/>.</summary>
     public sealed record GetInfo(RoomId Room, ChatUser? User) : IRoomCommand;
 

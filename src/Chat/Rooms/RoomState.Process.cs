@@ -30,6 +30,8 @@ internal sealed partial record RoomState
             ? RoomDecision.ReplyOnly(refusal)
             : RoomDecision.ReplyOnly(new Messages(query.Room, Epoch, LatestOffset, VisibleBetween(query.After, query.Before ?? long.MaxValue, query.Limit))),
         FetchRange range => RoomDecision.ReplyOnly(new Messages(range.Room, Epoch, LatestOffset, VisibleBetween(range.After, range.Before, int.MaxValue))),
+        GetAuthorMessages export => RoomDecision.ReplyOnly(new Messages(export.Room, Epoch, LatestOffset,
+            [.. Messages.Where(m => m.Offset > export.After && m.AuthorId == export.Author).Take(export.Limit)])),
         GetInfo info => RoomDecision.ReplyOnly(new Info(info.Room, Epoch, LatestOffset, 0, Settings, OwnerName, [.. Moderators.Order(StringComparer.Ordinal)])),
         Create => RoomDecision.ReplyOnly(new Rejected("room_exists", "The room already exists.")),
         _ => RoomDecision.ReplyOnly(new Rejected("bad_frame", "Unsupported command.")),

@@ -37,23 +37,27 @@ internal sealed class OpenApiSecurityTransformer : IOpenApiDocumentTransformer, 
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         // As the authorization middleware decides: any IAllowAnonymous wins over IAuthorizeData.
         var authorized = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
-        var declared = metadata.OfType<ApiSecurityMetadata>().LastOrDefault();
-        var requirement = authorized ? new ApiSecurityMetadata(ApiDocumentation.BearerScheme, Optional: false) : declared;
-        if (requirement is null)
+        // Several declared schemes are alternatives (WHIP takes a stream key or an access token): one requirement each.
+        var declared = metadata.OfType<ApiSecurityMetadata>().DistinctBy(m => m.Scheme).ToList();
+        List<ApiSecurityMetadata> requirements = authorized ? [new ApiSecurityMetadata(ApiDocumentation.BearerScheme, Optional: false)] : declared;
+        if (requirements.Count == 0)
         {
             return Task.CompletedTask;
         }
 
         operation.Security ??= [];
-        if (requirement.Optional)
+        if (requirements.Any(r => r.Optional))
         {
             // An empty requirement first: the operation also works without the credential.
             operation.Security.Add(new OpenApiSecurityRequirement());
         }
-        operation.Security.Add(new OpenApiSecurityRequirement
+        foreach (var requirement in requirements)
         {
-            [new OpenApiSecuritySchemeReference(requirement.Scheme, context.Document)] = [],
-        });
+            operation.Security.Add(new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(requirement.Scheme, context.Document)] = [],
+            });
+        }
         return Task.CompletedTask;
     }
 }

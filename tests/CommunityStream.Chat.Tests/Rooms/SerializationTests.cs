@@ -27,6 +27,7 @@ public sealed class SerializationTests : IDisposable
         new RoomCommands.GetMessages(Room, null, 0, 99, 50),
         new RoomCommands.FetchRange(Room, 3, long.MaxValue),
         new RoomCommands.GetInfo(Room, User),
+        new RoomCommands.GetAuthorMessages(Room, Guid.NewGuid(), 41, 200),
         new RoomCommands.Create(Room, User, true),
         new RoomCommands.ReportPresence(Room, "akka.tcp://cs@127.0.0.1:4053", 3, ["bob", "carol"]),
         new RoomReplies.Acked(Room, "m-1", 42, true),

@@ -70,4 +70,33 @@ public sealed partial class WhipWhepSignallingTests
 
         Assert.False((await GetStreamAsync("tokenchan")).GetProperty("live").GetBoolean());
     }
+
+    [Fact]
+    public async Task Should_end_the_stream_and_refuse_its_credentials_when_the_owner_deletes_the_account()
+    {
+        var streamer = await fixture.StreamerAsync("tokendelete");
+        using var created = await fixture.PostSdpAsync("/whip/tokendelete", ChromeOffers.Publish, streamer.AccessToken);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.True((await GetStreamAsync("tokendelete")).GetProperty("live").GetBoolean());
+
+        using (var delete = await fixture.SendAsync(HttpMethod.Delete, "/api/me", streamer.AccessToken, JsonContent.Create(new { password = InProcessNode.Password })))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        // The public view hides a deleted owner's channel at once; the admin view shows the stream itself, which the
+        // disabled-publisher sweep (every second) ends. A session that never completed ICE would only time out after 10 s.
+        using (var hidden = await fixture.Node.Http.GetAsync("/api/streams/tokendelete"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        }
+        using var admin = new HttpClient { BaseAddress = new Uri(fixture.Node.AdminAddress, "/admin/v1/") };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.AdminToken);
+        await Eventually.Until(async () => await admin.GetFromJsonAsync<JsonElement>("streams/tokendelete"), s => !s.GetProperty("live").GetBoolean(),
+            TimeSpan.FromSeconds(5), "the deleted owner's stream to end");
+        using var withKey = await fixture.PostSdpAsync("/whip/tokendelete", ChromeOffers.Publish, streamer.StreamKey);
+        Assert.Equal(HttpStatusCode.NotFound, withKey.StatusCode);
+        using var withToken = await fixture.PostSdpAsync("/whip/tokendelete", ChromeOffers.Publish, streamer.AccessToken);
+        Assert.Equal(HttpStatusCode.NotFound, withToken.StatusCode);
+    }
 }

@@ -295,4 +295,110 @@ public sealed class ChatStateTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal([1000, 2000, 4000, 8000, 8000, 20000], Ints(r.GetProperty("delays")));
         Assert.Equal(500, r.GetProperty("low").GetInt32());
     }
+
+    /// <summary>Runs <paramref name="body"/> with the chat client over a scripted WebSocket (<c>FakeSocket</c>, <c>C</c> = client.js).</summary>
+    private Task<JsonElement> RunClientAsync(string body) => RunAsync($$"""
+        const C = await import(assets + '/js/chat/client.js');
+        class FakeSocket {
+          static CONNECTING = 0; static OPEN = 1; static CLOSING = 2; static CLOSED = 3;
+          static all = [];
+          constructor(url) { this.url = url; this.readyState = 0; this.sent = []; FakeSocket.all.push(this); setTimeout(() => { this.readyState = 1; }, 0); }
+          send(data) { this.sent.push(JSON.parse(data)); }
+          close(code = 1000) { this.readyState = 3; }
+          // The server's side: several frames in one message, newline-separated, as the protocol allows.
+          serve(...frames) { this.onmessage?.({ data: frames.map(f => JSON.stringify(f)).join('\n') }); }
+          drop(code, reason = '') { this.readyState = 3; this.onclose?.({ code, reason }); }
+        }
+        const realSocket = window.WebSocket;
+        window.WebSocket = FakeSocket;
+        const until = async (what, condition) => {
+          for (let i = 0; i < 300; i++) { if (condition()) return; await new Promise(r => setTimeout(r, 10)); }
+          throw new Error('timed out waiting for ' + what);
+        };
+        const welcome = { type: 'welcome', v: 1, user: { name: 'bob' }, limits: { maxMessageLength: 500 } };
+        let tokens = 0;
+        const signedOut = [];
+        const auth = { token: async () => 'tok-' + tokens, freshToken: async () => 'tok-' + (++tokens), signedOut: (reason) => signedOut.push(reason) };
+        const statuses = [];
+        try {
+          {{body}}
+        } finally {
+          window.WebSocket = realSocket;
+        }
+        """);
+
+    [SkippableFact]
+    public async Task The_client_recovers_after_a_drop_and_resends_an_unacknowledged_message_with_its_clientId()
+    {
+        var r = await RunClientAsync("""
+            const client = new C.ChatClient('alice', auth, { url: 'ws://test/ws' });
+            client.start();
+            await until('a socket', () => FakeSocket.all.length === 1 && FakeSocket.all[0].readyState === 1);
+            const s1 = FakeSocket.all[0];
+            s1.serve(welcome);
+            const firstJoin = s1.sent[0];
+            s1.serve({ type: 'joined', room: 'alice', epoch: 'e1', offset: 2, recovered: false, messages: [msg(1), msg(2)], ref: firstJoin.ref },
+                     live(3));
+            const sending = client.send('hello');
+            const sent = s1.sent.find(f => f.type === 'send');
+            // The socket drops before the ack (slow consumer): reconnect, recover from offset 3, send again.
+            s1.drop(4008);
+            await until('a second socket', () => FakeSocket.all.length === 2 && FakeSocket.all[1].readyState === 1);
+            const s2 = FakeSocket.all[1];
+            s2.serve(welcome);
+            const rejoin = s2.sent[0];
+            s2.serve({ type: 'joined', room: 'alice', epoch: 'e1', offset: 4, recovered: true, messages: [msg(3), { ...msg(4, 'hello'), author: { id: 'u-bob', name: 'bob' } }], ref: rejoin.ref });
+            const resent = s2.sent.find(f => f.type === 'send');
+            s2.serve({ type: 'ack', room: 'alice', clientId: sent.clientId, offset: 4, duplicate: true, ref: resent.ref }, live(4, 'hello'));
+            const ack = await sending;
+            client.stop();
+            return { url: s1.url, firstJoin, rejoin, sent, resent, ack, pending: client.pending.size, offsets: offsets(client.state) };
+            """);
+        Assert.Equal("ws://test/ws?access_token=tok-0", r.GetProperty("url").GetString());
+        Assert.False(r.GetProperty("firstJoin").TryGetProperty("recover", out _));
+        var recover = r.GetProperty("rejoin").GetProperty("recover");
+        Assert.Equal("e1", recover.GetProperty("epoch").GetString());
+        Assert.Equal(3, recover.GetProperty("offset").GetInt32());
+        var clientId = r.GetProperty("sent").GetProperty("clientId").GetString();
+        Assert.StartsWith("m-", clientId, StringComparison.Ordinal);
+        Assert.Equal(clientId, r.GetProperty("resent").GetProperty("clientId").GetString());
+        Assert.Equal("hello", r.GetProperty("resent").GetProperty("text").GetString());
+        Assert.True(r.GetProperty("ack").GetProperty("duplicate").GetBoolean());
+        Assert.Equal(0, r.GetProperty("pending").GetInt32());
+        Assert.Equal([1, 2, 3, 4], Ints(r.GetProperty("offsets")));
+    }
+
+    [SkippableFact]
+    public async Task The_client_follows_the_close_codes_advice()
+    {
+        var r = await RunClientAsync("""
+            const client = new C.ChatClient('alice', auth, { url: 'ws://test/ws' });
+            client.addEventListener('status', (e) => statuses.push(e.detail.message ?? ''));
+            client.start();
+            const socket = async (n) => { await until('socket ' + n, () => FakeSocket.all.length === n && FakeSocket.all[n - 1].readyState === 1); const s = FakeSocket.all[n - 1]; s.serve(welcome); return s; };
+            // A join the room did not answer in time is tried again on the same socket.
+            const s1 = await socket(1);
+            s1.serve({ type: 'error', code: 'unavailable', message: 'later', ref: s1.sent[0].ref });
+            await until('the join again', () => s1.sent.filter(f => f.type === 'join').length === 2);
+            s1.serve({ type: 'joined', room: 'alice', epoch: 'e1', offset: 0, recovered: false, messages: [], ref: s1.sent[1].ref });
+            // 4001 token_expired: a fresh token, and straight back.
+            s1.drop(4001, 'token_expired');
+            const s2 = await socket(2);
+            // 4001 session_revoked: signed out, back as an anonymous reader.
+            s2.drop(4001, 'session_revoked');
+            const s3 = await socket(3);
+            // 4029 abuse: stay away for at least 30 s.
+            s3.drop(4029);
+            const afterAbuse = statuses.at(-1);
+            const sockets = FakeSocket.all.length;
+            client.stop();
+            return { urls: FakeSocket.all.map(s => s.url), signedOut, afterAbuse, sockets, joins: s1.sent.filter(f => f.type === 'join').length };
+            """);
+        Assert.Equal(2, r.GetProperty("joins").GetInt32());
+        var urls = r.GetProperty("urls").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal(["ws://test/ws?access_token=tok-0", "ws://test/ws?access_token=tok-1", "ws://test/ws"], urls);
+        Assert.Equal(["session_revoked"], r.GetProperty("signedOut").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Matches("^Reconnecting in (3[0-9]|[4-9][0-9]) s$", r.GetProperty("afterAbuse").GetString());
+        Assert.Equal(3, r.GetProperty("sockets").GetInt32());
+    }
 }

@@ -9,7 +9,8 @@ namespace CommunityStream.Web.Tests.Browser;
 /// <summary>
 /// The watch page <c>/c/{channel}</c> in Chromium against a real node: the offline card with the channel's last
 /// title, chat between contexts (history on open, live messages), read-only anonymous viewers, protocol errors in
-/// words, moderation seen by other viewers, and a stream that starts and ends while a viewer is on the page.
+/// words, moderation seen by other viewers, a stream that starts and ends while a viewer is on the page (and a private
+/// one, watched with the viewer's access token), and chat recovery across a node restart.
 /// </summary>
 [Collection(BrowserTests.Name)]
 public sealed class WatchPageTests(BrowserFixture browser)
@@ -127,7 +128,8 @@ public sealed class WatchPageTests(BrowserFixture browser)
         browser.SkipIfUnavailable();
         await using var node = await InProcessNode.StartAsync();
         var admin = await node.CreateAdminAsync("admin");
-        var (_, key) = await WatchAccounts.CreateStreamerAsync(node, admin, "carol", "Late show");
+        var (carolToken, key) = await WatchAccounts.CreateStreamerAsync(node, admin, "carol", "Late show");
+        await node.RegisterAsync("bob", admin, "viewer");
 
         await using var viewerContext = await browser.NewContextAsync(node.BaseAddress);
         await using var publisherContext = await browser.NewContextAsync(node.BaseAddress);
@@ -160,10 +162,32 @@ public sealed class WatchPageTests(BrowserFixture browser)
         await Expect(viewer.Locator("#player-stats")).ToContainTextAsync("640×480", new() { Timeout = 10_000 });
         await Expect(viewer.Locator("#player-stats")).ToContainTextAsync("kbit/s");
 
-        // The streamer ends the stream: the page shows offline again.
+        // The channel turns private: a new anonymous viewer is told so in words; a signed-in viewer's page retries the
+        // refused WHEP request with its access token and plays.
+        using (var makePrivate = new HttpRequestMessage(HttpMethod.Patch, "/api/streams/carol") { Content = JsonContent.Create(new { @private = true }) })
+        {
+            makePrivate.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", carolToken);
+            using var made = await node.Http.SendAsync(makePrivate);
+            made.EnsureSuccessStatusCode();
+        }
+        await using var anonymousContext = await browser.NewContextAsync(node.BaseAddress);
+        var anonymous = await anonymousContext.NewPageAsync();
+        await anonymous.GotoAsync("/c/carol");
+        await Expect(anonymous.Locator("#player")).ToHaveAttributeAsync("data-state", "error", Slow);
+        await Expect(anonymous.Locator("#player")).ToContainTextAsync("private");
+        await anonymous.CloseAsync();
+        await using var bobContext = await browser.NewContextAsync(node.BaseAddress);
+        var bob = await bobContext.NewPageAsync();
+        await WatchAccounts.SignInAsync(bob, "bob");
+        await bob.GotoAsync("/c/carol");
+        await Expect(bob.Locator("#player")).ToHaveAttributeAsync("data-state", "live", Slow);
+        await Eventually.Until(() => bob.EvaluateAsync<int>(Frames), n => n > 0, TimeSpan.FromSeconds(15), "bob's first decoded frame");
+
+        // The streamer ends the stream: the pages show offline again.
         Assert.Equal(200, await publisher.EvaluateAsync<int>("async (key) => (await fetch(whipSession, { method: 'DELETE', headers: { Authorization: 'Bearer ' + key } })).status", key));
         await Expect(viewer.Locator("#player")).ToHaveAttributeAsync("data-state", "offline", Slow);
         await Expect(viewer.Locator("#player-offline")).ToBeVisibleAsync();
+        await Expect(bob.Locator("#player")).ToHaveAttributeAsync("data-state", "offline", Slow);
         problems.AssertNone();
     }
 

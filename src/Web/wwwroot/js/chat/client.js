@@ -53,6 +53,10 @@ export class ChatClient extends EventTarget {
     this.pingTimer = undefined;
     this.awaitingPong = false;
     this.hadToken = false;
+    /** @type {string | null} */
+    this.joinRef = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.rejoinTimer = undefined;
     /** anonymous from now on (the session ended) */
     this.anonymous = false;
     this.onOnline = () => {
@@ -135,7 +139,7 @@ export class ChatClient extends EventTarget {
       case 'welcome':
         this.welcome = frame;
         this.emit('welcome', frame);
-        this.sendFrame({ type: 'join', room: this.room, history: 50, ...(recoveryPoint(this.state) ? { recover: recoveryPoint(this.state) } : {}) });
+        this.sendJoin();
         return;
       case 'joined':
         if (frame.room !== this.room) return;
@@ -171,11 +175,32 @@ export class ChatClient extends EventTarget {
         return;
       case 'left':
         this.apply(frame);
-        if (frame.reason === 'room_closed') this.status('closed', 'This chat is closed' + (frame.message ? `: ${frame.message}` : ''));
+        if (frame.reason === 'room_closed') {
+          this.joined = false;
+          this.status('closed', 'This chat is closed' + (frame.message ? `: ${frame.message}` : ''));
+          // Members are not told when the room opens again: look about once a minute.
+          this.rejoinLater(60_000 * (0.75 + Math.random() / 2));
+        }
         return;
       default:
         this.apply(frame);
     }
+  }
+
+  /** Joins the room: with the recovery point once we have one, so only what we missed comes back. */
+  sendJoin() {
+    const recover = recoveryPoint(this.state);
+    this.joinRef = `j${this.nextRef++}`;
+    this.sendFrame({ type: 'join', room: this.room, history: 50, ...(recover ? { recover } : {}), ref: this.joinRef });
+  }
+
+  /** Tries the join again later on the same socket (the room did not answer, or it was closed). @param {number} delayMs */
+  rejoinLater(delayMs) {
+    const socket = this.socket;
+    clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = setTimeout(() => {
+      if (this.socket === socket && !this.joined && !this.stopped) this.sendJoin();
+    }, delayMs);
   }
 
   /** @param {any} frame */
@@ -196,9 +221,16 @@ export class ChatClient extends EventTarget {
     this.apply(frame);
     this.settle(frame.ref, null, frame);
     this.emit('error', frame);
-    if (!this.joined && ['room_not_found', 'forbidden', 'banned', 'room_closed'].includes(frame.code)) {
-      // The join was refused: nothing to retry until something changes (sign-in, reopen).
-      this.status('closed');
+    if (!this.joined && frame.ref !== undefined && frame.ref === this.joinRef) {
+      if (frame.code === 'unavailable') {
+        this.rejoinLater(this.backoff.next());
+      } else if (frame.code === 'room_closed') {
+        this.status('closed');
+        this.rejoinLater(60_000 * (0.75 + Math.random() / 2));
+      } else {
+        // Refused (no such room, members only, banned): nothing to retry until something changes (sign-in).
+        this.status('closed');
+      }
     }
   }
 

@@ -25,8 +25,8 @@ export function mountModTools(host, actions) {
       h('label', { class: 'check' }, membersOnly, ' Members only'),
       h('label', { class: 'check' }, emoteOnly, ' Emote only'),
       clear)));
-  // The tests and keyboard users find the controls without opening the disclosure first.
-  /** @type {HTMLDetailsElement} */ (host.firstElementChild).open = true;
+  // Open beside the video; on a narrow screen (chat below the video) it starts folded to leave room for the log.
+  /** @type {HTMLDetailsElement} */ (host.firstElementChild).open = window.matchMedia('(min-width: 901px)').matches;
 
   slow.addEventListener('change', () => void actions.mod('slow', { seconds: Number(slow.value) }));
   membersOnly.addEventListener('change', () => void actions.mod('members_only', { enabled: membersOnly.checked }));

@@ -65,6 +65,7 @@ export function mountChat(root, options) {
   let owner = null;
   /** @type {ReturnType<typeof setInterval> | undefined} */
   let ticker;
+  let shownStatus = '';
   /** @type {ReturnType<typeof mountModTools> | null} */
   let modTools = null;
 
@@ -94,7 +95,11 @@ export function mountChat(root, options) {
     else if (state.settings.emoteOnly) words = ['Emote-only mode'];
     else if (state.settings.membersOnly) words = ['Members-only mode'];
     else if (state.settings.slowSeconds > 0) words = [`Slow mode: one message every ${state.settings.slowSeconds} s`];
-    replace(status, ...words);
+    const key = words.map((w) => (typeof w === 'string' ? w : w.textContent)).join('');
+    if (key !== shownStatus) {
+      shownStatus = key;
+      replace(status, ...words);
+    }
     status.classList.toggle('error', !!transient || blocker === 'banned' || blocker === 'timed_out');
     const canPost = blocker === null && connection === 'open';
     input.disabled = blocker !== null;
@@ -169,15 +174,21 @@ export function mountChat(root, options) {
     input.maxLength = maxLength * 2; // the counter says when it is too long; the server is the judge
     renderCounter();
   });
+  // Many frames a second (a busy room) change the state; the panel redraws once per animation frame.
+  let panelFrame = 0;
   client.addEventListener('change', () => {
+    view.show(client.state);
+    if (!panelFrame) panelFrame = requestAnimationFrame(drawPanel);
+  });
+  function drawPanel() {
+    panelFrame = 0;
     const state = client.state;
     if (transient?.code === 'slow_mode' && state.settings.slowSeconds === 0) transient = null; // slow mode is off now
     view.show(state);
     viewers.textContent = state.viewers === null ? '' : `${state.viewers.toLocaleString()} watching`;
-    modTools?.reflect(state.settings);
     refreshModerator();
     renderStatus();
-  });
+  }
   client.addEventListener('status', (event) => {
     const detail = /** @type {CustomEvent} */ (event).detail;
     connection = detail.connection;

@@ -19,7 +19,7 @@ export function mountPlayer(root, options) {
   const message = h('p', { class: 'player-message', role: 'status' });
   const unmute = h('button', { type: 'button', id: 'player-unmute', 'aria-pressed': 'false' }, 'Unmute');
   const volume = h('input', { type: 'range', id: 'player-volume', min: '0', max: '1', step: '0.05', value: '1', 'aria-label': 'Volume' });
-  const pip = h('button', { type: 'button', id: 'player-pip', hidden: !pictureInPictureAvailable() }, 'Picture in picture');
+  const pip = h('button', { type: 'button', id: 'player-pip', hidden: !pictureInPictureAvailable(), 'aria-label': 'Picture in picture', title: 'Picture in picture' }, 'PiP');
   const fullscreen = h('button', { type: 'button', id: 'player-fullscreen' }, 'Fullscreen');
   const statsToggle = h('button', { type: 'button', id: 'player-stats-toggle', 'aria-expanded': 'false', 'aria-controls': 'player-stats' }, 'Stats');
   const stats = h('div', { id: 'player-stats', class: 'player-stats', hidden: true, 'aria-label': 'Stream statistics' });
@@ -47,6 +47,7 @@ export function mountPlayer(root, options) {
     video.muted = video.volume === 0;
   });
   video.addEventListener('volumechange', syncSound);
+  syncSound();
   fullscreen.addEventListener('click', () => {
     if (document.fullscreenElement) void document.exitFullscreen();
     else void root.requestFullscreen?.().catch(() => {});

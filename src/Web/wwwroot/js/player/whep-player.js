@@ -37,6 +37,7 @@ export class WhepPlayer extends EventTarget {
     this.disconnectTimer = undefined;
     this.generation = 0;
     this.stopped = false;
+    this.expectLiveUntil = 0;
     /** @type {AbortController | null} */
     this.abort = null;
     window.addEventListener('online', () => {
@@ -47,6 +48,13 @@ export class WhepPlayer extends EventTarget {
       void hangUp(this.session, { keepalive: true, token: this.useToken ? this.token : null });
       this.session = null;
     });
+  }
+
+  /** Stops for good: closes the connection and cancels every timer. */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.teardown();
   }
 
   /** Starts connecting now. */
@@ -60,8 +68,11 @@ export class WhepPlayer extends EventTarget {
    */
   setLive(live) {
     if (live) {
+      // The stream's entity said live: a 404 in the next seconds is a race with the publisher's node, not offline.
+      this.expectLiveUntil = Date.now() + 10_000;
       if (this.state !== 'live' || !this.pc) this.connectSoon(0, true);
     } else {
+      this.expectLiveUntil = 0;
       this.teardown();
       this.set('offline');
       this.scheduleOfflinePoll();
@@ -77,9 +88,21 @@ export class WhepPlayer extends EventTarget {
   }
 
   scheduleOfflinePoll() {
-    // Without chat (or a missed event) an offline player still finds the stream: one try every ~30 s.
+    // Without chat (or after a missed event) an offline player still finds the stream: it asks the channel's status
+    // (a cheap GET, no peer connection) about every 30 s, and connects when it says live.
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.connect(), this.offlinePollMs * (0.75 + Math.random() * 0.5));
+    this.timer = setTimeout(async () => {
+      if (this.stopped) return;
+      try {
+        const response = await fetch(`/api/streams/${encodeURIComponent(this.channel)}`, { credentials: 'same-origin' });
+        const status = response.ok ? await response.json() : null;
+        if (this.state !== 'offline') return;
+        if (status?.live) this.connectSoon(0, true);
+        else this.scheduleOfflinePoll();
+      } catch {
+        if (this.state === 'offline') this.scheduleOfflinePoll();
+      }
+    }, this.offlinePollMs * (0.75 + Math.random() * 0.5));
   }
 
   async connect() {
@@ -121,6 +144,10 @@ export class WhepPlayer extends EventTarget {
     if (error instanceof SignallingError) {
       switch (error.status) {
         case 404:
+          if (Date.now() < this.expectLiveUntil) {
+            this.connectSoon(this.backoff.next());
+            return;
+          }
           this.backoff.reset();
           this.set('offline');
           this.scheduleOfflinePoll();

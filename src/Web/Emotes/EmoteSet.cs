@@ -5,7 +5,7 @@ namespace CommunityStream.Web.Emotes;
 /// <summary>The default emotes: every <c>wwwroot/emotes/{name}.svg</c> shipped in this assembly, by name.</summary>
 internal sealed class EmoteSet(WebAssets assets)
 {
-    private const string Folder = "emotes/";
+    public const string Folder = "emotes/";
 
     public IReadOnlyList<Emote> All { get; } = [.. assets.StaticPaths
         .Where(path => path.StartsWith(Folder, StringComparison.Ordinal) && path.EndsWith(".svg", StringComparison.Ordinal))

@@ -1,4 +1,5 @@
 using CommunityStream.Web.Assets;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
@@ -13,6 +14,10 @@ namespace CommunityStream.Web.Http;
 internal static class NotFoundPage
 {
     private const string OfferedKey = "CommunityStream.Web.NotFoundPage";
+
+    // The Host tags every connection of its admin listener with this item (Host's AdminListener; Web may not
+    // reference Host). The admin listener serves no page, not even this one: AdminListenerTests fails if it does.
+    private const string AdminConnectionTag = "CommunityStream.AdminListener";
 
     /// <summary>Paths that belong to APIs (and the asset store), never answered with a page.</summary>
     private static readonly string[] ApiPrefixes = ["/api", "/whip", "/whep", "/ws", "/admin", "/healthz", "/openapi", "/metrics", "/assets", "/emotes"];
@@ -39,7 +44,8 @@ internal static class NotFoundPage
         var request = context.Request;
         if (context.Response.StatusCode != StatusCodes.Status404NotFound
             || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-            || !(context.GetEndpoint() is null || context.Items.ContainsKey(OfferedKey)))
+            || !(context.GetEndpoint() is null || context.Items.ContainsKey(OfferedKey))
+            || context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(AdminConnectionTag) == true)
         {
             return false;
         }

@@ -18,6 +18,7 @@ public sealed class EmoteTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.CacheControl?.NoCache, "the list names this build's URLs: never kept across a deploy");
         var emotes = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(JsonValueKind.Array, emotes.ValueKind);
         var names = emotes.EnumerateArray().Select(e =>
@@ -47,6 +48,25 @@ public sealed class EmoteTests(NodeFixture fixture) : IClassFixture<NodeFixture>
             Assert.NotNull(svg.Root.Attribute("viewBox"));
             Assert.DoesNotContain(svg.Descendants(), e => e.Name.LocalName is "script" or "foreignObject" or "image" or "a");
             Assert.DoesNotContain(svg.Descendants().SelectMany(e => e.Attributes()), a => a.Name.LocalName.StartsWith("on", StringComparison.OrdinalIgnoreCase) || a.Value.Contains("url(http", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Stable_address_serves_the_same_image_and_unknown_names_are_404()
+    {
+        using var stable = await fixture.Node.Http.GetAsync("/emotes/heart.svg");
+        var fingerprinted = await fixture.Node.Http.GetByteArrayAsync($"{fixture.Assets.Prefix}/emotes/heart.svg");
+
+        Assert.Equal(HttpStatusCode.OK, stable.StatusCode);
+        Assert.Equal("image/svg+xml", stable.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromHours(1), stable.Headers.CacheControl?.MaxAge);
+        Assert.Contains("sandbox", string.Join(' ', stable.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.Equal(fingerprinted, await stable.Content.ReadAsByteArrayAsync());
+
+        foreach (var missing in new[] { "/emotes/nope.svg", "/emotes/heart", "/emotes/heart.SVG", "/emotes/%2E%2E%2Fcss%2Fbase.css" })
+        {
+            using var response = await fixture.Node.Http.GetAsync(missing);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
     }
 }

@@ -3,7 +3,7 @@
 import { h, $, replace } from '../dom.js';
 import { mountLayout } from '../layout.js';
 import { currentUser, signIn } from '../session.js';
-import { busy, describe, field, safeNext, setFieldError } from '../forms.js';
+import { busy, describe, field, safeNext, setFieldError, showFieldErrors } from '../forms.js';
 
 const next = safeNext(location.search, location.origin);
 
@@ -40,6 +40,10 @@ function render() {
       await busy(form, 'Signing in…', () => signIn(name.value.trim(), password.value));
       location.assign(next);
     } catch (failure) {
+      if (showFieldErrors(failure, { login: 'login-name', password: 'login-password' })) {
+        /** @type {HTMLElement | null} */ (form.querySelector('[aria-invalid="true"]'))?.focus();
+        return;
+      }
       error.textContent = describe(failure, { 401: 'Wrong username, email or password.', 403: 'This account is disabled.' });
       error.hidden = false;
       password.value = '';

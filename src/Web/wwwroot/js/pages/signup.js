@@ -37,9 +37,14 @@ function render() {
     [email, () => checkEmail(email.value.trim())],
     [password, () => checkPassword(password.value, username.value)],
   ];
-  // Judge a field once the visitor leaves it, then keep its message current while they fix it.
+  // Judge a field once the visitor leaves it, then keep its message current while they fix it. Not when they leave
+  // it for the submit button: a message appearing above the button would move it from under the pointer
+  // mid-click, and the submit judges every field anyway.
+  const submitButton = $('#signup-submit');
   for (const [input, check] of checks) {
-    input.addEventListener('blur', () => { if (input.value) setFieldError(input.id, check()); });
+    input.addEventListener('blur', (event) => {
+      if (input.value && event.relatedTarget !== submitButton) setFieldError(input.id, check());
+    });
     input.addEventListener('input', () => { if (input.hasAttribute('aria-invalid')) setFieldError(input.id, check()); });
   }
   username.focus();

@@ -47,6 +47,7 @@ public sealed class JourneyTests(BrowserFixture browser) : IAsyncLifetime
 
         // ... signs out and in again, and lands on the studio with the new role.
         await studio.ClickAsync("#site-header button:has-text('Sign out')");
+        await studio.WaitForURLAsync(new Uri(_node.BaseAddress, "/").ToString()); // signing out goes home
         await Expect(studio.Locator("#site-header a[href^='/login']")).ToBeVisibleAsync();
         await studio.GotoAsync("/login?next=%2Fstudio");
         await studio.FillAsync("#login-name", Channel);

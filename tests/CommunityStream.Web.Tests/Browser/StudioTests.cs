@@ -95,6 +95,17 @@ public sealed class StudioTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal("Live", await page.InnerTextAsync("#studio-state"));
         Assert.Equal(1, await SessionCountAsync());
 
+        // The screen instead of the camera, while live: another track on the same sender.
+        var cameraTrack = await page.EvalOnSelectorAsync<string>("#studio-preview", "v => v.srcObject.getVideoTracks()[0].id");
+        await page.SelectOptionAsync("#studio-source", "screen");
+        await Expect(page.Locator("#studio-message")).ToHaveTextAsync("Sending your screen.", new() { Timeout = 10_000 });
+        Assert.NotEqual(cameraTrack, await page.EvalOnSelectorAsync<string>("#studio-preview", "v => v.srcObject.getVideoTracks()[0].id"));
+        await Expect(page.Locator("#studio-camera")).ToBeDisabledAsync();
+        await page.SelectOptionAsync("#studio-source", "camera");
+        await Expect(page.Locator("#studio-message")).ToHaveTextAsync("Sending your camera.", new() { Timeout = 10_000 });
+        Assert.Equal("Live", await page.InnerTextAsync("#studio-state"));
+        Assert.Equal(1, await SessionCountAsync());
+
         await page.ClickAsync("#end-stream");
         await Expect(page.Locator("#studio-state")).ToHaveTextAsync("Offline", new() { Timeout = 10_000 });
         await Eventually.Until(() => StudioAccounts.StreamAsync(_node, "caster"), s => !s.GetProperty("live").GetBoolean(), Wait, "the stream to end");

@@ -186,6 +186,7 @@ export function mountStudio(main, username) {
       say(kind === 'screen' ? 'Screen sharing stopped: back to the camera.' : 'The camera stopped: switching to another one.', true);
       source.value = 'camera';
       camera.disabled = false;
+      if (kind === 'camera') camera.value = ''; // that camera is gone: the default one
       void switchVideo('camera');
     });
     if (publisher.publishing) await publisher.replaceTrack('video', track);

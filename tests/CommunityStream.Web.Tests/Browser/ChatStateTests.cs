@@ -257,6 +257,41 @@ public sealed class ChatStateTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task The_log_follows_new_messages_only_while_the_reader_is_at_the_bottom()
+    {
+        var r = await RunAsync("""
+            const { ChatLogView } = await import(assets + '/js/chat/log-view.js');
+            const s = S.createRoomState('alice');
+            S.applyFrame(s, { type: 'joined', room: 'alice', epoch: 'e1', offset: 0, recovered: false, messages: [] });
+            const list = document.createElement('ol');
+            list.style.cssText = 'height:100px;overflow:auto;display:block';
+            document.body.append(list);
+            const counts = [];
+            const view = new ChatLogView(list, { onNewBelow: (n) => counts.push(n) });
+            const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+            for (let o = 1; o <= 30; o++) S.applyFrame(s, live(o));
+            view.show(s); await frame();
+            const atBottom = Math.abs(list.scrollHeight - list.scrollTop - list.clientHeight) < 2;
+            // The reader scrolls up: new messages do not move the log, a counter says how many came.
+            list.scrollTop = 0;
+            list.dispatchEvent(new Event('scroll'));
+            for (let o = 31; o <= 35; o++) S.applyFrame(s, live(o));
+            view.show(s); await frame();
+            const stayed = list.scrollTop === 0;
+            const unseen = counts.at(-1);
+            view.scrollToBottom();
+            const back = Math.abs(list.scrollHeight - list.scrollTop - list.clientHeight) < 2;
+            list.remove();
+            return { atBottom, stayed, unseen, back, last: counts.at(-1) };
+            """);
+        Assert.True(r.GetProperty("atBottom").GetBoolean());
+        Assert.True(r.GetProperty("stayed").GetBoolean());
+        Assert.Equal(5, r.GetProperty("unseen").GetInt32());
+        Assert.True(r.GetProperty("back").GetBoolean());
+        Assert.Equal(0, r.GetProperty("last").GetInt32());
+    }
+
+    [SkippableFact]
     public async Task Text_errors_and_backoff_are_what_the_panel_shows_and_waits()
     {
         var r = await RunAsync("""
@@ -387,8 +422,14 @@ public sealed class ChatStateTests(BrowserFixture browser) : IAsyncLifetime
             // 4001 session_revoked: signed out, back as an anonymous reader.
             s2.drop(4001, 'session_revoked');
             const s3 = await socket(3);
+            // 4003 account_disabled (on a socket that had signed in again): signed out, not back with that account.
+            tokens = 5;
+            client.reconnectNow();
+            const s4 = await socket(4);
+            s4.drop(4003, 'account_disabled');
+            const s5 = await socket(5);
             // 4029 abuse: stay away for at least 30 s.
-            s3.drop(4029);
+            s5.drop(4029);
             const afterAbuse = statuses.at(-1);
             const sockets = FakeSocket.all.length;
             client.stop();
@@ -396,9 +437,9 @@ public sealed class ChatStateTests(BrowserFixture browser) : IAsyncLifetime
             """);
         Assert.Equal(2, r.GetProperty("joins").GetInt32());
         var urls = r.GetProperty("urls").EnumerateArray().Select(e => e.GetString()!).ToArray();
-        Assert.Equal(["ws://test/ws?access_token=tok-0", "ws://test/ws?access_token=tok-1", "ws://test/ws"], urls);
-        Assert.Equal(["session_revoked"], r.GetProperty("signedOut").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(["ws://test/ws?access_token=tok-0", "ws://test/ws?access_token=tok-1", "ws://test/ws", "ws://test/ws?access_token=tok-5", "ws://test/ws"], urls);
+        Assert.Equal(["session_revoked", "account_disabled"], r.GetProperty("signedOut").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.Matches("^Reconnecting in (3[0-9]|[4-9][0-9]) s$", r.GetProperty("afterAbuse").GetString());
-        Assert.Equal(3, r.GetProperty("sockets").GetInt32());
+        Assert.Equal(5, r.GetProperty("sockets").GetInt32());
     }
 }

@@ -10,7 +10,7 @@ namespace CommunityStream.Web.Tests.Browser;
 /// The watch page <c>/c/{channel}</c> in Chromium against a real node: the offline card with the channel's last
 /// title, chat between contexts (history on open, live messages), read-only anonymous viewers, protocol errors in
 /// words, moderation seen by other viewers, a stream that starts and ends while a viewer is on the page (and a private
-/// one, watched with the viewer's access token), and chat recovery across a node restart.
+/// one, watched with the viewer's access token), and chat and video recovering across a node restart.
 /// </summary>
 [Collection(BrowserTests.Name)]
 public sealed class WatchPageTests(BrowserFixture browser)
@@ -103,6 +103,15 @@ public sealed class WatchPageTests(BrowserFixture browser)
             await Expect(page.Locator("#chat-log")).Not.ToContainTextAsync("first message from bob");
         }
 
+        // Emote-only, switched on by the owner: bob's plain words are refused, and told why.
+        await alice.Locator("#emote-only").CheckAsync();
+        await Expect(bob.Locator("#chat-status")).ToContainTextAsync("Emote-only mode", new() { Timeout = 10_000 });
+        await bob.Locator("#chat-input").FillAsync("just plain words");
+        await bob.Locator("#chat-input").PressAsync("Enter");
+        await Expect(bob.Locator("#chat-status")).ToContainTextAsync("messages may contain emotes only", new() { Timeout = 10_000 });
+        await alice.Locator("#emote-only").UncheckAsync();
+        await Expect(bob.Locator("#chat-status")).Not.ToContainTextAsync("Emote-only", new() { Timeout = 10_000 });
+
         // ... and times bob out: bob is told until when, and cannot type.
         var secondForAlice = alice.Locator("#chat-log li.chat-message", new() { HasText = "second from bob" });
         await secondForAlice.HoverAsync();
@@ -110,11 +119,17 @@ public sealed class WatchPageTests(BrowserFixture browser)
         await Expect(bob.Locator("#chat-status")).ToContainTextAsync("You are timed out until", new() { Timeout = 10_000 });
         await Expect(bob.Locator("#chat-input")).ToBeDisabledAsync();
 
-        // The message refused in slow mode was never posted.
+        // The messages refused in slow and emote-only mode were never posted.
         var history = await node.Http.GetFromJsonAsync<JsonElement>("/api/rooms/alice/messages?limit=100");
         var texts = history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()).ToList();
         Assert.Contains("second from bob", texts);
         Assert.DoesNotContain("refused in slow mode", texts);
+        Assert.DoesNotContain("just plain words", texts);
+
+        // The owner clears the chat: it empties for everyone.
+        await alice.Locator("#chat-clear").ClickAsync();
+        await Expect(anon.Locator("#chat-log li.chat-message")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await Expect(bob.Locator("#chat-log li.chat-message")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
 
         foreach (var p in problems)
         {
@@ -192,7 +207,7 @@ public sealed class WatchPageTests(BrowserFixture browser)
     }
 
     [SkippableFact]
-    public async Task The_chat_recovers_after_a_server_restart_without_gaps_or_repeats()
+    public async Task The_page_recovers_chat_and_video_after_a_server_restart_without_a_reload()
     {
         browser.SkipIfUnavailable();
         using var data = new TempDirectory();
@@ -201,9 +216,16 @@ public sealed class WatchPageTests(BrowserFixture browser)
         try
         {
             var admin = await node.CreateAdminAsync("admin");
-            await WatchAccounts.CreateStreamerAsync(node, admin, "dana", "Quiet hour");
+            var (_, key) = await WatchAccounts.CreateStreamerAsync(node, admin, "dana", "Quiet hour");
             await node.RegisterAsync("erin", admin, "viewer");
             await ChatPoster.PostAsync(node, "erin", "dana", "before the restart 1", "before the restart 2");
+            var whip = new { url = new Uri(node.BaseAddress, "/whip/dana").ToString(), key };
+
+            await using var publisherContext = await browser.NewContextAsync(node.BaseAddress);
+            var publisher = await publisherContext.NewPageAsync();
+            await publisher.GotoAsync("/login");
+            var published = await publisher.EvaluateAsync<string[]>(Publish, whip);
+            Assert.True(published[0] == "201", string.Join(" ", published));
 
             await using var context = await browser.NewContextAsync(node.BaseAddress);
             var page = await context.NewPageAsync();
@@ -211,18 +233,28 @@ public sealed class WatchPageTests(BrowserFixture browser)
             await page.GotoAsync("/c/dana");
             var log = page.Locator("#chat-log li.chat-message");
             await Expect(log).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+            await Expect(page.Locator("#player")).ToHaveAttributeAsync("data-state", "live", Slow);
 
-            // The node stops and starts again on the same address and data: the page reconnects by itself and
-            // recovers from its offset; the messages it had are not repeated and the new ones are not missed.
+            // The node stops and starts again on the same address and data. The page notices on both paths, and
+            // without a reload: the chat reconnects and recovers from its offset (nothing repeated, nothing missed),
+            // and the player plays the stream again once the streamer is back.
             await node.DisposeAsync();
             await Expect(page.Locator("#chat-status")).ToContainTextAsync("Reconnect", new() { Timeout = 10_000 });
+            await Expect(page.Locator("#player")).Not.ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
             node = await InProcessNode.StartOnAsync(data, settings);
             await ChatPoster.PostAsync(node, "erin", "dana", "after the restart 1", "after the restart 2");
             await Expect(log).ToHaveCountAsync(4, new() { Timeout = 30_000 });
             Assert.Equal(["before the restart 1", "before the restart 2", "after the restart 1", "after the restart 2"], await log.Locator(".text").AllTextContentsAsync());
             var offsets = (await log.EvaluateAllAsync<int[]>("items => items.map(li => Number(li.dataset.offset))")).ToList();
             Assert.Equal(offsets.Order().Distinct(), offsets);
-            await Expect(page.Locator("#player")).ToHaveAttributeAsync("data-state", "offline");
+
+            published = await publisher.EvaluateAsync<string[]>(Publish, whip);
+            Assert.True(published[0] == "201", string.Join(" ", published));
+            await Expect(page.Locator("#player")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+            const string Frames = "() => document.querySelector('#player-video').getVideoPlaybackQuality().totalVideoFrames";
+            var frames = await Eventually.Until(() => page.EvaluateAsync<int>(Frames), n => n > 0, TimeSpan.FromSeconds(15), "a decoded frame after the restart");
+            await Eventually.Until(() => page.EvaluateAsync<int>(Frames), n => n >= frames + 30, TimeSpan.FromSeconds(15), "frames to keep decoding after the restart");
+
             // While the node was down the browser logged its failed connection attempts (refused, or 503 while
             // stopping); anything else is a problem.
             var unexpected = problems.All.Where(p => !p.Contains("WebSocket connection to", StringComparison.Ordinal)

@@ -69,7 +69,7 @@ public sealed class WatchPageTests(BrowserFixture browser)
         await Expect(alice.Locator("#mod-tools")).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await Expect(bob.Locator("#mod-tools")).ToHaveCountAsync(0);
         await Expect(anon.Locator("button[data-action=\"delete\"]")).ToHaveCountAsync(0);
-        await Expect(anon.Locator("#viewer-count")).ToContainTextAsync("watching");
+        await Expect(anon.Locator("#viewer-count")).ToContainTextAsync("in chat");
 
         // Slow mode set by the owner (5 min: bob's first message was less than that ago): bob's next message is refused
         // and the reason is in words; with slow mode off again it goes.
@@ -197,12 +197,15 @@ public sealed class WatchPageTests(BrowserFixture browser)
         await bob.GotoAsync("/c/carol");
         await Expect(bob.Locator("#player")).ToHaveAttributeAsync("data-state", "live", Slow);
         await Eventually.Until(() => bob.EvaluateAsync<int>(Frames), n => n > 0, TimeSpan.FromSeconds(15), "bob's first decoded frame");
+        // Both players count as the stream's viewers (WHEP sessions on every node), refreshed while live.
+        await Expect(bob.Locator("#stream-viewers")).ToHaveTextAsync("2 watching", new() { Timeout = 30_000 });
 
         // The streamer ends the stream: the pages show offline again.
         Assert.Equal(200, await publisher.EvaluateAsync<int>("async (key) => (await fetch(whipSession, { method: 'DELETE', headers: { Authorization: 'Bearer ' + key } })).status", key));
         await Expect(viewer.Locator("#player")).ToHaveAttributeAsync("data-state", "offline", Slow);
         await Expect(viewer.Locator("#player-offline")).ToBeVisibleAsync();
         await Expect(bob.Locator("#player")).ToHaveAttributeAsync("data-state", "offline", Slow);
+        await Expect(bob.Locator("#stream-viewers")).ToBeHiddenAsync();
         problems.AssertNone();
     }
 

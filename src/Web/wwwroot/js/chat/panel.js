@@ -185,7 +185,7 @@ export function mountChat(root, options) {
     const state = client.state;
     if (transient?.code === 'slow_mode' && state.settings.slowSeconds === 0) transient = null; // slow mode is off now
     view.show(state);
-    viewers.textContent = state.viewers === null ? '' : `${state.viewers.toLocaleString()} watching`;
+    viewers.textContent = state.viewers === null ? '' : `${state.viewers.toLocaleString()} in chat`;
     refreshModerator();
     renderStatus();
   }

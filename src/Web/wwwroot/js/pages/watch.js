@@ -14,12 +14,14 @@ document.title = `${channel} · CommunityStream`;
 const playerRoot = h('div', { id: 'player', class: 'player' });
 const title = h('h1', { id: 'stream-title', class: 'stream-title' }, channel);
 const live = h('span', { class: 'badge-live', hidden: true }, 'LIVE');
+// Video viewers on every node (WHEP sessions), as the home page counts them; the chat panel counts the chat room.
+const watching = h('span', { id: 'stream-viewers', class: 'stream-viewers', hidden: true }, '');
 const chatRoot = h('aside', { id: 'chat', class: 'chat-panel', 'aria-label': 'Chat' });
 replace($('#main'),
   h('div', { class: 'watch' },
     h('section', { class: 'watch-video', 'aria-label': 'Video' },
       playerRoot,
-      h('div', { class: 'stream-info' }, live, title, h('span', { class: 'channel-name' }, channel))),
+      h('div', { class: 'stream-info' }, live, title, h('span', { class: 'channel-name' }, channel), watching)),
     chatRoot));
 
 /** @param {boolean} force */
@@ -30,7 +32,33 @@ const viewerToken = async (force) => {
 const { player, setTitle } = mountPlayer(playerRoot, { channel, token: viewerToken });
 player.addEventListener('state', (event) => {
   live.hidden = /** @type {CustomEvent} */ (event).detail.state !== 'live';
+  void refreshViewers();
 });
+
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let viewersTimer;
+/** While live and visible: the stream's viewer count every 10 s (the server's list refreshes every 2 s). */
+async function refreshViewers() {
+  clearTimeout(viewersTimer);
+  if (live.hidden) {
+    watching.hidden = true;
+    return;
+  }
+  if (document.hidden) return;
+  try {
+    const response = await fetch(`/api/streams/${encodeURIComponent(channel)}`, { credentials: 'same-origin' });
+    if (response.ok) {
+      const stream = await response.json();
+      const viewers = Number(stream.viewers) || 0;
+      watching.textContent = `${viewers.toLocaleString()} watching`;
+      watching.hidden = !stream.live || live.hidden;
+    }
+  } catch {
+    // offline: the next tick tries again
+  }
+  viewersTimer = setTimeout(refreshViewers, 10_000);
+}
+document.addEventListener('visibilitychange', () => void refreshViewers());
 player.start();
 
 /** @param {string | null | undefined} text */

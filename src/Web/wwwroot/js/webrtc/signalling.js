@@ -45,8 +45,15 @@ export async function negotiate(pc, endpoint, options = {}) {
   }
   const location = response.headers.get('Location');
   if (!location) throw new SignallingError(response.status, 'the server answered without a session URL', null);
-  await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
-  return { session: new URL(location, window.location.href).pathname };
+  const session = new URL(location, window.location.href).pathname;
+  try {
+    await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+  } catch (error) {
+    // Cancelled (or a bad answer) after the server made the session: end it now rather than at its ICE timeout.
+    void hangUp(session, { token: options.token });
+    throw error;
+  }
+  return { session };
 }
 
 /**

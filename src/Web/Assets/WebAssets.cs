@@ -9,7 +9,8 @@ namespace CommunityStream.Web.Assets;
 /// The app's files, read once from this assembly's embedded resources and compressed once at start.
 /// Static files live under <c>/assets/{BuildId}/…</c>: the id is a hash of every file, so a URL's content never changes
 /// and browsers and CDNs may keep it for a year; relative imports between ES modules stay inside the same build.
-/// Pages are HTML shells with <c>{{assets}}</c> replaced by that prefix, served with <c>no-cache</c>.
+/// Pages are rendered once from <c>Pages/shell.html</c> (<see cref="WebPage"/>) with that prefix and the preloads of
+/// their module graph (<see cref="ModuleGraph"/>), and served with <c>no-cache</c>.
 /// </summary>
 internal sealed class WebAssets
 {
@@ -49,7 +50,7 @@ internal sealed class WebAssets
         var buildId = BuildIdOf(raw);
         var prefix = $"/assets/{buildId}";
         var files = new Dictionary<string, WebAsset>(StringComparer.Ordinal);
-        var pages = new Dictionary<string, WebAsset>(StringComparer.Ordinal);
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, bytes) in raw)
         {
             if (name.StartsWith(StaticPrefix, StringComparison.Ordinal))
@@ -57,12 +58,26 @@ internal sealed class WebAssets
                 var path = name[StaticPrefix.Length..];
                 files[path] = Compressed(path, bytes);
             }
-            else if (name.StartsWith(PagePrefix, StringComparison.Ordinal))
-            {
-                var page = Path.GetFileNameWithoutExtension(name[PagePrefix.Length..]);
-                var html = Encoding.UTF8.GetString(bytes).Replace("{{assets}}", prefix, StringComparison.Ordinal);
-                pages[page] = Compressed(page + ".html", Encoding.UTF8.GetBytes(html));
-            }
+            texts[name] = name.EndsWith(".js", StringComparison.Ordinal) || name.EndsWith(".html", StringComparison.Ordinal)
+                ? Encoding.UTF8.GetString(bytes)
+                : string.Empty;
+        }
+
+        var shell = texts[PagePrefix + "shell.html"];
+        var pages = new Dictionary<string, WebAsset>(StringComparer.Ordinal);
+        foreach (var page in WebPage.All)
+        {
+            var module = $"js/pages/{page.Name}.js";
+            var preloads = ModuleGraph.ImportsOf(module, path => texts.GetValueOrDefault(StaticPrefix + path))
+                .Select(path => $"  <link rel=\"modulepreload\" href=\"{prefix}/{path}\">");
+            var html = shell
+                .Replace("{{title}}", page.Title, StringComparison.Ordinal)
+                .Replace("{{stylesheet}}", page.Stylesheet, StringComparison.Ordinal)
+                .Replace("{{page}}", page.Name, StringComparison.Ordinal)
+                .Replace("{{preloads}}", string.Join('\n', preloads), StringComparison.Ordinal)
+                .Replace("{{main}}", texts.GetValueOrDefault($"{PagePrefix}{page.Name}.html")?.Trim() ?? "", StringComparison.Ordinal)
+                .Replace("{{assets}}", prefix, StringComparison.Ordinal);
+            pages[page.Name] = Compressed(page.Name + ".html", Encoding.UTF8.GetBytes(html));
         }
         return new WebAssets(buildId, files, pages);
     }

@@ -9,25 +9,25 @@ namespace CommunityStream.Web.Http;
 /// <summary>The app's URLs (part of the product's contract) and the HTML shell each one serves.</summary>
 internal static partial class PageEndpoints
 {
-    /// <summary>Route → page file (<c>Pages/{name}.html</c>).</summary>
-    public static readonly IReadOnlyDictionary<string, string> Routes = new Dictionary<string, string>
+    /// <summary>Route → page.</summary>
+    public static readonly IReadOnlyDictionary<string, WebPage> Routes = new Dictionary<string, WebPage>
     {
-        ["/"] = "home",
-        ["/c/{channel}"] = "watch",
-        ["/studio"] = "studio",
-        ["/login"] = "login",
-        ["/signup"] = "signup",
-        ["/account"] = "account",
+        ["/"] = WebPage.Home,
+        ["/c/{channel}"] = WebPage.Watch,
+        ["/studio"] = WebPage.Studio,
+        ["/login"] = WebPage.Login,
+        ["/signup"] = WebPage.Signup,
+        ["/account"] = WebPage.Account,
     };
 
     /// <summary>The page served with 404 for unknown addresses a browser navigates to (<see cref="NotFoundPage"/>).</summary>
-    public const string NotFound = "notfound";
+    public static readonly string NotFound = WebPage.NotFound.Name;
 
     public static void MapPages(this IEndpointRouteBuilder endpoints)
     {
         foreach (var (route, page) in Routes)
         {
-            endpoints.MapMethods(route, [HttpMethods.Get, HttpMethods.Head], (HttpContext context, WebAssets assets) => ServeAsync(context, assets, page))
+            endpoints.MapMethods(route, [HttpMethods.Get, HttpMethods.Head], (HttpContext context, WebAssets assets) => ServeAsync(context, assets, page.Name))
                 .ExcludeFromDescription()
                 .AllowAnonymous();
         }

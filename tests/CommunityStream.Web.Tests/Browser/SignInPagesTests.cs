@@ -106,11 +106,12 @@ public sealed class SignInPagesTests(BrowserFixture browser, NodeFixture fixture
               const { safeNext } = await import(module);
               const o = location.origin;
               return ['?next=%2Faccount', '?next=//evil.example/x', '?next=https://evil.example/', '?next=/%5Cevil.example',
-                      '?next=%2F%2Fevil.example', '?next=javascript:alert(1)', '?next=/c/alice%3Fx#y', '?next=/login', '', '?next=%2Fa%0Ab']
+                      '?next=%2F%2Fevil.example', '?next=javascript:alert(1)', '?next=/c/alice%3Fx#y', '?next=/login', '', '?next=%2Fa%0Ab',
+                      '?next=/.//evil.example/x', '?next=/./%5Cevil.example', '?next=/a/..//evil.example']
                 .map((search) => safeNext(search, o));
             }
             """, forms);
-        Assert.Equal(["/account", "/", "/", "/", "/", "/", "/c/alice?x#y", "/", "/", "/"], outcomes);
+        Assert.Equal(["/account", "/", "/", "/", "/", "/", "/c/alice?x#y", "/", "/", "/", "/", "/", "/"], outcomes);
 
         var words = await page.EvaluateAsync<string[]>(
             "async (module) => { const { inWords } = await import(module); return [1, 45, 60, 61, 3600, 7200].map(inWords); }", forms);

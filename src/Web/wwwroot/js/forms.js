@@ -74,7 +74,9 @@ export function safeNext(search, origin) {
   } catch {
     return '/';
   }
-  if (url.origin !== origin || url.pathname === '/login' || url.pathname === '/signup') return '/';
+  // Judge the normalised path, not the raw string: `/.//evil.example` and `/a/..//evil.example` normalise to the
+  // protocol-relative `//evil.example`, which location.assign() would take to another site.
+  if (url.origin !== origin || url.pathname.startsWith('//') || url.pathname === '/login' || url.pathname === '/signup') return '/';
   return url.pathname + url.search + url.hash;
 }
 

@@ -31,8 +31,12 @@ const viewerToken = async (force) => {
 };
 const { player, setTitle } = mountPlayer(playerRoot, { channel, token: viewerToken });
 player.addEventListener('state', (event) => {
+  const wasLive = !live.hidden;
   live.hidden = /** @type {CustomEvent} */ (event).detail.state !== 'live';
-  void refreshViewers();
+  clearTimeout(viewersTimer);
+  // The server's stream list counts a new viewer within about 2 s: ask after that, not at once.
+  if (!live.hidden && !wasLive) viewersTimer = setTimeout(refreshViewers, 2500);
+  else void refreshViewers();
 });
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -49,7 +53,8 @@ async function refreshViewers() {
     const response = await fetch(`/api/streams/${encodeURIComponent(channel)}`, { credentials: 'same-origin' });
     if (response.ok) {
       const stream = await response.json();
-      const viewers = Number(stream.viewers) || 0;
+      // This page's own player is one of them, whatever the list said a moment ago.
+      const viewers = Math.max(1, Number(stream.viewers) || 0);
       watching.textContent = `${viewers.toLocaleString()} watching`;
       watching.hidden = !stream.live || live.hidden;
     }

@@ -13,7 +13,7 @@ internal sealed record BudgetOptions
           --channel NAME         the streamer's channel (default: webbudget)
           --stream-key KEY       that channel's stream key (with --url, instead of --admin)
           --loads N              first-frame loads (default: 10)
-          --part size|first-frame|all   what to measure (default: all)
+          --part size|first-frame|chat|all   what to measure (default: all)
           --host-dll PATH        the Host to start (default: src/Host/bin/Release/net10.0/CommunityStream.Host.dll)
           --chromium PATH        Chromium (default: /usr/bin/chromium)
           --keep                 keep the started Host's data directory and log
@@ -32,6 +32,9 @@ internal sealed record BudgetOptions
     public bool MeasureSize { get; init; } = true;
 
     public bool MeasureFirstFrame { get; init; } = true;
+
+    /// <summary>(c) the watch page under a 50 messages/s chat flood (only on a Host this bench starts: it raises the per-user rate limit).</summary>
+    public bool MeasureChat { get; init; } = true;
 
     public string? HostDll { get; init; }
 
@@ -56,10 +59,11 @@ internal sealed record BudgetOptions
                 "--loads" => options with { Loads = int.Parse(Value(), CultureInfo.InvariantCulture) is var n and >= 1 and <= 1000 ? n : throw new ArgumentException("--loads is 1 to 1000") },
                 "--part" => Value() switch
                 {
-                    "size" => options with { MeasureSize = true, MeasureFirstFrame = false },
-                    "first-frame" => options with { MeasureSize = false, MeasureFirstFrame = true },
-                    "all" => options with { MeasureSize = true, MeasureFirstFrame = true },
-                    var other => throw new ArgumentException($"--part {other}: size, first-frame or all"),
+                    "size" => options with { MeasureSize = true, MeasureFirstFrame = false, MeasureChat = false },
+                    "first-frame" => options with { MeasureSize = false, MeasureFirstFrame = true, MeasureChat = false },
+                    "chat" => options with { MeasureSize = false, MeasureFirstFrame = false, MeasureChat = true },
+                    "all" => options with { MeasureSize = true, MeasureFirstFrame = true, MeasureChat = true },
+                    var other => throw new ArgumentException($"--part {other}: size, first-frame, chat or all"),
                 },
                 "--host-dll" => options with { HostDll = Value() },
                 "--chromium" => options with { Chromium = Value() },

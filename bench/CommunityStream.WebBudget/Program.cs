@@ -59,7 +59,7 @@ try
     Console.WriteLine($"# Chromium {browser.Version}, {Environment.ProcessorCount} cores, load average {LoadAverage()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 
     WhipPublisher? publisher = null;
-    if (options.MeasureFirstFrame)
+    if (options.MeasureFirstFrame || (options.MeasureChat && host is not null))
     {
         var key = options.StreamKey ?? await BenchStreamer.CreateAsync(site,
             host is not null ? HostProcess.AdminName : options.Admin!.Split(':', 2)[0],
@@ -106,6 +106,20 @@ try
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"first frame on /c/{options.Channel} (navigation start to first decoded frame, fresh context each): p50 {p50:0} ms, p90 {FirstFrameProbe.Percentile(measured, 90):0} ms, min {measured[0]:0} ms, max {measured[^1]:0} ms over {measured.Count}/{loads.Count} loads; budget p50 < 1000 ms: {(p50 < 1000 && measured.Count == loads.Count ? "within" : "OVER")} | reproduce: {options.Reproduce(options.MeasureSize ? "all" : "first-frame")}"));
             }
+        }
+
+        if (options.MeasureChat && host is null)
+        {
+            Console.WriteLine("chat flood: skipped with --url (it needs the per-user rate limit the bench's own Host raises)");
+        }
+        else if (options.MeasureChat)
+        {
+            var flood = await ChatFloodProbe.MeasureAsync(browser, site, options.Channel);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"chat flood on /c/{options.Channel} while live ({ChatFloodProbe.MessagesPerSecond} msg/s for {ChatFloodProbe.Duration.TotalSeconds:0} s, {flood.Sent} messages): " +
+                $"frame gaps p50 {flood.GapP50:0.0} ms, p99 {flood.GapP99:0.0} ms, max {flood.GapMax:0} ms; long tasks {flood.LongTasks} ({flood.LongTaskMs:0} ms); " +
+                $"chat log {flood.ItemsAfter} items after; elements {flood.ElementsBefore} -> {flood.ElementsAfter}; JS heap {flood.HeapBefore / 1048576.0:0.0} -> {flood.HeapAfter / 1048576.0:0.0} MiB; " +
+                $"last message shown: {(flood.LastShown ? "yes" : "NO")} | reproduce: {options.Reproduce("chat")}"));
         }
     }
     finally

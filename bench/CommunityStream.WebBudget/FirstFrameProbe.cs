@@ -30,14 +30,52 @@ internal static class FirstFrameProbe
         })();
         """;
 
+    // The floor the watch page is measured against: the least a page can do to show the stream — one inline script,
+    // no modules, no CSS, no chat — served at a path of the same site by the bench itself (Playwright's router), so
+    // WHEP is same-origin exactly as for the app.
+    private const string BarePage = """
+        <!doctype html><html><head><meta charset="utf-8"><title>bare WHEP</title></head><body>
+        <video id="player-video" autoplay muted playsinline></video>
+        <script>
+          (async () => {
+            const pc = new RTCPeerConnection();
+            pc.addTransceiver('video', { direction: 'recvonly' });
+            pc.addTransceiver('audio', { direction: 'recvonly' });
+            pc.ontrack = (e) => { const v = document.getElementById('player-video'); if (!v.srcObject) v.srcObject = e.streams[0] ?? new MediaStream([e.track]); };
+            await pc.setLocalDescription(await pc.createOffer());
+            await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); setTimeout(r, 2000); });
+            const answer = await fetch('/whep/CHANNEL', { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: pc.localDescription.sdp });
+            await pc.setRemoteDescription({ type: 'answer', sdp: await answer.text() });
+          })();
+        </script></body></html>
+        """;
+
     public sealed record Load(double? Milliseconds, string How, string? PlayerState);
+
+    /// <summary>One load of the floor page (<see cref="BarePage"/>) in a fresh context.</summary>
+    public static async Task<Load> MeasureBareOnceAsync(IBrowser browser, Uri site, string channel, TimeSpan timeout)
+    {
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.ToString() });
+        await context.RouteAsync("**/__bench/bare-whep", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200,
+            ContentType = "text/html; charset=utf-8",
+            Body = BarePage.Replace("CHANNEL", channel, StringComparison.Ordinal),
+        }));
+        return await LoadAsync(context, "/__bench/bare-whep", timeout);
+    }
 
     public static async Task<Load> MeasureOnceAsync(IBrowser browser, Uri site, string channel, TimeSpan timeout)
     {
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.ToString() });
+        return await LoadAsync(context, $"/c/{channel}", timeout);
+    }
+
+    private static async Task<Load> LoadAsync(IBrowserContext context, string path, TimeSpan timeout)
+    {
         await context.AddInitScriptAsync(Watch);
         var page = await context.NewPageAsync();
-        await page.GotoAsync($"/c/{channel}", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
         try
         {
             await page.WaitForFunctionAsync("() => window.__firstFrame !== null", null, new PageWaitForFunctionOptions { Timeout = (float)timeout.TotalMilliseconds, PollingInterval = 20 });

@@ -87,15 +87,20 @@ try
 
         if (options.MeasureFirstFrame)
         {
+            // Our page and the floor page alternate, load by load, so both see the same machine.
             var loads = new List<FirstFrameProbe.Load>();
+            var bare = new List<FirstFrameProbe.Load>();
             for (var i = 0; i < options.Loads; i++)
             {
                 var load = await FirstFrameProbe.MeasureOnceAsync(browser, site, options.Channel, TimeSpan.FromSeconds(15));
                 loads.Add(load);
+                var floor = await FirstFrameProbe.MeasureBareOnceAsync(browser, site, options.Channel, TimeSpan.FromSeconds(15));
+                bare.Add(floor);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  load {i + 1,2}: {(load.Milliseconds is { } ms ? $"{ms,7:0} ms" : "   none")}  ({load.How}; #player {load.PlayerState ?? "-"})"));
+                    $"  load {i + 1,2}: {Ms(load)}  ({load.How}; #player {load.PlayerState ?? "-"});  bare WHEP page: {Ms(floor)}"));
             }
-            var measured = loads.Where(l => l.Milliseconds is not null).Select(l => l.Milliseconds!.Value).Order().ToList();
+            var measured = Sorted(loads);
+            var floors = Sorted(bare);
             if (measured.Count == 0)
             {
                 Console.WriteLine($"first frame on /c/{options.Channel}: no load decoded a frame within 15 s (does the watch page have video#player-video yet?) | reproduce: {options.Reproduce("first-frame")}");
@@ -103,8 +108,10 @@ try
             else
             {
                 var p50 = FirstFrameProbe.Percentile(measured, 50);
+                var floorP50 = floors.Count > 0 ? FirstFrameProbe.Percentile(floors, 50) : double.NaN;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"first frame on /c/{options.Channel} (navigation start to first decoded frame, fresh context each): p50 {p50:0} ms, p90 {FirstFrameProbe.Percentile(measured, 90):0} ms, min {measured[0]:0} ms, max {measured[^1]:0} ms over {measured.Count}/{loads.Count} loads; budget p50 < 1000 ms: {(p50 < 1000 && measured.Count == loads.Count ? "within" : "OVER")} | reproduce: {options.Reproduce(options.MeasureSize ? "all" : "first-frame")}"));
+                    $"first frame on /c/{options.Channel} (navigation start to first decoded frame, fresh context each): p50 {p50:0} ms, p90 {FirstFrameProbe.Percentile(measured, 90):0} ms, min {measured[0]:0} ms, max {measured[^1]:0} ms over {measured.Count}/{loads.Count} loads; " +
+                    $"bare WHEP page (the floor) p50 {floorP50:0} ms over {floors.Count}/{bare.Count}, ratio {p50 / floorP50:0.00}; budget p50 < 1000 ms: {(p50 < 1000 && measured.Count == loads.Count ? "within" : "OVER")} | reproduce: {options.Reproduce(options.MeasureSize ? "all" : "first-frame")}"));
             }
         }
 
@@ -138,6 +145,10 @@ finally
     }
 }
 return 0;
+
+static string Ms(FirstFrameProbe.Load load) => load.Milliseconds is { } ms ? string.Create(CultureInfo.InvariantCulture, $"{ms,7:0} ms") : "   none";
+
+static List<double> Sorted(List<FirstFrameProbe.Load> loads) => [.. loads.Where(l => l.Milliseconds is not null).Select(l => l.Milliseconds!.Value).Order()];
 
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -4,7 +4,10 @@ using System.Text.Json;
 
 namespace CommunityStream.Web.Tests.Support;
 
-/// <summary>Posts chat messages as a user over a real WebSocket (the protocol of docs/chat-protocol.md), each acked.</summary>
+/// <summary>
+/// Posts chat messages (each acked) or sends a moderation action (answered by <c>mod_ok</c>) as a user over a real
+/// WebSocket, with the protocol of docs/chat-protocol.md.
+/// </summary>
 internal static class ChatPoster
 {
     public static async Task PostAsync(InProcessNode node, string username, string room, params string[] texts)
@@ -20,6 +23,20 @@ internal static class ChatPoster
             await SendAsync(socket, new { type = "send", room, text, clientId = Guid.NewGuid().ToString("N") }, timeout.Token);
             await ReceiveUntilAsync(socket, "ack", timeout.Token);
         }
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+    }
+
+    /// <summary>Sends one <c>mod</c> frame as <paramref name="username"/> (e.g. the owner's <c>add_moderator</c>) and waits for its <c>mod_ok</c>.</summary>
+    public static async Task ModAsync(InProcessNode node, string username, string room, string action, string user)
+    {
+        var token = await node.LoginAsync(username);
+        using var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await socket.ConnectAsync(node.WebSocketUri(token), timeout.Token);
+        await SendAsync(socket, new { type = "join", room, history = 0 }, timeout.Token);
+        await ReceiveUntilAsync(socket, "joined", timeout.Token);
+        await SendAsync(socket, new { type = "mod", room, action, user, @ref = "mod" }, timeout.Token);
+        await ReceiveUntilAsync(socket, "mod_ok", timeout.Token);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
     }
 

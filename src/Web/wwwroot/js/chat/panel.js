@@ -88,7 +88,11 @@ export function mountChat(root, options) {
     if (connection === 'connecting' && connectionNote === null && state.epoch === null) words = ['Connecting to chat…'];
     else if (connectionNote) words = [connectionNote];
     else if (transient) words = [transient.words && transient.until ? transient.words(Math.ceil((transient.until - now) / 1000)) : (transient.text ?? '')];
-    else if (blocker === 'anonymous') words = [h('a', { href: `/login?next=${encodeURIComponent(location.pathname)}` }, 'Sign in to chat')];
+    else if (blocker === 'anonymous') {
+      // In members-only mode the reason matters: signing in is what lets the viewer chat.
+      words = [h('a', { href: `/login?next=${encodeURIComponent(location.pathname)}` }, 'Sign in to chat')];
+      if (state.settings.membersOnly) words.unshift('Members-only mode: ');
+    }
     else if (blocker === 'banned') words = ['You are banned from this chat'];
     else if (blocker === 'timed_out') words = [`You are timed out until ${clock(state.timedOutUntil)}`];
     else if (blocker === 'room_closed') words = ['This chat is closed'];

@@ -12,6 +12,7 @@ internal sealed class OwnAccountService(
     RefreshTokenStore refreshTokens,
     StreamKeyStore streamKeys,
     PasswordHasher passwords,
+    AccessTokenService accessTokens,
     LoginThrottle throttle,
     UserStatusCache statusCache,
     DeletedAccountsCache deletedAccounts,
@@ -58,26 +59,32 @@ internal sealed class OwnAccountService(
     }
 
     /// <summary>
-    /// Sets a new password after checking the current one, and revokes every refresh-token family except
-    /// <paramref name="keepFamily"/> (the login the request came from), so other devices must sign in again.
+    /// Sets a new password after checking the current one, revokes every refresh-token family except
+    /// <paramref name="keepFamily"/> (the login the request came from) and stamps <c>sessions_revoked_at</c>, so other
+    /// devices must sign in again and every access token issued until now is refused (at once on this node, within the
+    /// status cache's lifetime elsewhere). The caller gets a fresh access token for <paramref name="keepFamily"/>.
     /// </summary>
-    public async Task<(ReauthenticationResult Check, PolicyViolation? Violation)> ChangePasswordAsync(
+    public async Task<(ReauthenticationResult Check, PolicyViolation? Violation, IssuedAccessToken? Token)> ChangePasswordAsync(
         Guid userId, string? currentPassword, string? newPassword, Guid? keepFamily, string clientAddress, CancellationToken cancellationToken)
     {
         var check = await ReauthenticateAsync(userId, currentPassword, clientAddress, cancellationToken);
         if (check.Status != PasswordCheckStatus.Succeeded)
         {
-            return (check, null);
+            return (check, null, null);
         }
         var user = check.User!;
         if (CredentialPolicy.CheckPassword(newPassword, user.Username) is { } violation)
         {
-            return (check, violation with { Field = "newPassword" });
+            return (check, violation with { Field = "newPassword" }, null);
         }
         await users.SetPasswordHashAsync(user.Id, await passwords.HashAsync(newPassword!, cancellationToken), cancellationToken);
-        var revoked = await refreshTokens.RevokeAllForUserExceptAsync(user.Id, keepFamily, time.GetUtcNow(), cancellationToken);
+        // Millisecond precision, as stored, so the fresh token's iat is judged against the very value other nodes read.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        await users.SetSessionsRevokedAsync(user.Id, now, cancellationToken);
+        var revoked = await refreshTokens.RevokeAllForUserExceptAsync(user.Id, keepFamily, now, cancellationToken);
+        statusCache.Forget(user.Id);
         logger.PasswordChanged(user.Id, revoked);
-        return (check, null);
+        return (check, null, accessTokens.Issue(user.Id, user.Username, user.Roles, keepFamily, now));
     }
 
     /// <summary>

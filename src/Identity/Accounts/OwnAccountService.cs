@@ -21,8 +21,8 @@ internal sealed class OwnAccountService(
     TimeProvider time,
     ILogger<OwnAccountService> logger)
 {
-    // A data export reads every room's journal: one per account per minute, on this node.
-    private readonly SlidingWindowLimiter _exports = new(1, TimeSpan.FromMinutes(1), time);
+    // A data export reads every room's journal: one per account and a few per client address per minute, on this node.
+    private readonly ExportThrottle _exports = new(time);
 
     /// <summary>
     /// Checks a re-entered password with the login's throttles: the client's per-IP limit and the account's lockout
@@ -108,8 +108,8 @@ internal sealed class OwnAccountService(
         return check;
     }
 
-    /// <summary>Null when allowed now; otherwise how long until the next export of this account is.</summary>
-    public TimeSpan? TryAcquireExport(Guid userId) => _exports.TryAcquire(userId.ToString());
+    /// <summary>Null when allowed now; otherwise how long until the next export of this account from this address is.</summary>
+    public TimeSpan? TryAcquireExport(Guid userId, string clientAddress) => _exports.TryAcquire(userId, clientAddress);
 
     /// <summary>The account's chat messages from every chat module registered (none in a node without Chat).</summary>
     public async Task<UserChatExport> ExportChatAsync(Guid userId, CancellationToken cancellationToken)

@@ -149,7 +149,7 @@ internal static class MeEndpoints
         {
             return UnknownUser();
         }
-        if (account.TryAcquireExport(user.Id) is { } wait)
+        if (account.TryAcquireExport(user.Id, ClientAddress.Of(context)) is { } wait)
         {
             return new RetryAfterProblem(wait);
         }

@@ -28,7 +28,7 @@ public sealed class OpenApiDocumentProcessTests
         ("POST", "/api/auth/logout", "204 400 403 413 415", None),
         ("GET", "/api/me", "200 401", Bearer),
         ("DELETE", "/api/me", "204 401 403 413 415 429", Bearer),
-        ("POST", "/api/me/password", "204 400 401 403 413 415 429", Bearer),
+        ("POST", "/api/me/password", "200 400 401 403 413 415 429", Bearer),
         ("POST", "/api/me/sessions/revoke", "204 401", Bearer),
         ("GET", "/api/me/stream-key", "200 401 403", Bearer),
         ("POST", "/api/me/stream-key", "200 401 403", Bearer),

@@ -115,7 +115,7 @@ internal sealed class AccountService(
             await users.SetPasswordHashAsync(user.Id, await passwords.HashAsync(password, cancellationToken), cancellationToken);
         }
 
-        var tokens = await IssueAsync(user.Id, user.Username, user.Roles, Guid.CreateVersion7(), cancellationToken);
+        var tokens = await IssueAsync(user.Id, user.Username, user.Roles, Guid.CreateVersion7(), user.SessionsRevokedAt, cancellationToken);
         await users.SetLastLoginAsync(user.Id, time.GetUtcNow(), cancellationToken);
         logger.LoggedIn(user.Id);
         return new LoginResult(LoginStatus.Succeeded, tokens);
@@ -148,7 +148,7 @@ internal sealed class AccountService(
             await refreshTokens.RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
             return new RefreshResult(RefreshStatus.Disabled);
         }
-        return new RefreshResult(RefreshStatus.Succeeded, await IssueAsync(user.Id, user.Username, user.Roles, stored.FamilyId, cancellationToken));
+        return new RefreshResult(RefreshStatus.Succeeded, await IssueAsync(user.Id, user.Username, user.Roles, stored.FamilyId, user.SessionsRevokedAt, cancellationToken));
     }
 
     /// <summary>Revokes the token's family; unknown or already revoked tokens are fine (idempotent).</summary>
@@ -175,9 +175,9 @@ internal sealed class AccountService(
         }
     }
 
-    private async Task<TokenPair> IssueAsync(Guid userId, string username, IReadOnlyList<string> roles, Guid familyId, CancellationToken cancellationToken)
+    private async Task<TokenPair> IssueAsync(Guid userId, string username, IReadOnlyList<string> roles, Guid familyId, DateTimeOffset? revokedAt, CancellationToken cancellationToken)
     {
-        var access = accessTokens.Issue(userId, username, roles, familyId);
+        var access = accessTokens.Issue(userId, username, roles, familyId, revokedAt);
         var refresh = SecretTokens.NewRefreshToken();
         var now = time.GetUtcNow();
         await refreshTokens.InsertAsync(SecretTokens.Hash(refresh), userId, familyId, now, now.AddDays(options.Value.RefreshTokenDays), cancellationToken);

@@ -12,6 +12,7 @@ internal sealed class OwnAccountService(
     RefreshTokenStore refreshTokens,
     StreamKeyStore streamKeys,
     PasswordHasher passwords,
+    AccessTokenService accessTokens,
     LoginThrottle throttle,
     UserStatusCache statusCache,
     DeletedAccountsCache deletedAccounts,
@@ -20,8 +21,8 @@ internal sealed class OwnAccountService(
     TimeProvider time,
     ILogger<OwnAccountService> logger)
 {
-    // A data export reads every room's journal: one per account per minute, on this node.
-    private readonly SlidingWindowLimiter _exports = new(1, TimeSpan.FromMinutes(1), time);
+    // A data export reads every room's journal: one per account and a few per client address per minute, on this node.
+    private readonly ExportThrottle _exports = new(time);
 
     /// <summary>
     /// Checks a re-entered password with the login's throttles: the client's per-IP limit and the account's lockout
@@ -58,26 +59,32 @@ internal sealed class OwnAccountService(
     }
 
     /// <summary>
-    /// Sets a new password after checking the current one, and revokes every refresh-token family except
-    /// <paramref name="keepFamily"/> (the login the request came from), so other devices must sign in again.
+    /// Sets a new password after checking the current one, revokes every refresh-token family except
+    /// <paramref name="keepFamily"/> (the login the request came from) and stamps <c>sessions_revoked_at</c>, so other
+    /// devices must sign in again and every access token issued until now is refused (at once on this node, within the
+    /// status cache's lifetime elsewhere). The caller gets a fresh access token for <paramref name="keepFamily"/>.
     /// </summary>
-    public async Task<(ReauthenticationResult Check, PolicyViolation? Violation)> ChangePasswordAsync(
+    public async Task<(ReauthenticationResult Check, PolicyViolation? Violation, IssuedAccessToken? Token)> ChangePasswordAsync(
         Guid userId, string? currentPassword, string? newPassword, Guid? keepFamily, string clientAddress, CancellationToken cancellationToken)
     {
         var check = await ReauthenticateAsync(userId, currentPassword, clientAddress, cancellationToken);
         if (check.Status != PasswordCheckStatus.Succeeded)
         {
-            return (check, null);
+            return (check, null, null);
         }
         var user = check.User!;
         if (CredentialPolicy.CheckPassword(newPassword, user.Username) is { } violation)
         {
-            return (check, violation with { Field = "newPassword" });
+            return (check, violation with { Field = "newPassword" }, null);
         }
         await users.SetPasswordHashAsync(user.Id, await passwords.HashAsync(newPassword!, cancellationToken), cancellationToken);
-        var revoked = await refreshTokens.RevokeAllForUserExceptAsync(user.Id, keepFamily, time.GetUtcNow(), cancellationToken);
+        // Millisecond precision, as stored, so the fresh token's iat is judged against the very value other nodes read.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        await users.SetSessionsRevokedAsync(user.Id, now, cancellationToken);
+        var revoked = await refreshTokens.RevokeAllForUserExceptAsync(user.Id, keepFamily, now, cancellationToken);
+        statusCache.Forget(user.Id);
         logger.PasswordChanged(user.Id, revoked);
-        return (check, null);
+        return (check, null, accessTokens.Issue(user.Id, user.Username, user.Roles, keepFamily, now));
     }
 
     /// <summary>
@@ -101,8 +108,8 @@ internal sealed class OwnAccountService(
         return check;
     }
 
-    /// <summary>Null when allowed now; otherwise how long until the next export of this account is.</summary>
-    public TimeSpan? TryAcquireExport(Guid userId) => _exports.TryAcquire(userId.ToString());
+    /// <summary>Null when allowed now; otherwise how long until the next export of this account from this address is.</summary>
+    public TimeSpan? TryAcquireExport(Guid userId, string clientAddress) => _exports.TryAcquire(userId, clientAddress);
 
     /// <summary>The account's chat messages from every chat module registered (none in a node without Chat).</summary>
     public async Task<UserChatExport> ExportChatAsync(Guid userId, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public interface IDisabledAccounts
     Task<IReadOnlyList<Guid>> DisabledSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Ids of the accounts whose sessions an administrator revoked at or after <paramref name="since"/>: their
+    /// Ids of the accounts whose sessions were revoked (by an administrator, log out everywhere, a password change) at or after <paramref name="since"/>: their
     /// access tokens issued before then are refused, and long-lived sessions opened with them should end.
     /// </summary>
     Task<IReadOnlyList<Guid>> SessionsRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);

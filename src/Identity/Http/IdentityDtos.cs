@@ -30,6 +30,12 @@ internal sealed record StreamKeyMetadataResponse(bool Exists, DateTimeOffset? Cr
 
 internal sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
+/// <summary>
+/// The answer of a password change: a fresh access token for the caller's login, since the change refuses every access
+/// token issued before it (the caller's refresh token or cookie stays valid).
+/// </summary>
+internal sealed record PasswordChangedResponse(string AccessToken, int ExpiresIn, string TokenType = "Bearer");
+
 internal sealed record DeleteAccountRequest(string? Password);
 
 /// <summary>The body of <c>GET /api/me/export</c>.</summary>

@@ -41,9 +41,10 @@ internal static class MeEndpoints
 
         me.MapPost("/password", ChangePasswordAsync)
             .WithName("ChangePassword")
-            .WithSummary("Change the password after re-entering the current one; every other login's refresh tokens are revoked.")
+            .WithSummary("Change the password after re-entering the current one; every other login's refresh tokens are revoked and every access token issued until now is refused.")
+            .WithDescription("The answer carries a fresh access token for the caller's login (its refresh token or cookie stays valid); the token used for the request is refused from now on.")
             .Accepts<ChangePasswordRequest>("application/json")
-            .Produces(StatusCodes.Status204NoContent)
+            .Produces<PasswordChangedResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -121,12 +122,14 @@ internal static class MeEndpoints
         {
             return Problems.Validation("currentPassword", "Re-enter the current password.");
         }
-        var (check, violation) = await account.ChangePasswordAsync(id, request.CurrentPassword, request.NewPassword, SessionId(principal), ClientAddress.Of(context), cancellationToken);
+        var (check, violation, token) = await account.ChangePasswordAsync(id, request.CurrentPassword, request.NewPassword, SessionId(principal), ClientAddress.Of(context), cancellationToken);
         if (Refusal(check) is { } refused)
         {
             return refused;
         }
-        return violation is null ? Results.NoContent() : Problems.Validation(violation.Field, violation.Message);
+        return violation is null
+            ? Results.Ok(new PasswordChangedResponse(token!.Token, token.ExpiresInSeconds))
+            : Problems.Validation(violation.Field, violation.Message);
     }
 
     private static async Task<IResult> RevokeSessionsAsync(HttpContext context, ClaimsPrincipal principal, AccountAdministration administration, CancellationToken cancellationToken)
@@ -146,7 +149,7 @@ internal static class MeEndpoints
         {
             return UnknownUser();
         }
-        if (account.TryAcquireExport(user.Id) is { } wait)
+        if (account.TryAcquireExport(user.Id, ClientAddress.Of(context)) is { } wait)
         {
             return new RetryAfterProblem(wait);
         }

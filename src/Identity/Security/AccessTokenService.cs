@@ -38,7 +38,12 @@ internal sealed class AccessTokenService
 
     public TokenValidationParameters ValidationParameters { get; }
 
-    public IssuedAccessToken Issue(Guid userId, string username, IReadOnlyList<string> roles, Guid? sessionId = null)
+    /// <summary>
+    /// A token for the user; <paramref name="revokedAt"/> is the account's <c>sessions_revoked_at</c>, if any. <c>iat</c>
+    /// has whole seconds and a token is refused unless its <c>iat</c> is after the stamp, so a token issued in the
+    /// stamp's own second gets the next whole second as its <c>iat</c> (at most a second ahead; <c>nbf</c> stays now).
+    /// </summary>
+    public IssuedAccessToken Issue(Guid userId, string username, IReadOnlyList<string> roles, Guid? sessionId = null, DateTimeOffset? revokedAt = null)
     {
         var now = _time.GetUtcNow();
         var lifetime = TimeSpan.FromMinutes(_settings.AccessTokenMinutes);
@@ -47,7 +52,7 @@ internal sealed class AccessTokenService
         {
             Issuer = _settings.Issuer,
             Audience = _settings.Audience,
-            IssuedAt = now.UtcDateTime,
+            IssuedAt = IssuedAtFor(now, revokedAt).UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
             SigningCredentials = _credentials,
@@ -65,6 +70,20 @@ internal sealed class AccessTokenService
             descriptor.Claims[SessionClaim] = session.ToString();
         }
         return new IssuedAccessToken(_handler.CreateToken(descriptor), expires, (int)lifetime.TotalSeconds);
+    }
+
+    /// <summary>
+    /// <paramref name="now"/>, unless its whole second is not after <paramref name="revokedAt"/>: then the first whole
+    /// second after the stamp, so the token is accepted while every token issued before the stamp is refused.
+    /// </summary>
+    public static DateTimeOffset IssuedAtFor(DateTimeOffset now, DateTimeOffset? revokedAt)
+    {
+        if (revokedAt is not { } revoked)
+        {
+            return now;
+        }
+        var second = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        return second > revoked ? now : DateTimeOffset.FromUnixTimeSeconds(revoked.ToUnixTimeSeconds() + 1);
     }
 
     /// <summary>Signature, algorithm, issuer, audience and lifetime; not the account state (see <c>UserStatusCache</c>).</summary>

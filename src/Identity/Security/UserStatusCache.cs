@@ -16,7 +16,8 @@ internal sealed class UserStatusCache(UserStore users, TimeProvider time)
 
     /// <summary>
     /// True when the account exists, is enabled, and its sessions were not revoked after <paramref name="issuedAt"/>
-    /// (a token's <c>iat</c>, whole seconds: a token from the revocation's own second counts as before it).
+    /// (a token's <c>iat</c>, whole seconds; tokens issued after a stamp in its own second carry the next second, see
+    /// <see cref="AccessTokenService.IssuedAtFor"/>).
     /// </summary>
     public async Task<bool> IsActiveAsync(Guid userId, DateTimeOffset? issuedAt, CancellationToken cancellationToken)
     {

@@ -10,6 +10,9 @@ namespace CommunityStream.Media.Administration;
 /// second: while this node holds a publisher, one indexed query a second asks Identity's shared database for accounts
 /// disabled since the previous sweep (as Chat's sweep does for sockets). A channel is named by its owner's username,
 /// so a disabled account's stream is the feed of that name. New WHIP sessions of a disabled account are refused anyway.
+/// A stream started with the owner's access token (the browser studio) also ends when the owner's sessions are revoked
+/// after it started (log out everywhere, a password change): that token is refused from then on. A stream started with
+/// the stream key stays: the key is a separate credential, and rotating it is the streamer's tool.
 /// </summary>
 internal sealed partial class DisabledPublisherSweep(
     MediaAdministration administration,
@@ -41,6 +44,7 @@ internal sealed partial class DisabledPublisherSweep(
                 try
                 {
                     await EndStreamsOfAsync(await disabledAccounts.DisabledSinceAsync(since, stoppingToken), published, stoppingToken);
+                    await EndTokenStreamsOfRevokedAsync(since, stoppingToken);
                     since = started - Overlap;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -68,6 +72,33 @@ internal sealed partial class DisabledPublisherSweep(
             await administration.EndHereAsync(channel, "the account was disabled", cancel);
         }
     }
+
+    private async Task EndTokenStreamsOfRevokedAsync(DateTimeOffset since, CancellationToken cancel)
+    {
+        var byToken = administration.PublishedHereByAccessToken();
+        if (byToken.Count == 0)
+        {
+            return;
+        }
+        foreach (var id in await disabledAccounts.SessionsRevokedSinceAsync(since, cancel))
+        {
+            if (await users.FindByIdAsync(id, cancel) is not { } user || ChannelName.TryNormalize(user.Username) is not { } channel
+                || !byToken.TryGetValue(channel, out var startedAt))
+            {
+                continue;
+            }
+            // `since` reaches back before the stream may have started: only a revocation after its start ends it.
+            if (!(await disabledAccounts.SessionsRevokedSinceAsync(startedAt, cancel)).Contains(id))
+            {
+                continue;
+            }
+            LogEndingRevoked(log, channel);
+            await administration.EndHereAsync(channel, "the owner's sessions were revoked", cancel);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ending the stream of {Channel}: started with an access token, and the owner's sessions were revoked since")]
+    private static partial void LogEndingRevoked(ILogger logger, string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ending the stream of {Channel}: its account was disabled")]
     private static partial void LogEnding(ILogger logger, string channel);

@@ -95,6 +95,10 @@ internal sealed partial class MediaAdministration(
     /// <summary>Channels published on this node.</summary>
     public IEnumerable<string> PublishedHere() => sessions.Feeds().Where(f => !f.Relayed).Select(f => f.Channel);
 
+    /// <summary>Channels published on this node with the owner's access token, and when each started.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> PublishedHereByAccessToken() =>
+        sessions.Feeds().Where(f => !f.Relayed && f.TokenStartedAt is not null).ToDictionary(f => f.Channel, f => f.TokenStartedAt!.Value, StringComparer.Ordinal);
+
     private string Self => Cluster.Get(system).SelfAddress.ToString();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin {By} ended the stream of {Channel} on {Node}: {Outcome} ({Reason})")]

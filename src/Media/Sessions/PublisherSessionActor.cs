@@ -39,7 +39,7 @@ internal sealed class PublisherSessionActor : ReceiveActor, IWithTimers
         _start = start;
         _transport = start.Transport;
         _resource = new SessionResource(start.Id, start.Channel, Publisher: true, SessionResource.ETagOf(_transport), _transport.RemoteUfrag, Self);
-        _feed = new LiveFeed(start.Channel, start.Tracks, fanout, Self, Relayed: false);
+        _feed = new LiveFeed(start.Channel, start.Tracks, fanout, Self, Relayed: false, start.ByAccessToken ? start.StartedAt : null);
         _ingest = new PublisherIngest(start.Tracks, fanout);
         _sessions = sessions;
         _replyTo = replyTo;

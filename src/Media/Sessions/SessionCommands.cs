@@ -32,6 +32,7 @@ internal static class SessionCommands
     /// <summary>
     /// To <see cref="MediaFeedsActor"/>: start the owner of a publisher's session, which answers
     /// <see cref="SessionReplies.FeedStarted"/> once it and the channel's feed are registered.
+    /// <paramref name="ByAccessToken"/>: started with the owner's access token rather than the stream key.
     /// </summary>
     public sealed record StartPublisher(
         string Id,
@@ -41,7 +42,8 @@ internal static class SessionCommands
         IActorRef Streams,
         string Node,
         DateTimeOffset StartedAt,
-        ulong MaxBitrate) : ISessionCommand;
+        ulong MaxBitrate,
+        bool ByAccessToken = false) : ISessionCommand;
 
     /// <summary>To <see cref="MediaFeedsActor"/>: start the feed of a stream published on <paramref name="Origin"/>'s node; answered like <see cref="StartPublisher"/>.</summary>
     public sealed record StartRelay(

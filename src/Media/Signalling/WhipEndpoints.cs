@@ -119,7 +119,8 @@ internal static class WhipEndpoints
         // The session's owner registers the session and the channel's feed before it answers, so the Location below
         // answers at once; a stale feed of this channel on this node is closed by it.
         var streams = await region.GetAsync(cancel);
-        var start = new SessionCommands.StartPublisher(sessionId, name, transport, PublishedTrack.From(answer), streams, node, startedAt, (ulong)options.Value.MaxPublishBitrate);
+        var start = new SessionCommands.StartPublisher(sessionId, name, transport, PublishedTrack.From(answer), streams, node, startedAt, (ulong)options.Value.MaxPublishBitrate,
+            ByAccessToken: !PublisherCredential.IsStreamKey(bearer));
         if (await SessionAsks.AskAsync(await feeds.GetAsync(cancel), start, cancel) is not SessionReplies.FeedStarted)
         {
             transport.Dispose();

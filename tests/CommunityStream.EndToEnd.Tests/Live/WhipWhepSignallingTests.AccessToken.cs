@@ -99,4 +99,34 @@ public sealed partial class WhipWhepSignallingTests
         using var withToken = await fixture.PostSdpAsync("/whip/tokendelete", ChromeOffers.Publish, streamer.AccessToken);
         Assert.Equal(HttpStatusCode.NotFound, withToken.StatusCode);
     }
+
+    [Fact]
+    public async Task Should_end_a_stream_started_with_an_access_token_when_the_owner_logs_out_everywhere_but_keep_one_started_with_the_stream_key()
+    {
+        var byToken = await fixture.StreamerAsync("tokenrevoke");
+        var byKey = await fixture.StreamerAsync("keyrevoke");
+        using (var created = await fixture.PostSdpAsync("/whip/tokenrevoke", ChromeOffers.Publish, byToken.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        using (var created = await fixture.PostSdpAsync("/whip/keyrevoke", ChromeOffers.Publish, byKey.StreamKey))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        Assert.True((await GetStreamAsync("tokenrevoke")).GetProperty("live").GetBoolean());
+        Assert.True((await GetStreamAsync("keyrevoke")).GetProperty("live").GetBoolean());
+
+        foreach (var streamer in new[] { byToken, byKey })
+        {
+            using var revoke = await fixture.SendAsync(HttpMethod.Post, "/api/me/sessions/revoke", streamer.AccessToken);
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+
+        // The disabled-publisher sweep (every second) ends the access-token stream; the stream key's stays live.
+        using var admin = new HttpClient { BaseAddress = new Uri(fixture.Node.AdminAddress, "/admin/v1/") };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.AdminToken);
+        await Eventually.Until(async () => await admin.GetFromJsonAsync<JsonElement>("streams/tokenrevoke"), s => !s.GetProperty("live").GetBoolean(),
+            TimeSpan.FromSeconds(5), "the access-token stream to end");
+        Assert.True((await admin.GetFromJsonAsync<JsonElement>("streams/keyrevoke")).GetProperty("live").GetBoolean());
+    }
 }

@@ -54,7 +54,7 @@ public abstract partial class IdentityApiTests
     }
 
     [SkippableFact]
-    public async Task Should_change_the_password_only_with_the_current_one_and_end_other_logins_only()
+    public async Task Should_change_the_password_only_with_the_current_one_end_other_logins_and_refuse_earlier_access_tokens()
     {
         SkipIfUnavailable();
         var (user, here) = await RegisterAndLoginAsync(Client, "pw");
@@ -72,9 +72,28 @@ public abstract partial class IdentityApiTests
         {
             Assert.True((await ReadProblemAsync(weak, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("newPassword", out _));
         }
+        string fresh;
         using (var changed = await PostAsync(Client, "/api/me/password", new { currentPassword = Password, newPassword = NewPassword }, here.AccessToken))
         {
-            Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+            var body = JsonDocument.Parse(await changed.Content.ReadAsStringAsync()).RootElement;
+            fresh = body.GetProperty("accessToken").GetString()!;
+            Assert.True(body.GetProperty("expiresIn").GetInt32() > 0);
+            Assert.Equal("Bearer", body.GetProperty("tokenType").GetString());
+        }
+        // Every access token issued before the change is refused at once (this node forgot its status cache entry),
+        // and the fresh one, issued in the change's own second, is accepted at once.
+        using (var old = await SendAsync(Client, HttpMethod.Get, "/api/me", token: here.AccessToken))
+        {
+            await ReadProblemAsync(old, HttpStatusCode.Unauthorized);
+        }
+        using (var otherAccess = await SendAsync(Client, HttpMethod.Get, "/api/me", token: elsewhere.AccessToken))
+        {
+            await ReadProblemAsync(otherAccess, HttpStatusCode.Unauthorized);
+        }
+        using (var current = await SendAsync(Client, HttpMethod.Get, "/api/me", token: fresh))
+        {
+            Assert.Equal(HttpStatusCode.OK, current.StatusCode);
         }
 
         using (var oldPassword = await PostAsync(Client, "/api/auth/login", new { login = user.Username, password = Password }))
@@ -88,6 +107,9 @@ public abstract partial class IdentityApiTests
         }
         using var own = await PostAsync(Client, "/api/auth/refresh", new { refreshToken = here.RefreshToken });
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        var refreshed = JsonDocument.Parse(await own.Content.ReadAsStringAsync()).RootElement.GetProperty("accessToken").GetString();
+        using var afterRefresh = await SendAsync(Client, HttpMethod.Get, "/api/me", token: refreshed);
+        Assert.Equal(HttpStatusCode.OK, afterRefresh.StatusCode);
     }
 
     [SkippableFact]

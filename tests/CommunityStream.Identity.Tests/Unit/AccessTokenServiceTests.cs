@@ -44,6 +44,27 @@ public sealed class AccessTokenServiceTests
     }
 
     [Fact]
+    public async Task Should_issue_a_token_after_a_revocation_in_the_same_second_with_an_iat_after_the_stamp()
+    {
+        // iat has whole seconds: a token from the stamp's own second would carry an iat not after it and be refused.
+        var second = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var revokedAt = second.AddMilliseconds(100);
+        var before = Service(time: new ManualTimeProvider(second.AddMilliseconds(50))).Issue(UserId, "Alice", ["viewer"], revokedAt: null);
+        var after = Service(time: new ManualTimeProvider(second.AddMilliseconds(300))).Issue(UserId, "Alice", ["viewer"], revokedAt: revokedAt);
+        var later = Service(time: new ManualTimeProvider(second.AddSeconds(2))).Issue(UserId, "Alice", ["viewer"], revokedAt: revokedAt);
+
+        var (_, beforeIat) = await Service().ValidateWithIssueTimeAsync(before.Token);
+        var (afterUser, afterIat) = await Service().ValidateWithIssueTimeAsync(after.Token);
+        var (_, laterIat) = await Service().ValidateWithIssueTimeAsync(later.Token);
+
+        Assert.True(beforeIat <= revokedAt);
+        Assert.NotNull(afterUser);
+        Assert.Equal(second.AddSeconds(1), afterIat);
+        Assert.True(afterIat > revokedAt);
+        Assert.Equal(second.AddSeconds(2), laterIat);
+    }
+
+    [Fact]
     public async Task Should_reject_an_expired_token()
     {
         var past = new ManualTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-16).AddSeconds(-31));

@@ -84,4 +84,27 @@ public sealed class ThrottleTests
         _time.Advance(TimeSpan.FromSeconds(10));
         Assert.Null(limiter.TryAcquire("k"));
     }
+
+    [Fact]
+    public void Should_limit_exports_per_account_and_per_client_address()
+    {
+        var exports = new ExportThrottle(_time);
+        var first = Guid.CreateVersion7();
+        Assert.Null(exports.TryAcquire(first, "192.0.2.1"));
+        Assert.NotNull(exports.TryAcquire(first, "192.0.2.2"));
+
+        // Other accounts from the same address: a few more, then the address waits for the window.
+        for (var i = 1; i < ExportThrottle.PerAddressPerMinute; i++)
+        {
+            Assert.Null(exports.TryAcquire(Guid.CreateVersion7(), "192.0.2.1"));
+        }
+        var wait = exports.TryAcquire(Guid.CreateVersion7(), "192.0.2.1");
+        Assert.NotNull(wait);
+        Assert.InRange(wait.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.Null(exports.TryAcquire(Guid.CreateVersion7(), "192.0.2.3"));
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(exports.TryAcquire(Guid.CreateVersion7(), "192.0.2.1"));
+        Assert.Null(exports.TryAcquire(first, "192.0.2.3"));
+    }
 }

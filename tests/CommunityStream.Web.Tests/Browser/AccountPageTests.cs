@@ -51,9 +51,21 @@ public sealed class AccountPageTests(BrowserFixture browser, NodeFixture fixture
         await page.Locator("#password-form button[type=submit]").ClickAsync();
         await Expect(page.Locator("#new-password-error")).ToHaveTextAsync("Password must not contain the username.");
 
+        var refreshes = 0;
+        page.Request += (_, request) => refreshes += request.Url.EndsWith("/api/auth/refresh", StringComparison.Ordinal) ? 1 : 0;
         await page.Locator("#new-password").FillAsync(NewPassword);
         await page.Locator("#password-form button[type=submit]").ClickAsync();
         await Expect(page.Locator("#password-result")).ToContainTextAsync("Password changed");
+        // The change refuses every earlier access token; the page took the fresh one from the answer, so its next call
+        // succeeds without a 401 and a refresh.
+        Assert.Equal("changer", await page.EvaluateAsync<string>("""
+            async () => {
+              // The same module instance the page uses: its versioned URL, from the page's modulepreload list.
+              const url = document.querySelector('link[rel=modulepreload][href$="/js/session.js"]').href;
+              return (await (await import(url)).api('/api/me')).username;
+            }
+            """));
+        Assert.Equal(0, refreshes);
         Assert.Equal(HttpStatusCode.OK, await WebUsers.LoginStatusAsync(fixture.Node, "changer", NewPassword));
         Assert.Equal(HttpStatusCode.Unauthorized, await WebUsers.LoginStatusAsync(fixture.Node, "changer", InProcessNode.Password));
         // This browser stays signed in (its own login survives the change).

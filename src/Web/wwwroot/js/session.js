@@ -156,6 +156,15 @@ export async function signOut() {
   }
 }
 
+/**
+ * Takes the fresh access token a password change answers with ({accessToken, expiresIn}): the change refuses every
+ * access token issued before it, including the one this page held; the refresh cookie stays valid.
+ * @param {{accessToken: string, expiresIn: number}} answer
+ */
+export function adoptAccessToken(answer) {
+  adopt(answer);
+}
+
 /** Forgets the in-memory session after the server revoked it (log out everywhere, account deleted). */
 export function dropSession() {
   forget();

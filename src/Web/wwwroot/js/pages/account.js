@@ -3,7 +3,7 @@
 // Signed-out visitors get a sign-in prompt that brings them back here.
 import { h, $, replace } from '../dom.js';
 import { mountLayout } from '../layout.js';
-import { ApiError, api, dropSession, onSessionChange } from '../session.js';
+import { ApiError, adoptAccessToken, api, dropSession, onSessionChange } from '../session.js';
 import { PASSWORD_RULE, busy, checkPassword, describe, field, inWords, setFieldError, showFieldErrors } from '../forms.js';
 
 /** @typedef {{id: string, username: string, email: string, roles: string[], createdAt?: string}} Me */
@@ -90,7 +90,9 @@ function passwordForm(me) {
     if (currentProblem) return current.focus();
     if (nextProblem) return next.focus();
     try {
-      await busy(form, 'Changing…', () => api('/api/me/password', { method: 'POST', json: { currentPassword: current.value, newPassword: next.value } }));
+      const answer = await busy(form, 'Changing…', () => api('/api/me/password', { method: 'POST', json: { currentPassword: current.value, newPassword: next.value } }));
+      // Every access token issued before the change is refused now; the answer carries this page's next one.
+      if (answer?.accessToken) adoptAccessToken(answer);
       form.reset();
       result.className = 'success';
       result.textContent = 'Password changed. Other devices were signed out; this one stays signed in.';

@@ -60,6 +60,8 @@ public static class ChatModule
         builder.Services.AddSingleton<ChatAdministration>();
         builder.Services.AddSingleton<IUserActivitySource, ChatSocketActivity>();
         builder.Services.AddSingleton<IUserChatExport, ChatExport>();
+        builder.Services.AddSingleton<DeletedAccountRoomSweep>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeletedAccountRoomSweep>());
         return builder;
     }
 

@@ -56,4 +56,10 @@ public sealed class ChatOptions
 
     /// <summary>How often each node asks Identity for newly disabled accounts and closes their sockets (4003).</summary>
     public int DisabledAccountSweepSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// How often the oldest cluster member looks for newly deleted accounts and makes every room forget their names
+    /// (moderator rights, bans, timeouts, ownership) before Identity frees those names.
+    /// </summary>
+    public int DeletedAccountSweepSeconds { get; set; } = 30;
 }

@@ -31,6 +31,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     private RoomState _decided;
     private (Create Command, IActorRef Sender)? _pendingCreate;
     private DateTime _notFoundUntil;
+    private DateTime _ownerRetryAt;
 
     public RoomActor(string entityId, IUserDirectory directory, IOptions<ChatOptions> options)
     {
@@ -103,7 +104,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     {
         if (!_state.Exists)
         {
-            if (DateTime.UtcNow < _notFoundUntil)
+            if (command is ForgetAccounts || DateTime.UtcNow < _notFoundUntil)
             {
                 Sender.Tell(new Rejected("room_not_found", "No such room."));
                 return;
@@ -112,7 +113,15 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
             LookUpOwner();
             return;
         }
-        if (command is Post or Moderate)
+        if (_state.OwnerForgotten && command is not ForgetAccounts && DateTime.UtcNow >= _ownerRetryAt)
+        {
+            // The owner's account was deleted: the name's next holder owns the channel once it may (a streamer).
+            _ownerRetryAt = DateTime.UtcNow + OwnerRetryInterval;
+            Stash.Stash();
+            LookUpOwner();
+            return;
+        }
+        if (command is Post or Moderate or ForgetAccounts)
         {
             Decide(command);
             return;
@@ -190,6 +199,11 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
 
     private void OnOwnerLookedUp(OwnerLookedUp result)
     {
+        if (_state.Exists)
+        {
+            ReclaimOwner(result);
+            return;
+        }
         var create = _pendingCreate;
         _pendingCreate = null;
         RoomCreated? created = null;
@@ -233,6 +247,28 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         });
     }
 
+    private void ReclaimOwner(OwnerLookedUp result)
+    {
+        Become(Ready);
+        if (result.Failure is not null)
+        {
+            _log.Warning(result.Failure, "Room {0}: owner look-up failed", _id);
+        }
+        if (result.User is not { } user || !RoomState.MayOwnChannel(user.Username, user.Disabled, user.Roles) || !_state.OwnerForgotten)
+        {
+            Stash.UnstashAll();
+            return;
+        }
+        var assigned = new OwnerAssigned(user.Id, user.Username, DateTimeOffset.UtcNow);
+        _decided = _decided.Apply(assigned);
+        Persist(assigned, persisted =>
+        {
+            _state = _state.Apply(persisted);
+            Stash.UnstashAll();
+            MaybeSnapshot();
+        });
+    }
+
     private void OnPresenceTick()
     {
         if (_presence.Tick(DateTime.UtcNow) is { } presence)
@@ -262,6 +298,9 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
             SaveSnapshot(_state.ToSnapshot());
         }
     }
+
+    /// <summary>How often an ownerless channel room (its owner deleted) looks its name up again, at most.</summary>
+    private static readonly TimeSpan OwnerRetryInterval = TimeSpan.FromSeconds(5);
 
     // Short and random: names this room's history; a new one would mean history was lost.
     private static string NewEpoch() => "e-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 4));

@@ -48,8 +48,18 @@ public static class RoomCommands
     public sealed record Create(RoomId Room, ChatUser Admin, bool AnonymousRead) : IRoomCommand;
 
     /// <summary>
+    /// For Chat's deleted-account sweep: forget these deleted accounts (moderator rights, bans, timeouts by name;
+    /// ownership by id); replied with <see cref="RoomReplies.Moderated"/> (action <c>forget_accounts</c>) once durable.
+    /// No permission checks: only the node's sweep sends it. A room that does not exist refuses without being created.
+    /// </summary>
+    public sealed record ForgetAccounts(RoomId Room, ForgottenAccount[] Accounts) : IRoomCommand;
+
+    /// <summary>
     /// One node's local viewers of the room, sent at most once a second when it changed and as a heartbeat;
     /// the room forgets a node that stops reporting. <paramref name="Members"/> is null for large rooms.
     /// </summary>
     public sealed record ReportPresence(RoomId Room, string Node, int Count, string[]? Members) : IRoomCommand;
 }
+
+/// <summary>A deleted account in <see cref="RoomCommands.ForgetAccounts"/>: its id and the username it had.</summary>
+public sealed record ForgottenAccount(Guid UserId, string Username);

@@ -48,6 +48,19 @@ public static class RoomEvents
     /// <summary>An administrator closed the room: members are sent away, joins and posts refused until it reopens.</summary>
     public sealed record RoomClosed(string Reason, string By, DateTimeOffset Time) : IModerationEvent;
 
+    /// <summary>
+    /// A deleted account's name (<paramref name="User"/>, lowercased) is no longer a moderator, banned or timed out here,
+    /// and the room no longer has that account as owner; written by Chat's deleted-account sweep (<paramref name="By"/>
+    /// is <c>system</c>) before Identity frees the name, so whoever registers the name later inherits nothing.
+    /// </summary>
+    public sealed record AccountForgotten(string User, Guid UserId, string By, DateTimeOffset Time) : IRoomEvent;
+
+    /// <summary>
+    /// A channel room whose owner's account was deleted found a new holder of its name who may own it (a streamer or
+    /// an admin) and made that account the owner.
+    /// </summary>
+    public sealed record OwnerAssigned(Guid OwnerId, string OwnerName, DateTimeOffset Time) : IRoomEvent;
+
     /// <summary>An administrator reopened a closed room.</summary>
     public sealed record RoomReopened(string By, DateTimeOffset Time) : IModerationEvent;
 }

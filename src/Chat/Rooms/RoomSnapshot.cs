@@ -19,7 +19,8 @@ internal sealed record RoomSnapshot(
     string[] Banned,
     TimeoutEntry[] Timeouts,
     ClientIdEntry[] ClientIds,
-    string? ClosedReason = null);
+    string? ClosedReason = null,
+    bool OwnerForgotten = false);
 
 /// <summary>A user's timeout in a <see cref="RoomSnapshot"/>.</summary>
 internal sealed record TimeoutEntry(string User, DateTimeOffset Until);
@@ -44,7 +45,8 @@ internal sealed partial record RoomState
         [.. Banned.Order(StringComparer.Ordinal)],
         [.. TimedOutUntil.Select(t => new TimeoutEntry(t.Key, t.Value)).OrderBy(t => t.User, StringComparer.Ordinal)],
         [.. ClientIdOrder.Where(ClientIds.ContainsKey).Distinct().Select(k => new ClientIdEntry(k, ClientIds[k]))],
-        ClosedReason);
+        ClosedReason,
+        OwnerForgotten);
 
     /// <summary>Restores a state saved with <see cref="ToSnapshot"/>.</summary>
     public static RoomState FromSnapshot(RoomSnapshot snapshot, RoomLimits limits) => new()
@@ -65,5 +67,6 @@ internal sealed partial record RoomState
         ClientIds = snapshot.ClientIds.ToImmutableDictionary(c => c.Key, c => c.Offset),
         ClientIdOrder = [.. snapshot.ClientIds.Select(c => c.Key)],
         ClosedReason = snapshot.ClosedReason,
+        OwnerForgotten = snapshot.OwnerForgotten,
     };
 }

@@ -26,6 +26,7 @@ internal sealed partial record RoomState
             ? RoomDecision.ReplyOnly(refusal)
             : RoomDecision.ReplyOnly(JoinReply(join)),
         Moderate moderate => DecideModeration(moderate, now),
+        ForgetAccounts forget => DecideForgetting(forget, now),
         GetMessages query => CanRead(query.User) is { } refusal
             ? RoomDecision.ReplyOnly(refusal)
             : RoomDecision.ReplyOnly(new Messages(query.Room, Epoch, LatestOffset, VisibleBetween(query.After, query.Before ?? long.MaxValue, query.Limit))),
@@ -165,6 +166,21 @@ internal sealed partial record RoomState
         return @event is null
             ? Refuse("bad_frame", $"Invalid `{request.Action}` action or fields.")
             : new RoomDecision(new Moderated(command.Room, request.Action), [@event]);
+    }
+
+    /// <summary>One <see cref="AccountForgotten"/> per account this room still knows by name or as owner; none when it knows none.</summary>
+    private RoomDecision DecideForgetting(ForgetAccounts command, DateTimeOffset now)
+    {
+        var events = new List<IRoomEvent>();
+        foreach (var account in command.Accounts)
+        {
+            var key = account.Username.ToLowerInvariant();
+            if (OwnerId == account.UserId || Moderators.Contains(key) || Banned.Contains(key) || TimedOutUntil.ContainsKey(key))
+            {
+                events.Add(new AccountForgotten(key, account.UserId, "system", now));
+            }
+        }
+        return new RoomDecision(new Moderated(command.Room, "forget_accounts"), events);
     }
 
     /// <summary>Only administrators close and reopen rooms (the admin API); closing a closed room changes nothing.</summary>

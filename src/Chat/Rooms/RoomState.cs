@@ -22,6 +22,9 @@ internal sealed partial record RoomState
 
     public string? OwnerName { get; init; }
 
+    /// <summary>The owner's account was deleted (<see cref="AccountForgotten"/>): a channel room looks its name's holder up again.</summary>
+    public bool OwnerForgotten { get; init; }
+
     public long LatestOffset { get; init; }
 
     /// <summary>Retained messages, contiguous offsets, oldest first.</summary>
@@ -80,6 +83,16 @@ internal sealed partial record RoomState
         ModeratorRemoved e => this with { Moderators = Moderators.Remove(e.User) },
         RoomClosed e => this with { ClosedReason = e.Reason },
         RoomReopened => this with { ClosedReason = null },
+        AccountForgotten e => this with
+        {
+            Moderators = Moderators.Remove(e.User),
+            Banned = Banned.Remove(e.User),
+            TimedOutUntil = TimedOutUntil.Remove(e.User),
+            OwnerId = OwnerId == e.UserId ? null : OwnerId,
+            OwnerName = OwnerId == e.UserId ? null : OwnerName,
+            OwnerForgotten = OwnerForgotten || OwnerId == e.UserId,
+        },
+        OwnerAssigned e => this with { OwnerId = e.OwnerId, OwnerName = e.OwnerName, OwnerForgotten = false },
         SettingsChanged e => (this with { Settings = Settings with { AnonymousRead = e.AnonymousRead, HistoryRetention = e.HistoryRetention } }).Trim(),
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown room event."),
     };

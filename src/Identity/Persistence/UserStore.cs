@@ -1,5 +1,6 @@
 using System.Data.Common;
 using CommunityStream.BuildingBlocks;
+using CommunityStream.Identity.Contracts;
 
 namespace CommunityStream.Identity.Persistence;
 
@@ -209,6 +210,23 @@ internal sealed class UserStore(DatabaseOptions database)
     /// <summary>Ids of the accounts deleted at or after <paramref name="since"/> (indexed).</summary>
     public Task<IReadOnlyList<Guid>> FindDeletedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         FindIdsSinceAsync("SELECT id FROM identity_users WHERE deleted_at >= @since;", since, cancellationToken);
+
+    /// <summary>Deleted accounts whose names are not freed yet, with those names, oldest deletion first.</summary>
+    public async Task<IReadOnlyList<DeletedAccountName>> FindDeletedNamesNotFreedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.WithSql("""
+            SELECT id, username, deleted_at FROM identity_users
+            WHERE deleted_at IS NOT NULL AND names_freed = 0 ORDER BY deleted_at, id;
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var names = new List<DeletedAccountName>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(new DeletedAccountName(Guid.Parse(reader.GetString(0)), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+        }
+        return names;
+    }
 
     /// <summary>
     /// Frees the username and email of accounts deleted before <paramref name="cutoff"/>: the row stays (its id still

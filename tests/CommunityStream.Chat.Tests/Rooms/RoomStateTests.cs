@@ -299,4 +299,41 @@ public sealed class RoomStateTests
 
         public int GetHashCode(RoomSnapshot obj) => 0;
     }
+
+    [Fact]
+    public void Should_forget_a_deleted_accounts_moderator_rights_ban_timeout_and_ownership()
+    {
+        var state = NewRoom();
+        (state, _) = Run(state, new Moderate(Room, Owner, new ModerationRequest("add_moderator", User: "Bob")), T0);
+        (state, _) = Run(state, new Moderate(Room, Owner, new ModerationRequest("ban", User: "carol")), T0);
+        (state, _) = Run(state, new Moderate(Room, Owner, new ModerationRequest("timeout", User: "dave", Seconds: 600)), T0);
+        Assert.True(state.IsModerator(Bob));
+
+        var (forgotten, reply) = Run(state, new ForgetAccounts(Room, [new(Bob.Id, "BOB"), new(Carol.Id, "carol"), new(Guid.NewGuid(), "dave")]), T0.AddSeconds(1));
+
+        Assert.Equal("forget_accounts", Assert.IsType<Moderated>(reply).Action);
+        // The name alone no longer grants or refuses anything: a later holder of it (another id) starts clean.
+        var heir = new ChatUser(Guid.NewGuid(), "bob", false, false);
+        Assert.False(forgotten.IsModerator(heir));
+        Assert.Null(forgotten.CanRead(new ChatUser(Guid.NewGuid(), "carol", false, false)));
+        Assert.IsType<Acked>(forgotten.Process(new Post(Room, new ChatUser(Guid.NewGuid(), "dave", false, false), "hi", null), T0.AddSeconds(2)).Reply);
+        Assert.Equal(Owner.Id, forgotten.OwnerId);
+
+        var ownerless = forgotten.Process(new ForgetAccounts(Room, [new(Owner.Id, Owner.Name)]), T0.AddSeconds(3));
+        var orphan = ownerless.Events.Aggregate(forgotten, (s, e) => s.Apply(e));
+        Assert.Null(orphan.OwnerId);
+        Assert.Null(orphan.OwnerName);
+        Assert.True(orphan.OwnerForgotten);
+        Assert.Null(Assert.IsType<Info>(orphan.Process(new GetInfo(Room, null), T0).Reply).Owner);
+        Assert.Equal(orphan.OwnerForgotten, RoomState.FromSnapshot(orphan.ToSnapshot(), RoomLimits.Default).OwnerForgotten);
+    }
+
+    [Fact]
+    public void Should_write_nothing_when_the_room_knows_none_of_the_deleted_accounts()
+    {
+        var decision = NewRoom().Process(new ForgetAccounts(Room, [new(Bob.Id, "bob")]), T0);
+
+        Assert.Empty(decision.Events);
+        Assert.IsType<Moderated>(decision.Reply);
+    }
 }

@@ -44,6 +44,7 @@ public sealed class SerializationTests : IDisposable
         new RoomReplies.AdminView(Room, "e-1", 42, 3, 40, "Alice", Settings, "maintenance", ["mod"], ["carol"],
             [new UserTimeout("eve", Now.AddSeconds(60))], 5, [new NodePresence("akka.tcp://cs@127.0.0.1:4053", 5)]),
         new RoomBroadcasts.ModerationBroadcast(Room, new RoomClosed("maintenance", "root", Now)),
+        new RoomCommands.ForgetAccounts(Room, [new ForgottenAccount(Guid.NewGuid(), "Mod")]),
         new Fanout.LocalRoomsQuery(),
         new Fanout.LocalRoomsReport("akka.tcp://cs@127.0.0.1:4053", [new Fanout.LocalRoomMembers("alice", 3)]),
     ];
@@ -66,6 +67,8 @@ public sealed class SerializationTests : IDisposable
         new SettingsChanged(false, 200, "alice", Now),
         new RoomClosed("maintenance", "root", Now),
         new RoomReopened("root", Now),
+        new AccountForgotten("mod", Guid.NewGuid(), "system", Now),
+        new OwnerAssigned(Guid.NewGuid(), "Alice", Now),
     ];
 
     [Theory]

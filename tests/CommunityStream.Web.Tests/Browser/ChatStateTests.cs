@@ -353,7 +353,8 @@ public sealed class ChatStateTests(BrowserFixture browser) : IAsyncLifetime
         const welcome = { type: 'welcome', v: 1, user: { name: 'bob' }, limits: { maxMessageLength: 500 } };
         let tokens = 0;
         const signedOut = [];
-        const auth = { token: async () => 'tok-' + tokens, freshToken: async () => 'tok-' + (++tokens), signedOut: (reason) => signedOut.push(reason) };
+        let refreshFails = false;
+        const auth = { token: async () => 'tok-' + tokens, freshToken: async () => refreshFails ? null : 'tok-' + (++tokens), signedOut: (reason) => signedOut.push(reason) };
         const statuses = [];
         try {
           {{body}}
@@ -419,17 +420,23 @@ public sealed class ChatStateTests(BrowserFixture browser) : IAsyncLifetime
             // 4001 token_expired: a fresh token, and straight back.
             s1.drop(4001, 'token_expired');
             const s2 = await socket(2);
-            // 4001 session_revoked: signed out, back as an anonymous reader.
+            // 4001 session_revoked (e.g. a password change in another tab of this browser): one refresh that works,
+            // and back with its token, still signed in.
             s2.drop(4001, 'session_revoked');
             const s3 = await socket(3);
+            // 4001 session_revoked when the refresh fails too: signed out, back as an anonymous reader.
+            refreshFails = true;
+            s3.drop(4001, 'session_revoked');
+            const s4 = await socket(4);
             // 4003 account_disabled (on a socket that had signed in again): signed out, not back with that account.
+            refreshFails = false;
             tokens = 5;
             client.reconnectNow();
-            const s4 = await socket(4);
-            s4.drop(4003, 'account_disabled');
             const s5 = await socket(5);
+            s5.drop(4003, 'account_disabled');
+            const s6 = await socket(6);
             // 4029 abuse: stay away for at least 30 s.
-            s5.drop(4029);
+            s6.drop(4029);
             const afterAbuse = statuses.at(-1);
             const sockets = FakeSocket.all.length;
             client.stop();
@@ -437,9 +444,9 @@ public sealed class ChatStateTests(BrowserFixture browser) : IAsyncLifetime
             """);
         Assert.Equal(2, r.GetProperty("joins").GetInt32());
         var urls = r.GetProperty("urls").EnumerateArray().Select(e => e.GetString()!).ToArray();
-        Assert.Equal(["ws://test/ws?access_token=tok-0", "ws://test/ws?access_token=tok-1", "ws://test/ws", "ws://test/ws?access_token=tok-5", "ws://test/ws"], urls);
+        Assert.Equal(["ws://test/ws?access_token=tok-0", "ws://test/ws?access_token=tok-1", "ws://test/ws?access_token=tok-2", "ws://test/ws", "ws://test/ws?access_token=tok-5", "ws://test/ws"], urls);
         Assert.Equal(["session_revoked", "account_disabled"], r.GetProperty("signedOut").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.Matches("^Reconnecting in (3[0-9]|[4-9][0-9]) s$", r.GetProperty("afterAbuse").GetString());
-        Assert.Equal(5, r.GetProperty("sockets").GetInt32());
+        Assert.Equal(6, r.GetProperty("sockets").GetInt32());
     }
 }

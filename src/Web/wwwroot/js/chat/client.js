@@ -10,7 +10,7 @@ import { Backoff } from './backoff.js';
  * @typedef {object} ChatAuth
  * @property {() => Promise<string | null>} token        the current access token, or null (anonymous)
  * @property {() => Promise<string | null>} freshToken   a newly refreshed access token, or null
- * @property {(reason: string) => void} signedOut        the server revoked the session or disabled the account
+ * @property {(reason: string) => void} signedOut        the server revoked the session (and a refresh failed) or disabled the account
  */
 
 /**
@@ -247,9 +247,11 @@ export class ChatClient extends EventTarget {
     switch (code) {
       case 4001:
         if (reason === 'session_revoked') {
-          this.anonymous = true;
-          this.auth.signedOut('session_revoked');
-          this.status('connecting', 'You were signed out');
+          // Revoked sessions include this browser's own after a password change made in another tab: that tab's
+          // refresh cookie is still good, so try one refresh before signing out.
+          this.status('connecting');
+          void this.afterRevocation();
+          return;
         } else {
           void this.auth.freshToken().catch(() => null); // the next connect picks it up
         }
@@ -271,6 +273,20 @@ export class ChatClient extends EventTarget {
     }
     const delay = code === 4001 && reason !== 'session_revoked' ? 0 : this.backoff.next(atLeast);
     this.status('connecting', delay > 2000 ? `Reconnecting in ${Math.round(delay / 1000)} s` : undefined);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  /** One session refresh after a 4001 `session_revoked`: back with the fresh token, or signed out and anonymous. */
+  async afterRevocation() {
+    const token = await this.auth.freshToken().catch(() => null);
+    if (this.stopped || this.socket) return;
+    if (!token) {
+      this.anonymous = true;
+      this.auth.signedOut('session_revoked');
+    }
+    const delay = this.backoff.next();
+    this.status('connecting', token ? undefined : 'You were signed out');
+    clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 

@@ -15,6 +15,7 @@ internal sealed class AccountService(
     PasswordHasher passwords,
     AccessTokenService accessTokens,
     LoginThrottle throttle,
+    ThrottledLoginLog throttleLog,
     IdentityMetrics metrics,
     IOptions<IdentityOptions> options,
     TimeProvider time,
@@ -74,7 +75,7 @@ internal sealed class AccountService(
     {
         if (throttle.TryAcquireLoginAttempt(clientAddress) is { } ipWait)
         {
-            logger.ClientThrottled(clientAddress);
+            throttleLog.ClientThrottled(clientAddress);
             return new LoginResult(LoginStatus.Throttled, RetryAfter: ipWait);
         }
         if (string.IsNullOrWhiteSpace(login) || string.IsNullOrEmpty(password) || password.Length > CredentialPolicy.MaximumPasswordLength)
@@ -85,7 +86,7 @@ internal sealed class AccountService(
         var user = await users.FindByLoginAsync(login.Trim(), cancellationToken);
         // Unknown logins are locked out too, keyed by what was typed, so lockouts do not reveal which accounts exist.
         var accountKey = user is null ? "login:" + UserRecord.Normalize(login) : "user:" + user.Id;
-        if (throttle.AccountRetryAfter(accountKey) is { } lockedFor)
+        if (throttle.AccountRetryAfter(accountKey, clientAddress) is { } lockedFor)
         {
             return new LoginResult(LoginStatus.Throttled, RetryAfter: lockedFor);
         }
@@ -93,18 +94,18 @@ internal sealed class AccountService(
         if (user is null)
         {
             await passwords.VerifyDecoyAsync(password, cancellationToken);
-            RecordFailure(accountKey);
+            RecordFailure(accountKey, clientAddress);
             return new LoginResult(LoginStatus.InvalidCredentials);
         }
 
         var check = await passwords.VerifyAsync(password, user.PasswordHash, cancellationToken);
         if (check == PasswordCheck.Failed)
         {
-            RecordFailure(accountKey);
+            RecordFailure(accountKey, clientAddress);
             logger.LoginFailed(user.Id);
             return new LoginResult(LoginStatus.InvalidCredentials);
         }
-        throttle.AccountSucceeded(accountKey);
+        throttle.AccountSucceeded(accountKey, clientAddress);
         if (user.Disabled)
         {
             logger.DisabledLoginRefused(user.Id);
@@ -166,12 +167,21 @@ internal sealed class AccountService(
         }
     }
 
-    private void RecordFailure(string accountKey)
+    private void RecordFailure(string accountKey, string clientAddress) => RecordFailure(throttle, throttleLog, metrics, accountKey, clientAddress);
+
+    /// <summary>Counts a wrong password against the address's lockout and the account's ceiling; logs and counts what it locked.</summary>
+    internal static void RecordFailure(LoginThrottle throttle, ThrottledLoginLog throttleLog, IdentityMetrics metrics, string accountKey, string clientAddress)
     {
-        if (throttle.AccountFailed(accountKey) is { } lockout)
+        var failure = throttle.AccountFailed(accountKey, clientAddress);
+        if (failure.AddressLockout is { } lockout)
         {
             metrics.LockedOut();
-            logger.AccountLocked((int)lockout.TotalSeconds);
+            throttleLog.AddressLockedOut(clientAddress, lockout);
+        }
+        if (failure.CeilingReached is { } refusedFor)
+        {
+            metrics.LockedOut();
+            throttleLog.CeilingReached(accountKey, refusedFor);
         }
     }
 

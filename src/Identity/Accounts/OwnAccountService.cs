@@ -14,6 +14,7 @@ internal sealed class OwnAccountService(
     PasswordHasher passwords,
     AccessTokenService accessTokens,
     LoginThrottle throttle,
+    ThrottledLoginLog throttleLog,
     UserStatusCache statusCache,
     DeletedAccountsCache deletedAccounts,
     IEnumerable<IUserChatExport> chatExports,
@@ -25,13 +26,14 @@ internal sealed class OwnAccountService(
     private readonly ExportThrottle _exports = new(time);
 
     /// <summary>
-    /// Checks a re-entered password with the login's throttles: the client's per-IP limit and the account's lockout
-    /// after repeated failures, so these endpoints cannot be used to guess a password faster than the login.
+    /// Checks a re-entered password with the login's throttles: the client's per-IP limit, the lockout of this address
+    /// from the account after repeated failures and the account's ceiling, so these endpoints cannot be used to guess a password faster than the login.
     /// </summary>
     public async Task<ReauthenticationResult> ReauthenticateAsync(Guid userId, string? password, string clientAddress, CancellationToken cancellationToken)
     {
         if (throttle.TryAcquireLoginAttempt(clientAddress) is { } ipWait)
         {
+            throttleLog.ClientThrottled(clientAddress);
             return new ReauthenticationResult(PasswordCheckStatus.Throttled, RetryAfter: ipWait);
         }
         var user = await users.FindByIdAsync(userId, cancellationToken);
@@ -40,21 +42,18 @@ internal sealed class OwnAccountService(
             return new ReauthenticationResult(PasswordCheckStatus.UnknownUser);
         }
         var accountKey = "user:" + user.Id;
-        if (throttle.AccountRetryAfter(accountKey) is { } lockedFor)
+        if (throttle.AccountRetryAfter(accountKey, clientAddress) is { } lockedFor)
         {
             return new ReauthenticationResult(PasswordCheckStatus.Throttled, RetryAfter: lockedFor);
         }
         if (string.IsNullOrEmpty(password) || password.Length > CredentialPolicy.MaximumPasswordLength
             || await passwords.VerifyAsync(password, user.PasswordHash, cancellationToken) == PasswordCheck.Failed)
         {
-            if (throttle.AccountFailed(accountKey) is not null)
-            {
-                metrics.LockedOut();
-            }
+            AccountService.RecordFailure(throttle, throttleLog, metrics, accountKey, clientAddress);
             logger.LoginFailed(user.Id);
             return new ReauthenticationResult(PasswordCheckStatus.WrongPassword);
         }
-        throttle.AccountSucceeded(accountKey);
+        throttle.AccountSucceeded(accountKey, clientAddress);
         return new ReauthenticationResult(PasswordCheckStatus.Succeeded, user);
     }
 

@@ -15,7 +15,6 @@ internal sealed class AccountService(
     PasswordHasher passwords,
     AccessTokenService accessTokens,
     LoginThrottle throttle,
-    ThrottledLoginLog throttleLog,
     IdentityMetrics metrics,
     IOptions<IdentityOptions> options,
     TimeProvider time,
@@ -75,7 +74,6 @@ internal sealed class AccountService(
     {
         if (throttle.TryAcquireLoginAttempt(clientAddress) is { } ipWait)
         {
-            throttleLog.ClientThrottled(clientAddress);
             return new LoginResult(LoginStatus.Throttled, RetryAfter: ipWait);
         }
         if (string.IsNullOrWhiteSpace(login) || string.IsNullOrEmpty(password) || password.Length > CredentialPolicy.MaximumPasswordLength)
@@ -94,14 +92,14 @@ internal sealed class AccountService(
         if (user is null)
         {
             await passwords.VerifyDecoyAsync(password, cancellationToken);
-            RecordFailure(accountKey, clientAddress);
+            throttle.AccountFailed(accountKey, clientAddress);
             return new LoginResult(LoginStatus.InvalidCredentials);
         }
 
         var check = await passwords.VerifyAsync(password, user.PasswordHash, cancellationToken);
         if (check == PasswordCheck.Failed)
         {
-            RecordFailure(accountKey, clientAddress);
+            throttle.AccountFailed(accountKey, clientAddress);
             logger.LoginFailed(user.Id);
             return new LoginResult(LoginStatus.InvalidCredentials);
         }
@@ -164,24 +162,6 @@ internal sealed class AccountService(
         {
             await refreshTokens.RevokeFamilyAsync(stored.FamilyId, time.GetUtcNow(), cancellationToken);
             logger.LoggedOut(stored.UserId);
-        }
-    }
-
-    private void RecordFailure(string accountKey, string clientAddress) => RecordFailure(throttle, throttleLog, metrics, accountKey, clientAddress);
-
-    /// <summary>Counts a wrong password against the address's lockout and the account's ceiling; logs and counts what it locked.</summary>
-    internal static void RecordFailure(LoginThrottle throttle, ThrottledLoginLog throttleLog, IdentityMetrics metrics, string accountKey, string clientAddress)
-    {
-        var failure = throttle.AccountFailed(accountKey, clientAddress);
-        if (failure.AddressLockout is { } lockout)
-        {
-            metrics.LockedOut();
-            throttleLog.AddressLockedOut(clientAddress, lockout);
-        }
-        if (failure.CeilingReached is { } refusedFor)
-        {
-            metrics.LockedOut();
-            throttleLog.CeilingReached(accountKey, refusedFor);
         }
     }
 

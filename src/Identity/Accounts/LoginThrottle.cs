@@ -1,5 +1,6 @@
 using CommunityStream.Identity.Configuration;
 using CommunityStream.Identity.Security;
+using CommunityStream.Identity.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CommunityStream.Identity.Accounts;
@@ -7,7 +8,8 @@ namespace CommunityStream.Identity.Accounts;
 /// <summary>
 /// The module's login and registration throttles, built from <see cref="ThrottleSettings"/> (docs/identity.md,
 /// "Login throttling"): attempts per client address, a progressive lockout per account and client address, and a
-/// per-account ceiling on failures from all addresses together. All in memory on this node, bounded in size.
+/// per-account ceiling on failures from all addresses together. All in memory on this node, bounded in size. What they
+/// refuse or lock is counted in the metrics and logged through <see cref="ThrottledLoginLog"/>.
 /// </summary>
 internal sealed class LoginThrottle
 {
@@ -16,9 +18,13 @@ internal sealed class LoginThrottle
     private readonly AccountCeiling _accounts;
     private readonly SlidingWindowLimiter _logins;
     private readonly SlidingWindowLimiter _registrations;
+    private readonly ThrottledLoginLog _log;
+    private readonly IdentityMetrics _metrics;
 
-    public LoginThrottle(IOptions<IdentityOptions> options, TimeProvider time)
+    public LoginThrottle(IOptions<IdentityOptions> options, TimeProvider time, ThrottledLoginLog log, IdentityMetrics metrics)
     {
+        _log = log;
+        _metrics = metrics;
         var settings = options.Value.Throttle;
         _accountAtAddress = new AccountLockout(
             settings.AccountFailures,
@@ -30,7 +36,16 @@ internal sealed class LoginThrottle
         _registrations = new SlidingWindowLimiter(settings.RegisterAttemptsPerMinute, Minute, time);
     }
 
-    public TimeSpan? TryAcquireLoginAttempt(string clientAddress) => _logins.TryAcquire(clientAddress);
+    /// <summary>Counts a login (or re-entered password) attempt from the address; how long to wait when over the limit.</summary>
+    public TimeSpan? TryAcquireLoginAttempt(string clientAddress)
+    {
+        var wait = _logins.TryAcquire(clientAddress);
+        if (wait is not null)
+        {
+            _log.ClientThrottled(clientAddress);
+        }
+        return wait;
+    }
 
     public TimeSpan? TryAcquireRegistration(string clientAddress) => _registrations.TryAcquire(clientAddress);
 
@@ -38,9 +53,20 @@ internal sealed class LoginThrottle
     public TimeSpan? AccountRetryAfter(string account, string clientAddress) =>
         Longest(_accountAtAddress.RetryAfter(PairKey(account, clientAddress)), _accounts.RetryAfter(account));
 
-    /// <summary>Counts a wrong password of <paramref name="account"/> from <paramref name="clientAddress"/>.</summary>
-    public LoginFailure AccountFailed(string account, string clientAddress) =>
-        new(_accountAtAddress.RecordFailure(PairKey(account, clientAddress)), _accounts.RecordFailure(account));
+    /// <summary>Counts a wrong password of <paramref name="account"/> from <paramref name="clientAddress"/>; counts and logs what it locked.</summary>
+    public void AccountFailed(string account, string clientAddress)
+    {
+        if (_accountAtAddress.RecordFailure(PairKey(account, clientAddress)) is { } lockout)
+        {
+            _metrics.LockedOut();
+            _log.AddressLockedOut(clientAddress, lockout);
+        }
+        if (_accounts.RecordFailure(account) is { } refusedFor)
+        {
+            _metrics.LockedOut();
+            _log.CeilingReached(account, refusedFor);
+        }
+    }
 
     /// <summary>Forgets this address's failures for the account; the account's ceiling keeps counting (others may be guessing).</summary>
     public void AccountSucceeded(string account, string clientAddress) => _accountAtAddress.RecordSuccess(PairKey(account, clientAddress));
@@ -49,6 +75,3 @@ internal sealed class LoginThrottle
 
     private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : (a > b ? a : b);
 }
-
-/// <summary>What a failure locked: this address out of the account for <see cref="AddressLockout"/>, or the whole account for <see cref="CeilingReached"/>.</summary>
-internal readonly record struct LoginFailure(TimeSpan? AddressLockout, TimeSpan? CeilingReached);

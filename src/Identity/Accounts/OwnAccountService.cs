@@ -1,7 +1,6 @@
 using CommunityStream.BuildingBlocks.Integration;
 using CommunityStream.Identity.Persistence;
 using CommunityStream.Identity.Security;
-using CommunityStream.Identity.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace CommunityStream.Identity.Accounts;
@@ -14,11 +13,9 @@ internal sealed class OwnAccountService(
     PasswordHasher passwords,
     AccessTokenService accessTokens,
     LoginThrottle throttle,
-    ThrottledLoginLog throttleLog,
     UserStatusCache statusCache,
     DeletedAccountsCache deletedAccounts,
     IEnumerable<IUserChatExport> chatExports,
-    IdentityMetrics metrics,
     TimeProvider time,
     ILogger<OwnAccountService> logger)
 {
@@ -33,7 +30,6 @@ internal sealed class OwnAccountService(
     {
         if (throttle.TryAcquireLoginAttempt(clientAddress) is { } ipWait)
         {
-            throttleLog.ClientThrottled(clientAddress);
             return new ReauthenticationResult(PasswordCheckStatus.Throttled, RetryAfter: ipWait);
         }
         var user = await users.FindByIdAsync(userId, cancellationToken);
@@ -49,7 +45,7 @@ internal sealed class OwnAccountService(
         if (string.IsNullOrEmpty(password) || password.Length > CredentialPolicy.MaximumPasswordLength
             || await passwords.VerifyAsync(password, user.PasswordHash, cancellationToken) == PasswordCheck.Failed)
         {
-            AccountService.RecordFailure(throttle, throttleLog, metrics, accountKey, clientAddress);
+            throttle.AccountFailed(accountKey, clientAddress);
             logger.LoginFailed(user.Id);
             return new ReauthenticationResult(PasswordCheckStatus.WrongPassword);
         }

@@ -63,6 +63,7 @@ public static class HostBuilderExtensions
     public static WebApplication UseCommunityStreamPipeline(this WebApplication app)
     {
         app.UseForwardedHeadersFromKnownProxies();
+        app.UseNoSniff();
         // Unhandled errors and bare status codes (404, 405, 415) become RFC 7807 problem bodies.
         app.UseExceptionHandler();
         app.UseStatusCodePages();

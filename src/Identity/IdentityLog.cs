@@ -44,8 +44,14 @@ internal static partial class IdentityLog
     [LoggerMessage(1107, LogLevel.Information, "User {UserId} logged out")]
     public static partial void LoggedOut(this ILogger logger, Guid userId);
 
-    [LoggerMessage(1108, LogLevel.Warning, "Login locked for {LockoutSeconds} s after repeated failures")]
-    public static partial void AccountLocked(this ILogger logger, int lockoutSeconds);
+    [LoggerMessage(1108, LogLevel.Warning, "Login from {ClientAddress} locked out of an account for {LockoutSeconds} s after repeated failures")]
+    public static partial void AccountLocked(this ILogger logger, string clientAddress, int lockoutSeconds);
+
+    [LoggerMessage(1114, LogLevel.Warning, "Logins of an account refused for {RefusedSeconds} s: its failures from all addresses reached the ceiling")]
+    public static partial void AccountCeilingReached(this ILogger logger, int refusedSeconds);
+
+    [LoggerMessage(1115, LogLevel.Warning, "{Suppressed} more throttled or locked logins in the last {WindowSeconds} s were not logged one by one")]
+    public static partial void ThrottledLoginLinesSuppressed(this ILogger logger, long suppressed, int windowSeconds);
 
     [LoggerMessage(1201, LogLevel.Information, "Promoted user {UserId} ({Username}) to admin")]
     public static partial void AdminPromoted(this ILogger logger, Guid userId, string username);

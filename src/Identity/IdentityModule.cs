@@ -53,6 +53,7 @@ public static class IdentityModule
 
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<ThrottledLoginLog>();
         services.AddMetrics();
         services.AddSingleton<IdentityMetrics>();
         services.AddHostedService<CreatedAtStart<IdentityMetrics>>();

@@ -18,6 +18,8 @@ internal sealed class ConnectionOutbox
     // Created on a connection's first join: most of an idle socket's life has no room.
     private Dictionary<RoomId, List<(long Offset, WireFrame Frame)>>? _joining;
     private Dictionary<RoomId, long>? _lastOffsets;
+    // Rooms that sent this connection away (closed) while it was a member; created only then.
+    private HashSet<RoomId>? _sentAway;
     private volatile bool _completed;
     private volatile bool _overflowed;
 
@@ -107,6 +109,25 @@ internal sealed class ConnectionOutbox
         {
             (_joining ??= [])[room] = [];
             _lastOffsets?.Remove(room);
+            _sentAway?.Remove(room);
+        }
+    }
+
+    /// <summary>The room stopped delivering to this connection (it was closed): a join of it is a real join again.</summary>
+    public void SentAway(RoomId room)
+    {
+        lock (_gate)
+        {
+            (_sentAway ??= []).Add(room);
+        }
+    }
+
+    /// <summary>Whether <paramref name="room"/> sent this connection away since its last join.</summary>
+    public bool WasSentAway(RoomId room)
+    {
+        lock (_gate)
+        {
+            return _sentAway is not null && _sentAway.Contains(room);
         }
     }
 
@@ -140,6 +161,7 @@ internal sealed class ConnectionOutbox
         {
             _joining?.Remove(room);
             _lastOffsets?.Remove(room);
+            _sentAway?.Remove(room);
         }
     }
 

@@ -215,6 +215,10 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
             w.WriteString("reason", "room_closed");
             w.WriteString("message", closed.Reason);
         }));
+        foreach (var outbox in _outboxes)
+        {
+            outbox.SentAway(_room);
+        }
         _outboxes.Clear();
         _passOutboxes = null;
     }

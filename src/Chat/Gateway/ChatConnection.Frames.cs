@@ -46,7 +46,14 @@ internal sealed partial class ChatConnection
         }
         if (_rooms.Contains(room))
         {
-            // A second join of the same room restarts it: the client gets a fresh `joined`.
+            if (!_outbox.WasSentAway(room))
+            {
+                // The client has the history and receives the room live: answering again would let a 60-byte frame
+                // fetch the whole retained history over and over. Counts toward the abuse close.
+                Reject("already_joined", "The room is already joined on this connection; leave it to join again.", frame.Ref);
+                return;
+            }
+            // Closed while we were a member: join again (it may have reopened).
             Detach(room);
         }
         if (_rooms.Count >= _options.MaxRoomsPerConnection)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Identity.Contracts;
 
@@ -9,20 +8,20 @@ namespace CommunityStream.Host.Admin;
 internal static class AdminLoginEndpoint
 {
     public static void Map(IEndpointRouteBuilder admin) =>
-        admin.MapPost("/login", LoginAsync).AllowAnonymous();
+        admin.MapPost("/login", LoginAsync).AllowAnonymous().WithNoStore();
 
     private static async Task<IResult> LoginAsync(HttpContext context, IAdminLogin login, CancellationToken cancellationToken)
     {
-        AdminLoginRequest? request;
-        try
+        var (request, tooLarge) = await AdminRequestBody.ReadAsync<AdminLoginRequest>(context.Request, cancellationToken);
+        if (tooLarge is not null)
         {
-            request = await context.Request.ReadFromJsonAsync<AdminLoginRequest>(cancellationToken);
+            return tooLarge;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        if (request is null)
         {
             return Problems.Status(StatusCodes.Status400BadRequest, "The body must be JSON: {\"username\": \"...\", \"password\": \"...\"}.");
         }
-        if (request is null || string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
+        if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
         {
             return Problems.Status(StatusCodes.Status400BadRequest, "Both username and password are required.");
         }

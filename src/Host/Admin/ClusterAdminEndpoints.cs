@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster;
 using CommunityStream.BuildingBlocks;
@@ -57,14 +56,10 @@ internal static class ClusterAdminEndpoints
 
     private static async Task<(Address? Address, IResult? Problem)> ReadAddressAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        AddressRequest? request;
-        try
+        var (request, tooLarge) = await AdminRequestBody.ReadAsync<AddressRequest>(context.Request, cancellationToken);
+        if (tooLarge is not null)
         {
-            request = await context.Request.ReadFromJsonAsync<AddressRequest>(cancellationToken);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            request = null;
+            return (null, tooLarge);
         }
         var text = request?.Address?.Trim();
         if (string.IsNullOrEmpty(text))

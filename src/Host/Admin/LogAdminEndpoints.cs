@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using CommunityStream.BuildingBlocks;
 
@@ -26,14 +25,10 @@ internal static partial class LogAdminEndpoints
         {
             return Problems.Validation("category", "A category is 'Default' or a dotted name such as CommunityStream.Chat.");
         }
-        SetLevelRequest? request;
-        try
+        var (request, tooLarge) = await AdminRequestBody.ReadAsync<SetLevelRequest>(context.Request, cancellationToken);
+        if (tooLarge is not null)
         {
-            request = await context.Request.ReadFromJsonAsync<SetLevelRequest>(cancellationToken);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            request = null;
+            return tooLarge;
         }
         if (request?.Level is not { } text || !Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level) || !Enum.IsDefined(level) || int.TryParse(text, out _))
         {

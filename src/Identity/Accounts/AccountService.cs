@@ -74,7 +74,6 @@ internal sealed class AccountService(
     {
         if (throttle.TryAcquireLoginAttempt(clientAddress) is { } ipWait)
         {
-            logger.ClientThrottled(clientAddress);
             return new LoginResult(LoginStatus.Throttled, RetryAfter: ipWait);
         }
         if (string.IsNullOrWhiteSpace(login) || string.IsNullOrEmpty(password) || password.Length > CredentialPolicy.MaximumPasswordLength)
@@ -85,7 +84,7 @@ internal sealed class AccountService(
         var user = await users.FindByLoginAsync(login.Trim(), cancellationToken);
         // Unknown logins are locked out too, keyed by what was typed, so lockouts do not reveal which accounts exist.
         var accountKey = user is null ? "login:" + UserRecord.Normalize(login) : "user:" + user.Id;
-        if (throttle.AccountRetryAfter(accountKey) is { } lockedFor)
+        if (throttle.AccountRetryAfter(accountKey, clientAddress) is { } lockedFor)
         {
             return new LoginResult(LoginStatus.Throttled, RetryAfter: lockedFor);
         }
@@ -93,18 +92,18 @@ internal sealed class AccountService(
         if (user is null)
         {
             await passwords.VerifyDecoyAsync(password, cancellationToken);
-            RecordFailure(accountKey);
+            throttle.AccountFailed(accountKey, clientAddress);
             return new LoginResult(LoginStatus.InvalidCredentials);
         }
 
         var check = await passwords.VerifyAsync(password, user.PasswordHash, cancellationToken);
         if (check == PasswordCheck.Failed)
         {
-            RecordFailure(accountKey);
+            throttle.AccountFailed(accountKey, clientAddress);
             logger.LoginFailed(user.Id);
             return new LoginResult(LoginStatus.InvalidCredentials);
         }
-        throttle.AccountSucceeded(accountKey);
+        throttle.AccountSucceeded(accountKey, clientAddress);
         if (user.Disabled)
         {
             logger.DisabledLoginRefused(user.Id);
@@ -163,15 +162,6 @@ internal sealed class AccountService(
         {
             await refreshTokens.RevokeFamilyAsync(stored.FamilyId, time.GetUtcNow(), cancellationToken);
             logger.LoggedOut(stored.UserId);
-        }
-    }
-
-    private void RecordFailure(string accountKey)
-    {
-        if (throttle.AccountFailed(accountKey) is { } lockout)
-        {
-            metrics.LockedOut();
-            logger.AccountLocked((int)lockout.TotalSeconds);
         }
     }
 

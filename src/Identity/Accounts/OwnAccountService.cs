@@ -1,7 +1,6 @@
 using CommunityStream.BuildingBlocks.Integration;
 using CommunityStream.Identity.Persistence;
 using CommunityStream.Identity.Security;
-using CommunityStream.Identity.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace CommunityStream.Identity.Accounts;
@@ -17,7 +16,6 @@ internal sealed class OwnAccountService(
     UserStatusCache statusCache,
     DeletedAccountsCache deletedAccounts,
     IEnumerable<IUserChatExport> chatExports,
-    IdentityMetrics metrics,
     TimeProvider time,
     ILogger<OwnAccountService> logger)
 {
@@ -25,8 +23,8 @@ internal sealed class OwnAccountService(
     private readonly ExportThrottle _exports = new(time);
 
     /// <summary>
-    /// Checks a re-entered password with the login's throttles: the client's per-IP limit and the account's lockout
-    /// after repeated failures, so these endpoints cannot be used to guess a password faster than the login.
+    /// Checks a re-entered password with the login's throttles: the client's per-IP limit, the lockout of this address
+    /// from the account after repeated failures and the account's ceiling, so these endpoints cannot be used to guess a password faster than the login.
     /// </summary>
     public async Task<ReauthenticationResult> ReauthenticateAsync(Guid userId, string? password, string clientAddress, CancellationToken cancellationToken)
     {
@@ -40,21 +38,18 @@ internal sealed class OwnAccountService(
             return new ReauthenticationResult(PasswordCheckStatus.UnknownUser);
         }
         var accountKey = "user:" + user.Id;
-        if (throttle.AccountRetryAfter(accountKey) is { } lockedFor)
+        if (throttle.AccountRetryAfter(accountKey, clientAddress) is { } lockedFor)
         {
             return new ReauthenticationResult(PasswordCheckStatus.Throttled, RetryAfter: lockedFor);
         }
         if (string.IsNullOrEmpty(password) || password.Length > CredentialPolicy.MaximumPasswordLength
             || await passwords.VerifyAsync(password, user.PasswordHash, cancellationToken) == PasswordCheck.Failed)
         {
-            if (throttle.AccountFailed(accountKey) is not null)
-            {
-                metrics.LockedOut();
-            }
+            throttle.AccountFailed(accountKey, clientAddress);
             logger.LoginFailed(user.Id);
             return new ReauthenticationResult(PasswordCheckStatus.WrongPassword);
         }
-        throttle.AccountSucceeded(accountKey);
+        throttle.AccountSucceeded(accountKey, clientAddress);
         return new ReauthenticationResult(PasswordCheckStatus.Succeeded, user);
     }
 

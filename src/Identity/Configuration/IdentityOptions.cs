@@ -39,13 +39,21 @@ internal sealed class PasswordSettings
     public int Pbkdf2Iterations { get; set; } = MinimumIterations;
 }
 
+/// <summary>Login and registration throttles; docs/identity.md ("Login throttling") has the rules and figures.</summary>
 internal sealed class ThrottleSettings
 {
+    /// <summary>Consecutive failures of one account from one client address before that address is locked out of it.</summary>
     public int AccountFailures { get; set; } = 5;
 
+    /// <summary>First lockout of an (account, address) pair; each further lockout of the pair doubles it.</summary>
     public int AccountLockoutSeconds { get; set; } = 300;
 
     public int AccountLockoutMaxSeconds { get; set; } = 3600;
+
+    /// <summary>Failures of one account from all addresses together, in one window, before every login of it waits for the window's end.</summary>
+    public int AccountCeilingFailures { get; set; } = 300;
+
+    public int AccountCeilingWindowMinutes { get; set; } = 60;
 
     public int IpAttemptsPerMinute { get; set; } = 30;
 

@@ -30,6 +30,8 @@ internal sealed class IdentityOptionsValidator : IValidateOptions<IdentityOption
         RequireRange(failures, "Identity:Throttle:AccountFailures", options.Throttle.AccountFailures, 1, 1000);
         RequireRange(failures, "Identity:Throttle:AccountLockoutSeconds", options.Throttle.AccountLockoutSeconds, 1, 86_400);
         RequireRange(failures, "Identity:Throttle:AccountLockoutMaxSeconds", options.Throttle.AccountLockoutMaxSeconds, options.Throttle.AccountLockoutSeconds, 7 * 86_400);
+        RequireRange(failures, "Identity:Throttle:AccountCeilingFailures", options.Throttle.AccountCeilingFailures, 1, 1_000_000);
+        RequireRange(failures, "Identity:Throttle:AccountCeilingWindowMinutes", options.Throttle.AccountCeilingWindowMinutes, 1, 1440);
         RequireRange(failures, "Identity:Throttle:IpAttemptsPerMinute", options.Throttle.IpAttemptsPerMinute, 1, 100_000);
         RequireRange(failures, "Identity:Throttle:RegisterAttemptsPerMinute", options.Throttle.RegisterAttemptsPerMinute, 1, 100_000);
         if (options.Admin.IsPartlyConfigured)

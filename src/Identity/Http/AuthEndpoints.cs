@@ -28,7 +28,9 @@ internal static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithResponseHeader(StatusCodes.Status429TooManyRequests, "Retry-After", "Seconds until the next attempt is allowed.");
 
+        // Token responses: never cached (RFC 6749 §5.1).
         auth.MapPost("/login", LoginAsync)
+            .WithNoStore()
             .WithName("Login")
             .WithSummary("Exchange a username or email and password for an access and a refresh token.")
             .WithDescription("With \"session\": \"cookie\" (browsers) the refresh token is set as the HttpOnly cs_refresh cookie (Path=/api/auth) with a cs_csrf cookie, and the body carries the access token and the user instead.")
@@ -43,6 +45,7 @@ internal static class AuthEndpoints
             .WithResponseHeader(StatusCodes.Status429TooManyRequests, "Retry-After", "Seconds until the next attempt is allowed.");
 
         auth.MapPost("/refresh", RefreshAsync)
+            .WithNoStore()
             .WithName("RefreshToken")
             .WithSummary("Rotate a refresh token: returns a new pair; the presented token becomes unusable.")
             .WithDescription("Cookie form (browsers): no body or {}, the cs_refresh cookie and an X-CSRF-Token header equal to the cs_csrf cookie; an Origin header, when sent, must name this site (else 403). Answers like a cookie login and rotates both cookies.")

@@ -23,7 +23,9 @@ internal static class MeEndpoints
             .Produces<UserResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
+        // The key, a fresh access token, the account's data: never cached (RFC 6749 §5.1).
         me.MapPost("/stream-key", RotateStreamKeyAsync)
+            .WithNoStore()
             .RequireAuthorization(IdentityPolicies.Streamer)
             .WithName("RotateStreamKey")
             .WithSummary("Create or replace the caller's stream key; the key is shown only in this response.")
@@ -32,6 +34,7 @@ internal static class MeEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         me.MapGet("/stream-key", GetStreamKeyAsync)
+            .WithNoStore()
             .RequireAuthorization(IdentityPolicies.Streamer)
             .WithName("GetStreamKeyMetadata")
             .WithSummary("Whether the caller has a stream key and when it was created; never the key itself.")
@@ -40,6 +43,7 @@ internal static class MeEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         me.MapPost("/password", ChangePasswordAsync)
+            .WithNoStore()
             .WithName("ChangePassword")
             .WithSummary("Change the password after re-entering the current one; every other login's refresh tokens are revoked and every access token issued until now is refused.")
             .WithDescription("The answer carries a fresh access token for the caller's login (its refresh token or cookie stays valid); the token used for the request is refused from now on.")
@@ -59,6 +63,7 @@ internal static class MeEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         me.MapGet("/export", ExportAsync)
+            .WithNoStore()
             .WithName("ExportOwnData")
             .WithSummary("Download the account's data as JSON: account, roles, stream-key metadata, chat messages.")
             .Produces<AccountExportResponse>()

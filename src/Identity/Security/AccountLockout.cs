@@ -1,28 +1,31 @@
-using System.Collections.Concurrent;
-
 namespace CommunityStream.Identity.Security;
 
 /// <summary>
-/// Per-account brute-force protection, in memory on this node: after N consecutive failures the account is
-/// locked; each further lockout doubles the period up to a cap. A success forgets the account.
+/// Progressive lockout per key, in memory on this node: after N consecutive failures the key is locked; each further
+/// lockout doubles the period up to a cap. A success forgets the key. The login keys it by account and client address,
+/// so one address's failures never lock the account for another address.
 /// </summary>
-internal sealed class AccountLockout(int failuresBeforeLockout, TimeSpan lockout, TimeSpan maximumLockout, TimeProvider time)
+internal sealed class AccountLockout(int failuresBeforeLockout, TimeSpan lockout, TimeSpan maximumLockout, TimeProvider time, int capacity = AccountLockout.DefaultCapacity)
 {
-    private sealed class Entry
+    /// <summary>Keys remembered at most (about 270 bytes each with the key, measured).</summary>
+    public const int DefaultCapacity = 50_000;
+
+    private sealed class Entry : ThrottleEntry
     {
         public int Failures;
         public int Lockouts;
         public DateTimeOffset LockedUntil;
-        public DateTimeOffset LastSeen;
     }
 
-    private const int SweepThreshold = 10_000;
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    // A key idle for longer than the cap, and not locked, is forgotten along with its doubling history.
+    private readonly ThrottleTable<Entry> _entries = new(capacity, (entry, now) => now - entry.LastSeen > maximumLockout && now >= entry.LockedUntil);
 
-    /// <summary>How long the account stays locked, or <see langword="null"/> when it may try now.</summary>
-    public TimeSpan? RetryAfter(string account)
+    public int Count => _entries.Count;
+
+    /// <summary>How long the key stays locked, or <see langword="null"/> when it may try now.</summary>
+    public TimeSpan? RetryAfter(string key)
     {
-        if (!_entries.TryGetValue(account, out var entry))
+        if (_entries.Find(key) is not { } entry)
         {
             return null;
         }
@@ -33,12 +36,11 @@ internal sealed class AccountLockout(int failuresBeforeLockout, TimeSpan lockout
         }
     }
 
-    /// <summary>Counts a failure; returns the lockout period when this failure locked the account.</summary>
-    public TimeSpan? RecordFailure(string account)
+    /// <summary>Counts a failure; returns the lockout period when this failure locked the key.</summary>
+    public TimeSpan? RecordFailure(string key)
     {
         var now = time.GetUtcNow();
-        SweepIfLarge(now);
-        var entry = _entries.GetOrAdd(account, _ => new Entry());
+        var entry = _entries.GetOrAdd(key, now);
         lock (entry)
         {
             entry.LastSeen = now;
@@ -55,29 +57,12 @@ internal sealed class AccountLockout(int failuresBeforeLockout, TimeSpan lockout
         }
     }
 
-    public void RecordSuccess(string account) => _entries.TryRemove(account, out _);
+    public void RecordSuccess(string key) => _entries.Remove(key);
 
     private TimeSpan LockoutPeriod(int lockouts)
     {
         // 2^(n-1) without overflow: past 20 doublings any sane cap has been reached.
         var factor = Math.Pow(2, Math.Min(lockouts - 1, 20));
-        var period = TimeSpan.FromTicks((long)Math.Min(lockout.Ticks * factor, maximumLockout.Ticks));
-        return period;
-    }
-
-    /// <summary>Forget accounts idle for longer than the cap, so a spray of usernames cannot grow memory without bound.</summary>
-    private void SweepIfLarge(DateTimeOffset now)
-    {
-        if (_entries.Count < SweepThreshold)
-        {
-            return;
-        }
-        foreach (var (key, entry) in _entries)
-        {
-            if (now - entry.LastSeen > maximumLockout && now > entry.LockedUntil)
-            {
-                _entries.TryRemove(key, out _);
-            }
-        }
+        return TimeSpan.FromTicks((long)Math.Min(lockout.Ticks * factor, maximumLockout.Ticks));
     }
 }

@@ -1,24 +1,31 @@
-using System.Collections.Concurrent;
-
 namespace CommunityStream.Identity.Security;
 
 /// <summary>
 /// At most N attempts per key (a client IP) in any sliding window, in memory on this node. Keeps the
 /// timestamps of the last N attempts, so the Retry-After it reports is exact.
 /// </summary>
-internal sealed class SlidingWindowLimiter(int permitsPerWindow, TimeSpan window, TimeProvider time)
+internal sealed class SlidingWindowLimiter(int permitsPerWindow, TimeSpan window, TimeProvider time, int capacity = SlidingWindowLimiter.DefaultCapacity)
 {
-    private const int SweepThreshold = 10_000;
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _attempts = new(StringComparer.Ordinal);
+    /// <summary>Keys remembered at most; an idle key is forgotten once its window has passed.</summary>
+    public const int DefaultCapacity = 20_000;
+
+    private sealed class Entry : ThrottleEntry
+    {
+        public readonly Queue<DateTimeOffset> Attempts = new();
+    }
+
+    private readonly ThrottleTable<Entry> _entries = new(capacity, (entry, now) => now - entry.LastSeen >= window);
+
+    public int Count => _entries.Count;
 
     /// <summary>Counts an attempt; returns <see langword="null"/> when allowed, else how long until one is.</summary>
     public TimeSpan? TryAcquire(string key)
     {
         var now = time.GetUtcNow();
-        SweepIfLarge(now);
-        var queue = _attempts.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
-        lock (queue)
+        var entry = _entries.GetOrAdd(key, now);
+        lock (entry)
         {
+            var queue = entry.Attempts;
             while (queue.Count > 0 && now - queue.Peek() >= window)
             {
                 queue.Dequeue();
@@ -28,25 +35,8 @@ internal sealed class SlidingWindowLimiter(int permitsPerWindow, TimeSpan window
                 return queue.Peek() + window - now;
             }
             queue.Enqueue(now);
+            entry.LastSeen = now;
             return null;
-        }
-    }
-
-    private void SweepIfLarge(DateTimeOffset now)
-    {
-        if (_attempts.Count < SweepThreshold)
-        {
-            return;
-        }
-        foreach (var (key, queue) in _attempts)
-        {
-            lock (queue)
-            {
-                if (queue.Count == 0 || now - queue.Last() >= window)
-                {
-                    _attempts.TryRemove(key, out _);
-                }
-            }
         }
     }
 }

@@ -190,7 +190,7 @@ public abstract partial class IdentityApiTests(IdentityAppFixture fixture)
             Assert.Equal(HttpStatusCode.Unauthorized, failure.StatusCode);
         }
 
-        // Locked: even the right password is refused until the lockout ends.
+        // This address is locked out of the account: even the right password from it is refused until the lockout ends.
         using var locked = await PostAsync(Client, "/api/auth/login", new { login = user.Username, password = Password });
         await ReadProblemAsync(locked, HttpStatusCode.TooManyRequests);
         var retryAfter = locked.Headers.RetryAfter?.Delta;

@@ -45,8 +45,10 @@ internal sealed partial class ChatConnection : IDisposable
     private AuthenticatedUser? _user;
     private CancellationTokenSource _refreshed = new();
     private (WebSocketCloseStatus Status, string Reason)? _close;
+    // A client message broke a limit: nothing more is read, so the close handshake is not waited for.
+    private volatile bool _readsEnded;
 
-    public ChatConnection(WebSocket socket, DirectSocket? direct, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, IDeletedAccounts deleted, ChatMetrics metrics, ILogger log)
+    public ChatConnection(WebSocket socket, DirectSocket? direct, ClientMessageLimits limits, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, IDeletedAccounts deleted, ChatMetrics metrics, ILogger log)
     {
         _socket = socket;
         _user = user;
@@ -65,6 +67,7 @@ internal sealed partial class ChatConnection : IDisposable
             OnOverflow = AbortSlowConsumerLater,
         };
         Id = "c-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 4));
+        limits.OnBreach = OnClientBreach;
     }
 
     public string Id { get; }
@@ -111,6 +114,18 @@ internal sealed partial class ChatConnection : IDisposable
             _socket.Abort();
             await Task.WhenAll(writer.ContinueWith(_ => { }, TaskScheduler.Default), expiry.ContinueWith(_ => { }, TaskScheduler.Default));
         }
+    }
+
+    // Runs on the reading thread, inside the WebSocket's receive, when the stream under it refused the client's bytes.
+    private void OnClientBreach(WebSocketCloseStatus status, string reason)
+    {
+        if (status == WebSocketCloseStatus.MessageTooBig)
+        {
+            _outbox.Enqueue(ServerFrames.Error(reason, $"Frames are at most {_options.MaxFrameBytes} bytes.", null));
+        }
+        _metrics.Rejected(reason);
+        _readsEnded = true;
+        RequestClose(status, reason);
     }
 
     // Runs on the room subscriber's thread; the connection may be finishing at the same moment.
@@ -250,7 +265,7 @@ internal sealed partial class ChatConnection : IDisposable
         finally
         {
             // Closed (or broken) for writing: give the peer a moment to answer the close, then stop reading.
-            _stop.CancelAfter(CloseHandshakeTimeout);
+            _stop.CancelAfter(_readsEnded ? TimeSpan.Zero : CloseHandshakeTimeout);
         }
     }
 

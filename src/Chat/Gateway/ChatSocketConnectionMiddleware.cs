@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.WebSockets;
@@ -21,34 +22,75 @@ namespace CommunityStream.Chat.Gateway;
 /// upgrade it would refuse or is unsure of (bad token, per-IP limit, odd headers), goes on to HTTP untouched,
 /// where <see cref="ChatSocketEndpoint"/> answers exactly as before.
 /// </summary>
-internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate next, IServiceProvider services)
+internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate next, IServiceProvider services, bool tls = false)
 {
-    // A client that has not sent its request head by then is HTTP's to time out.
-    private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Set in a connection's items when its peer was counted from accept against the per-IP limit: the HTTP endpoint
+    /// must not count the same client twice.
+    /// </summary>
+    public const string CountedAtAccept = "CommunityStream.Chat.CountedAtAccept";
+
+    // An over-limit client gets this long to finish sending its request after the 429, so closing does not reset a
+    // connection whose answer it has not read yet.
+    private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(1);
+
+    private static ReadOnlySpan<byte> RequestTimeout => "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"u8;
 
     private readonly ILogger _log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
 
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
         var options = services.GetRequiredService<IOptions<ChatOptions>>().Value;
+        // Every connection counts from accept, before a byte is read: a client cannot hold more than its share of
+        // sockets by never finishing its request. A trusted proxy's connections carry many clients: they count against
+        // the proxy's own ceiling here, and each forwarded client against the per-IP limit once its head names it.
+        var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        var proxies = services.GetService<TrustedProxies>() ?? TrustedProxies.None;
+        var viaProxy = proxies.Trusts(peer);
+        var perAddress = services.GetRequiredService<ConnectionsPerAddress>();
+        if (!perAddress.TryAcquire(peer, viaProxy ? options.MaxConnectionsPerProxy : options.MaxConnectionsPerIp, viaProxy))
+        {
+            await RefuseAsync(connection, options, peer, viaProxy);
+            return;
+        }
+        try
+        {
+            await ServeAsync(connection, options, peer, viaProxy ? proxies : null, perAddress);
+        }
+        finally
+        {
+            perAddress.Release(peer, viaProxy);
+        }
+    }
+
+    // proxies: set when the peer is a trusted proxy, whose forwarded client is counted once the head is read.
+    private async Task ServeAsync(ConnectionContext connection, ChatOptions options, IPAddress peer, TrustedProxies? proxies, ConnectionsPerAddress perAddress)
+    {
         // While the node drains, HTTP answers every upgrade with 503.
         if (!options.UpgradeBeforeHttp || services.GetRequiredService<NodeDrain>().IsDraining)
         {
-            await next(connection);
+            await HandToHttpAsync(connection, proxies is null);
             return;
         }
         UpgradeRequest? request;
         try
         {
-            request = await ReadUpgradeAsync(connection.Transport.Input, connection.ConnectionClosed);
+            request = await ReadUpgradeAsync(connection.Transport.Input, TimeSpan.FromSeconds(options.RequestHeadTimeoutSeconds), connection.ConnectionClosed);
+        }
+        catch (OperationCanceledException) when (!connection.ConnectionClosed.IsCancellationRequested)
+        {
+            // No complete head in time: what arrived is an unfinished upgrade or nothing at all. HTTP would never time
+            // it out (the bytes this peek examined do not wake its first read), so the connection ends here.
+            await connection.Transport.Output.WriteAsync(RequestTimeout.ToArray());
+            return;
         }
         catch (OperationCanceledException)
         {
-            request = null;
+            return;
         }
         if (request is null)
         {
-            await next(connection);
+            await HandToHttpAsync(connection, proxies is null);
             return;
         }
 
@@ -56,21 +98,21 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
         if (request.Token is { } token
             && (user = await services.GetRequiredService<ITokenValidator>().ValidateAccessTokenAsync(token, connection.ConnectionClosed)) is null)
         {
-            await HandToHttpAsync(connection);
+            await HandToHttpAsync(connection, proxies is null);
             return;
         }
-        // Behind a configured reverse proxy the limit is the client's, not the proxy's (as the HTTP path sees it).
-        var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-        var address = (services.GetService<TrustedProxies>() ?? TrustedProxies.None).ClientOf(peer, request.ForwardedFor);
-        var perAddress = services.GetRequiredService<ConnectionsPerAddress>();
-        if (!perAddress.TryAcquire(address, options.MaxConnectionsPerIp))
+        // Behind a configured reverse proxy the limit is the client's, not the proxy's (as the HTTP path sees it); a
+        // direct peer was counted at accept.
+        var client = proxies?.ClientOf(peer, request.ForwardedFor);
+        if (client is not null && !perAddress.TryAcquire(client, options.MaxConnectionsPerIp))
         {
-            await HandToHttpAsync(connection);
+            await HandToHttpAsync(connection, countedAtAccept: false);
             return;
         }
         try
         {
-            await ChatSocketEndpoint.RunAsync(services, user, () => AcceptAsync(connection, request), connection.ConnectionClosed);
+            var limits = new ClientMessageLimits(options.MaxFrameBytes, TimeSpan.FromSeconds(options.MessageTimeoutSeconds));
+            await ChatSocketEndpoint.RunAsync(services, user, limits, () => AcceptAsync(connection, request, limits), connection.ConnectionClosed);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -82,15 +124,56 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
         }
         finally
         {
-            perAddress.Release(address);
+            if (client is not null)
+            {
+                perAddress.Release(client);
+            }
         }
     }
 
-    // Peeks at the first bytes without consuming them; null when the connection is not a /ws upgrade.
-    private static async Task<UpgradeRequest?> ReadUpgradeAsync(PipeReader input, CancellationToken closed)
+    // Over the limit: a 429 problem at once (on plain HTTP listeners; under TLS these bytes would be garbage, so the
+    // connection is only closed), then what the client still sends for a moment is read and dropped before closing.
+    private async Task RefuseAsync(ConnectionContext connection, ChatOptions options, IPAddress peer, bool viaProxy)
+    {
+        LogRefused(_log, connection.ConnectionId, peer);
+        if (tls)
+        {
+            return;
+        }
+        var limit = viaProxy ? options.MaxConnectionsPerProxy : options.MaxConnectionsPerIp;
+        var body = Encoding.UTF8.GetBytes(
+            $"{{\"type\":\"https://tools.ietf.org/html/rfc6585#section-4\",\"title\":\"Too many connections.\",\"status\":429,\"detail\":\"At most {limit} connections per address.\"}}");
+        var head = Encoding.ASCII.GetBytes($"HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: application/problem+json\r\nContent-Length: {body.Length}\r\n\r\n");
+        using var linger = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        linger.CancelAfter(RefusalLinger);
+        try
+        {
+            byte[] response = [.. head, .. body];
+            await connection.Transport.Output.WriteAsync(response, linger.Token);
+            var input = connection.Transport.Input;
+            while (true)
+            {
+                var result = await input.ReadAsync(linger.Token);
+                var ended = HasWholeHead(result.Buffer);
+                input.AdvanceTo(result.Buffer.End);
+                if (ended || result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Lingered long enough.
+        }
+    }
+
+    // Peeks at the first bytes without consuming them; null when the connection is not a /ws upgrade. Throws
+    // OperationCanceledException when no complete head arrived within the timeout.
+    private static async Task<UpgradeRequest?> ReadUpgradeAsync(PipeReader input, TimeSpan headTimeout, CancellationToken closed)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(closed);
-        timeout.CancelAfter(HeadTimeout);
+        timeout.CancelAfter(headTimeout);
         while (true)
         {
             var result = await input.ReadAsync(timeout.Token);
@@ -106,9 +189,22 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
         }
     }
 
-    private async Task HandToHttpAsync(ConnectionContext connection) => await next(connection);
+    private static bool HasWholeHead(ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        return reader.TryReadTo(out ReadOnlySequence<byte> _, "\r\n\r\n"u8);
+    }
 
-    private static async Task<(WebSocket, DirectSocket?)> AcceptAsync(ConnectionContext connection, UpgradeRequest request)
+    private async Task HandToHttpAsync(ConnectionContext connection, bool countedAtAccept)
+    {
+        if (countedAtAccept)
+        {
+            connection.Items[CountedAtAccept] = true;
+        }
+        await next(connection);
+    }
+
+    private static async Task<(WebSocket, DirectSocket?)> AcceptAsync(ConnectionContext connection, UpgradeRequest request, ClientMessageLimits limits)
     {
         // The head is consumed only now: until here a refusal could still hand the bytes to HTTP.
         var input = connection.Transport.Input;
@@ -125,7 +221,7 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
             // Everything goes to the socket from here on, the response first: nothing may wait in Kestrel's pipe.
             await direct.WriteInTurnAsync(response, connection.ConnectionClosed);
         }
-        var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport, direct), new WebSocketCreationOptions
+        var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport, limits, direct), new WebSocketCreationOptions
         {
             IsServer = true,
             KeepAliveInterval = ChatModule.WebSocketKeepAlive,
@@ -141,6 +237,9 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
             && connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket
             ? new DirectSocket(socket)
             : null;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} from {Peer} refused: over the per-address connection limit")]
+    private static partial void LogRefused(ILogger logger, string connectionId, IPAddress peer);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Chat connection {ConnectionId} failed before or during the upgrade")]
     private static partial void LogUpgradeFailed(ILogger logger, Exception exception, string connectionId);

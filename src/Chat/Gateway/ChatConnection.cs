@@ -37,13 +37,16 @@ internal sealed partial class ChatConnection : IDisposable
     private readonly ChatMetrics _metrics;
     private readonly ILogger _log;
     private readonly ConnectionOutbox _outbox;
-    private readonly HashSet<RoomId> _rooms = [];
-    private readonly SemaphoreSlim _inFlight = new(MaxInFlightCommands);
-    private readonly Queue<DateTime> _violations = new();
+    // Every per-connection object below is created when first needed: most sockets idle in one room for their life.
+    // The joined rooms (at most MaxRoomsPerConnection), replaced on join and leave by the reader.
+    private RoomId[] _rooms = [];
+    private SemaphoreSlim? _inFlight;
+    private Queue<DateTime>? _violations;
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan _askTimeout;
     private AuthenticatedUser? _user;
-    private CancellationTokenSource _refreshed = new();
+    // Only an authenticated connection refreshes its token.
+    private CancellationTokenSource? _refreshed;
     private (WebSocketCloseStatus Status, string Reason)? _close;
     // A client message broke a limit: nothing more is read, so the close handshake is not waited for.
     private volatile bool _readsEnded;
@@ -60,6 +63,7 @@ internal sealed partial class ChatConnection : IDisposable
         _deleted = deleted;
         _metrics = metrics;
         _log = log;
+        _refreshed = user is null ? null : new CancellationTokenSource();
         _askTimeout = TimeSpan.FromSeconds(options.AskTimeoutSeconds);
         _outbox = new ConnectionOutbox(options.OutboundQueueFrames, direct)
         {
@@ -107,7 +111,7 @@ internal sealed partial class ChatConnection : IDisposable
             {
                 _localRooms.Tell(new LocalRoomMessages.Detach(room, _outbox));
             }
-            _rooms.Clear();
+            _rooms = [];
             RequestClose(shutdown.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure, "bye");
             await Task.WhenAny(writer, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
             await _stop.CancelAsync();
@@ -144,8 +148,8 @@ internal sealed partial class ChatConnection : IDisposable
 
     public void Dispose()
     {
-        _inFlight.Dispose();
-        _refreshed.Dispose();
+        _inFlight?.Dispose();
+        _refreshed?.Dispose();
         _stop.Dispose();
     }
 
@@ -314,7 +318,7 @@ internal sealed partial class ChatConnection : IDisposable
         {
             while (!stop.IsCancellationRequested && _user?.ExpiresAt is { } expiresAt)
             {
-                var refreshed = _refreshed.Token;
+                var refreshed = _refreshed!.Token;
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop, refreshed);
                 try
                 {

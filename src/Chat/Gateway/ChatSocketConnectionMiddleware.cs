@@ -47,87 +47,84 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
         var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
         var proxies = services.GetService<TrustedProxies>() ?? TrustedProxies.None;
         var viaProxy = proxies.Trusts(peer);
+        // Set when the peer is a trusted proxy, whose forwarded client is counted once the head is read.
+        var forwarding = viaProxy ? proxies : null;
         var perAddress = services.GetRequiredService<ConnectionsPerAddress>();
         if (!perAddress.TryAcquire(peer, viaProxy ? options.MaxConnectionsPerProxy : options.MaxConnectionsPerIp, viaProxy))
         {
             await RefuseAsync(connection, options, peer, viaProxy);
             return;
         }
+        // One frame for the socket's life (an idle socket holds every awaiting method's state): so no helper here.
         try
         {
-            await ServeAsync(connection, options, peer, viaProxy ? proxies : null, perAddress);
+            // While the node drains, HTTP answers every upgrade with 503.
+            if (!options.UpgradeBeforeHttp || services.GetRequiredService<NodeDrain>().IsDraining)
+            {
+                await HandToHttpAsync(connection, forwarding is null);
+                return;
+            }
+            UpgradeRequest? request;
+            try
+            {
+                request = await ReadUpgradeAsync(connection.Transport.Input, TimeSpan.FromSeconds(options.RequestHeadTimeoutSeconds), connection.ConnectionClosed);
+            }
+            catch (OperationCanceledException) when (!connection.ConnectionClosed.IsCancellationRequested)
+            {
+                // No complete head in time: what arrived is an unfinished upgrade or nothing at all. HTTP would never time
+                // it out (the bytes this peek examined do not wake its first read), so the connection ends here.
+                await connection.Transport.Output.WriteAsync(RequestTimeout.ToArray());
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (request is null)
+            {
+                await HandToHttpAsync(connection, forwarding is null);
+                return;
+            }
+
+            AuthenticatedUser? user = null;
+            if (request.Token is { } token
+                && (user = await services.GetRequiredService<ITokenValidator>().ValidateAccessTokenAsync(token, connection.ConnectionClosed)) is null)
+            {
+                await HandToHttpAsync(connection, forwarding is null);
+                return;
+            }
+            // Behind a configured reverse proxy the limit is the client's, not the proxy's (as the HTTP path sees it); a
+            // direct peer was counted at accept.
+            var client = forwarding?.ClientOf(peer, request.ForwardedFor);
+            if (client is not null && !perAddress.TryAcquire(client, options.MaxConnectionsPerIp))
+            {
+                await HandToHttpAsync(connection, countedAtAccept: false);
+                return;
+            }
+            try
+            {
+                var limits = new ClientMessageLimits(options.MaxFrameBytes, TimeSpan.FromSeconds(options.MessageTimeoutSeconds));
+                await ChatSocketEndpoint.RunAsync(services, user, limits, () => AcceptAsync(connection, request, limits), connection.ConnectionClosed);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogUpgradeFailed(_log, ex, connection.ConnectionId);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client went away before the node's actors were ready.
+            }
+            finally
+            {
+                if (client is not null)
+                {
+                    perAddress.Release(client);
+                }
+            }
         }
         finally
         {
             perAddress.Release(peer, viaProxy);
-        }
-    }
-
-    // proxies: set when the peer is a trusted proxy, whose forwarded client is counted once the head is read.
-    private async Task ServeAsync(ConnectionContext connection, ChatOptions options, IPAddress peer, TrustedProxies? proxies, ConnectionsPerAddress perAddress)
-    {
-        // While the node drains, HTTP answers every upgrade with 503.
-        if (!options.UpgradeBeforeHttp || services.GetRequiredService<NodeDrain>().IsDraining)
-        {
-            await HandToHttpAsync(connection, proxies is null);
-            return;
-        }
-        UpgradeRequest? request;
-        try
-        {
-            request = await ReadUpgradeAsync(connection.Transport.Input, TimeSpan.FromSeconds(options.RequestHeadTimeoutSeconds), connection.ConnectionClosed);
-        }
-        catch (OperationCanceledException) when (!connection.ConnectionClosed.IsCancellationRequested)
-        {
-            // No complete head in time: what arrived is an unfinished upgrade or nothing at all. HTTP would never time
-            // it out (the bytes this peek examined do not wake its first read), so the connection ends here.
-            await connection.Transport.Output.WriteAsync(RequestTimeout.ToArray());
-            return;
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        if (request is null)
-        {
-            await HandToHttpAsync(connection, proxies is null);
-            return;
-        }
-
-        AuthenticatedUser? user = null;
-        if (request.Token is { } token
-            && (user = await services.GetRequiredService<ITokenValidator>().ValidateAccessTokenAsync(token, connection.ConnectionClosed)) is null)
-        {
-            await HandToHttpAsync(connection, proxies is null);
-            return;
-        }
-        // Behind a configured reverse proxy the limit is the client's, not the proxy's (as the HTTP path sees it); a
-        // direct peer was counted at accept.
-        var client = proxies?.ClientOf(peer, request.ForwardedFor);
-        if (client is not null && !perAddress.TryAcquire(client, options.MaxConnectionsPerIp))
-        {
-            await HandToHttpAsync(connection, countedAtAccept: false);
-            return;
-        }
-        try
-        {
-            var limits = new ClientMessageLimits(options.MaxFrameBytes, TimeSpan.FromSeconds(options.MessageTimeoutSeconds));
-            await ChatSocketEndpoint.RunAsync(services, user, limits, () => AcceptAsync(connection, request, limits), connection.ConnectionClosed);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogUpgradeFailed(_log, ex, connection.ConnectionId);
-        }
-        catch (OperationCanceledException)
-        {
-            // The client went away before the node's actors were ready.
-        }
-        finally
-        {
-            if (client is not null)
-            {
-                perAddress.Release(client);
-            }
         }
     }
 

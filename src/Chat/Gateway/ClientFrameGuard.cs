@@ -4,10 +4,10 @@ namespace CommunityStream.Chat.Gateway;
 /// Follows the frame headers in a client's WebSocket byte stream (RFC 6455 §5.2) as the bytes go by, without holding
 /// any of them, so an over-limit message is refused when its header arrives, before the WebSocket waits for its payload.
 /// Pure and allocation-free: <see cref="Advance"/> takes any bytes (the fuzz harness drives it with arbitrary input)
-/// and never throws. Only the lengths are judged here; every other rule (masking, control frames, opcodes, UTF-8)
+/// and never throws. A struct, kept inside its socket's <see cref="ClientMessageLimits"/>. Only the lengths are judged here; every other rule (masking, control frames, opcodes, UTF-8)
 /// stays with the WebSocket, which closes with 1002 on a breach.
 /// </summary>
-internal sealed class ClientFrameGuard(long maxMessageBytes)
+internal struct ClientFrameGuard(long maxMessageBytes)
 {
     public enum Verdict
     {

@@ -11,7 +11,8 @@ namespace CommunityStream.Chat.Gateway;
 /// </summary>
 internal sealed class ClientMessageLimits(int maxMessageBytes, TimeSpan messageTimeout)
 {
-    private readonly ClientFrameGuard _guard = new(maxMessageBytes);
+    // Mutable: never copy it.
+    private ClientFrameGuard _guard = new(maxMessageBytes);
     private readonly long _timeoutMs = (long)messageTimeout.TotalMilliseconds;
     private long _messageStarted;
     private Action<WebSocketCloseStatus, string>? _onBreach;

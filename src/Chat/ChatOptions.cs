@@ -55,7 +55,8 @@ public sealed class ChatOptions
 
     /// <summary>
     /// A connection must send its whole first request head within this long of accept (Kestrel's
-    /// <c>RequestHeadersTimeout</c> is 30 s); an unfinished <c>GET /ws</c> head, or silence, is answered 408 and closed.
+    /// <c>RequestHeadersTimeout</c> is 30 s): an unfinished <c>GET /ws</c> head is answered 408 and closed, a silent
+    /// connection closed.
     /// </summary>
     public int RequestHeadTimeoutSeconds { get; set; } = 30;
 

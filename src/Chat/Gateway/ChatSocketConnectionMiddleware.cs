@@ -67,14 +67,18 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
             UpgradeRequest? request;
             try
             {
-                request = await ReadUpgradeAsync(connection.Transport.Input, TimeSpan.FromSeconds(options.RequestHeadTimeoutSeconds), connection.ConnectionClosed);
-            }
-            catch (OperationCanceledException) when (!connection.ConnectionClosed.IsCancellationRequested)
-            {
-                // No complete head in time: what arrived is an unfinished upgrade or nothing at all. HTTP would never time
-                // it out (the bytes this peek examined do not wake its first read), so the connection ends here.
-                await connection.Transport.Output.WriteAsync(RequestTimeout.ToArray());
-                return;
+                (request, var timedOutWith) = await ReadUpgradeAsync(connection.Transport.Input, TimeSpan.FromSeconds(options.RequestHeadTimeoutSeconds), connection.ConnectionClosed);
+                if (timedOutWith is { } received)
+                {
+                    // No complete head in time: an unfinished upgrade, or nothing. HTTP would not time it out (the
+                    // bytes this peek examined do not wake its first read), so the connection ends here: with 408 when
+                    // a request had begun, silently (as an idle keep-alive connection) when nothing came.
+                    if (received > 0)
+                    {
+                        await connection.Transport.Output.WriteAsync(RequestTimeout.ToArray());
+                    }
+                    return;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -165,15 +169,25 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
         }
     }
 
-    // Peeks at the first bytes without consuming them; null when the connection is not a /ws upgrade. Throws
-    // OperationCanceledException when no complete head arrived within the timeout.
-    private static async Task<UpgradeRequest?> ReadUpgradeAsync(PipeReader input, TimeSpan headTimeout, CancellationToken closed)
+    // Peeks at the first bytes without consuming them: the request, null when the connection is not a /ws upgrade; or,
+    // when no complete head came within the timeout, how many bytes did.
+    private static async Task<(UpgradeRequest? Request, long? TimedOutWith)> ReadUpgradeAsync(PipeReader input, TimeSpan headTimeout, CancellationToken closed)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(closed);
         timeout.CancelAfter(headTimeout);
+        long received = 0;
         while (true)
         {
-            var result = await input.ReadAsync(timeout.Token);
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!closed.IsCancellationRequested)
+            {
+                return (null, received);
+            }
+            received = result.Buffer.Length;
             var verdict = UpgradeRequest.TryParse(result.Buffer, out var request);
             if (verdict == UpgradeRequest.Verdict.NeedMore && !result.IsCompleted && !result.IsCanceled)
             {
@@ -182,7 +196,7 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
             }
             // Nothing consumed: HTTP, or the upgrade below, reads the same bytes again.
             input.AdvanceTo(result.Buffer.Start);
-            return verdict == UpgradeRequest.Verdict.Upgrade ? request : null;
+            return (verdict == UpgradeRequest.Verdict.Upgrade ? request : null, null);
         }
     }
 

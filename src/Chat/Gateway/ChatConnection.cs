@@ -16,7 +16,7 @@ namespace CommunityStream.Chat.Gateway;
 /// newline-separated messages of the WebSocket. Not an actor: the rooms and the node's subscribers are; this only
 /// moves bytes and keeps the per-connection limits.
 /// </summary>
-internal sealed partial class ChatConnection : IDisposable
+internal sealed partial class ChatConnection : IDisposable, ClientMessageLimits.IListener
 {
     private const int MaxBatchBytes = 64 * 1024;
     private const int MaxInFlightCommands = 16;
@@ -71,7 +71,7 @@ internal sealed partial class ChatConnection : IDisposable
             OnOverflow = AbortSlowConsumerLater,
         };
         Id = "c-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 4));
-        limits.OnBreach = OnClientBreach;
+        limits.Listener = this;
     }
 
     public string Id { get; }
@@ -120,8 +120,8 @@ internal sealed partial class ChatConnection : IDisposable
         }
     }
 
-    // Runs on the reading thread, inside the WebSocket's receive, when the stream under it refused the client's bytes.
-    private void OnClientBreach(WebSocketCloseStatus status, string reason)
+    /// <summary>Runs on the reading thread, inside the WebSocket's receive, when the stream under it refused the client's bytes.</summary>
+    public void OnBreach(WebSocketCloseStatus status, string reason)
     {
         if (status == WebSocketCloseStatus.MessageTooBig)
         {

@@ -19,9 +19,9 @@ internal struct ClientFrameGuard(long maxMessageBytes)
     }
 
     // Header bytes seen of the frame being read (0: between frames) and how many the header has once the second byte says.
-    private int _headerRead;
-    private int _headerLength;
-    private int _extendedLength;
+    private byte _headerRead;
+    private byte _headerLength;
+    private byte _extendedLength;
     private byte _first;
     private ulong _length;
     private long _payloadLeft;
@@ -65,7 +65,7 @@ internal struct ClientFrameGuard(long maxMessageBytes)
                 var length7 = b & 0x7f;
                 _extendedLength = length7 switch { 126 => 2, 127 => 8, _ => 0 };
                 _length = length7 < 126 ? (ulong)length7 : 0;
-                _headerLength = 2 + _extendedLength + ((b & 0x80) != 0 ? 4 : 0);
+                _headerLength = (byte)(2 + _extendedLength + ((b & 0x80) != 0 ? 4 : 0));
             }
             else if (index < 2 + _extendedLength)
             {

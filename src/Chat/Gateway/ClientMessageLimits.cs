@@ -7,30 +7,38 @@ namespace CommunityStream.Chat.Gateway;
 /// One socket's limits on what its client sends, applied to the bytes before the WebSocket reads them: a message over
 /// <c>Chat:MaxFrameBytes</c> (announced or added up) closes with 1009 at once, a message not whole within
 /// <c>Chat:MessageTimeoutSeconds</c> of its first byte with 1008. The stream under the WebSocket asks
-/// <see cref="Admit(ReadOnlySpan{byte})"/> and <see cref="TimeLeft"/>; the connection learns of a breach through <see cref="OnBreach"/>.
+/// <see cref="Admit(ReadOnlySpan{byte})"/> and <see cref="TimeLeft"/>; the connection learns of a breach through
+/// <see cref="Listener"/>. One per socket, so its fields are few.
 /// </summary>
 internal sealed class ClientMessageLimits(int maxMessageBytes, TimeSpan messageTimeout)
 {
+    /// <summary>Told of a breach, on the reading thread.</summary>
+    public interface IListener
+    {
+        void OnBreach(WebSocketCloseStatus status, string reason);
+    }
+
     // Mutable: never copy it.
     private ClientFrameGuard _guard = new(maxMessageBytes);
-    private readonly long _timeoutMs = (long)messageTimeout.TotalMilliseconds;
+    private readonly int _timeoutMs = (int)messageTimeout.TotalMilliseconds;
     private long _messageStarted;
-    private Action<WebSocketCloseStatus, string>? _onBreach;
-    private (WebSocketCloseStatus Status, string Reason)? _breach;
+    private IListener? _listener;
+    private string? _breachReason;
+    private WebSocketCloseStatus _breachStatus;
 
     /// <summary>True once a limit was broken: the stream hands the WebSocket nothing more.</summary>
-    public bool Breached => _breach is not null;
+    public bool Breached => _breachReason is not null;
 
-    /// <summary>Told once, on the reading thread, of the close a breach calls for (told at once if it came first).</summary>
-    public Action<WebSocketCloseStatus, string>? OnBreach
+    /// <summary>Told once of the close a breach calls for (told at once if the breach came first).</summary>
+    public IListener? Listener
     {
-        get => _onBreach;
+        get => _listener;
         set
         {
-            _onBreach = value;
-            if (_breach is { } breach)
+            _listener = value;
+            if (_breachReason is { } reason)
             {
-                value?.Invoke(breach.Status, breach.Reason);
+                value?.OnBreach(_breachStatus, reason);
             }
         }
     }
@@ -76,11 +84,12 @@ internal sealed class ClientMessageLimits(int maxMessageBytes, TimeSpan messageT
 
     private void Breach(WebSocketCloseStatus status, string reason)
     {
-        if (_breach is not null)
+        if (_breachReason is not null)
         {
             return;
         }
-        _breach = (status, reason);
-        _onBreach?.Invoke(status, reason);
+        _breachStatus = status;
+        _breachReason = reason;
+        _listener?.OnBreach(status, reason);
     }
 }

@@ -33,18 +33,12 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport, ClientMessageLimit
             {
                 return await ParkAsync();
             }
-            // Data already there needs no clock; a wait in the middle of a message is bounded by its time left.
+            // Data already there needs no clock; a wait in the middle of a message is bounded by its time left. (One
+            // awaiter type and few locals: this method's state is what an idle socket holds while it waits.)
             if (!transport.Input.TryRead(out var result))
             {
-                if (limits.TimeLeft is not { } left)
-                {
-                    result = await transport.Input.ReadAsync(cancellationToken);
-                }
-                else if (await ReadWithinAsync(left, cancellationToken) is { } read)
-                {
-                    result = read;
-                }
-                else
+                result = await (limits.TimeLeft is { } left ? ReadWithinAsync(left, cancellationToken) : transport.Input.ReadAsync(cancellationToken));
+                if (limits.Breached)
                 {
                     continue;
                 }
@@ -78,13 +72,13 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport, ClientMessageLimit
         }
     }
 
-    // Null when the message under way ran out of time (the limits then record the breach).
-    private async ValueTask<ReadResult?> ReadWithinAsync(TimeSpan left, CancellationToken cancellationToken)
+    // A default result when the message under way ran out of time (the limits then record the breach).
+    private async ValueTask<ReadResult> ReadWithinAsync(TimeSpan left, CancellationToken cancellationToken)
     {
         if (left <= TimeSpan.Zero)
         {
             limits.TimedOut();
-            return null;
+            return default;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(left);
@@ -95,7 +89,7 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport, ClientMessageLimit
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             limits.TimedOut();
-            return null;
+            return default;
         }
     }
 

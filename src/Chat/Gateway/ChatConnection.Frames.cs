@@ -44,7 +44,7 @@ internal sealed partial class ChatConnection
             Reject("room_not_found", "Room names are 3 to 25 letters, digits or underscores.", frame.Ref);
             return;
         }
-        if (_rooms.Contains(room))
+        if (Array.IndexOf(_rooms, room) >= 0)
         {
             if (!_outbox.WasSentAway(room))
             {
@@ -56,7 +56,7 @@ internal sealed partial class ChatConnection
             // Closed while we were a member: join again (it may have reopened).
             Detach(room);
         }
-        if (_rooms.Count >= _options.MaxRoomsPerConnection)
+        if (_rooms.Length >= _options.MaxRoomsPerConnection)
         {
             Reject("too_many_rooms", $"At most {_options.MaxRoomsPerConnection} rooms per connection.", frame.Ref);
             return;
@@ -70,7 +70,7 @@ internal sealed partial class ChatConnection
         // Subscribe locally first (holding live frames back), then read history from the room: no message
         // can fall between the two, and the held frames already in the history are dropped.
         _outbox.BeginJoin(room);
-        _rooms.Add(room);
+        _rooms = [.. _rooms, room];
         object reply;
         try
         {
@@ -95,7 +95,7 @@ internal sealed partial class ChatConnection
 
     private void Leave(ClientFrame frame)
     {
-        if (RoomId.TryParse(frame.Room) is not { } room || !_rooms.Contains(room))
+        if (RoomId.TryParse(frame.Room) is not { } room || Array.IndexOf(_rooms, room) < 0)
         {
             Reject("not_joined", "The room is not joined on this connection.", frame.Ref);
             return;
@@ -106,14 +106,14 @@ internal sealed partial class ChatConnection
 
     private void Detach(RoomId room)
     {
-        _rooms.Remove(room);
+        _rooms = Array.FindAll(_rooms, joined => joined != room);
         _localRooms.Tell(new LocalRoomMessages.Detach(room, _outbox));
         _outbox.CancelJoin(room);
     }
 
     private async Task StartRoomCommandAsync(ClientFrame frame, CancellationToken shutdown)
     {
-        if (RoomId.TryParse(frame.Room) is not { } room || !_rooms.Contains(room))
+        if (RoomId.TryParse(frame.Room) is not { } room || Array.IndexOf(_rooms, room) < 0)
         {
             Reject("not_joined", "The room is not joined on this connection.", frame.Ref);
             return;
@@ -132,7 +132,9 @@ internal sealed partial class ChatConnection
             Reject("forbidden", "Anonymous connections cannot moderate.", frame.Ref);
             return;
         }
-        // Commands run concurrently (acks carry `ref`), but at most a few per connection: a flood waits here.
+        // Commands run concurrently (acks carry `ref`), but at most a few per connection: a flood waits here. Created
+        // on the first command (the read loop's thread): an idle socket never posts.
+        _inFlight ??= new SemaphoreSlim(MaxInFlightCommands);
         await _inFlight.WaitAsync(shutdown);
         _ = AskRoomAsync(command, frame.Ref);
     }
@@ -174,7 +176,7 @@ internal sealed partial class ChatConnection
         {
             try
             {
-                _inFlight.Release();
+                _inFlight!.Release();
             }
             catch (ObjectDisposedException)
             {
@@ -197,7 +199,7 @@ internal sealed partial class ChatConnection
             return;
         }
         _user = user;
-        var previous = _refreshed;
+        var previous = _refreshed!;
         _refreshed = new CancellationTokenSource();
         await previous.CancelAsync();
         previous.Dispose();
@@ -214,14 +216,16 @@ internal sealed partial class ChatConnection
             return;
         }
         var now = DateTime.UtcNow;
-        lock (_violations)
+        // Created on the first violation; replies and the reader may both get here.
+        var violations = _violations ?? Interlocked.CompareExchange(ref _violations, new Queue<DateTime>(), null) ?? _violations;
+        lock (violations)
         {
-            _violations.Enqueue(now);
-            while (_violations.Peek() < now - AbuseWindow)
+            violations.Enqueue(now);
+            while (violations.Peek() < now - AbuseWindow)
             {
-                _violations.Dequeue();
+                violations.Dequeue();
             }
-            if (_violations.Count >= AbuseLimit)
+            if (violations.Count >= AbuseLimit)
             {
                 RequestClose((WebSocketCloseStatus)4029, "abuse");
             }

@@ -5,7 +5,8 @@ namespace CommunityStream.Fuzz;
 /// <summary>
 /// A seeded, in-process mutator in the manner of AFL's havoc stage: each input is a valid seed with one to eight
 /// stacked mutations (bit flips, byte overwrites, inserts, deletes, truncation, splicing with another seed, interesting
-/// integers, length fields made to lie, dictionary tokens, chunk repeats), or now and then pure noise. The same
+/// integers, length fields made to lie, dictionary tokens, chunk repeats, and for text formats whole lines repeated,
+/// dropped or moved), or now and then pure noise. The same
 /// <see cref="Random"/> seed gives the same inputs, so a failure reproduces from the seed and iteration.
 /// </summary>
 internal sealed class Mutator
@@ -62,8 +63,10 @@ internal sealed class Mutator
 
     private int MutateOnce(int length)
     {
-        switch (_random.Next(12))
+        switch (_random.Next(13))
         {
+            case 11 when length > 0 && _work.AsSpan(0, length).Contains((byte)'\n'): // text formats: repeat, drop or move a line
+                return MutateLine(length);
             case 0 when length > 0: // bit flip
                 _work[_random.Next(length)] ^= (byte)(1 << _random.Next(8));
                 return length;
@@ -119,6 +122,32 @@ internal sealed class Mutator
         }
     }
 
+    private int MutateLine(int length)
+    {
+        var (start, end) = LineAt(length, _random.Next(length));
+        var line = _work.AsSpan(start, end - start).ToArray();
+        switch (_random.Next(3))
+        {
+            case 0:
+                return InsertAt(length, end, line);
+            case 1:
+                return Delete(length, start, line.Length);
+            default:
+                length = Delete(length, start, line.Length);
+                var (to, _) = LineAt(length, _random.Next(length + 1));
+                return InsertAt(length, to, line);
+        }
+    }
+
+    // The line (with its '\n') around position at.
+    private (int Start, int End) LineAt(int length, int at)
+    {
+        var text = _work.AsSpan(0, length);
+        var start = at == 0 ? 0 : text[..at].LastIndexOf((byte)'\n') + 1;
+        var next = start < length ? text[start..].IndexOf((byte)'\n') : -1;
+        return (start, next < 0 ? length : start + next + 1);
+    }
+
     private int WriteInteger(int length, long value)
     {
         var width = 1 << _random.Next(3);
@@ -155,14 +184,15 @@ internal sealed class Mutator
         return length;
     }
 
-    private int Insert(int length, ReadOnlySpan<byte> bytes)
+    private int Insert(int length, ReadOnlySpan<byte> bytes) => InsertAt(length, _random.Next(length + 1), bytes);
+
+    private int InsertAt(int length, int at, ReadOnlySpan<byte> bytes)
     {
         var count = Math.Min(bytes.Length, _maxLength - length);
         if (count <= 0)
         {
             return length;
         }
-        var at = _random.Next(length + 1);
         _work.AsSpan(at, length - at).CopyTo(_work.AsSpan(at + count));
         bytes[..count].CopyTo(_work.AsSpan(at));
         return length + count;

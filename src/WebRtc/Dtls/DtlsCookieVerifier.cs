@@ -1,12 +1,14 @@
+using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace CommunityStream.WebRtc.Dtls;
 
 /// <summary>
 /// The stateless first look at a peer's DTLS datagram (RFC 6347 §4.2.1): a ClientHello record carrying the cookie
 /// we handed to that address, or nothing. Anything else, malformed included, answers null; a ClientHello without a
-/// valid cookie gets a HelloVerifyRequest through <c>send</c>.
+/// valid cookie gets a HelloVerifyRequest through the sender.
 /// </summary>
 public sealed class DtlsCookieVerifier
 {
@@ -16,7 +18,7 @@ public sealed class DtlsCookieVerifier
 
     /// <summary>Creates a verifier with its own cookie secret.</summary>
     public DtlsCookieVerifier()
-        : this(new Org.BouncyCastle.Tls.Crypto.Impl.BC.BcTlsCrypto(new Org.BouncyCastle.Security.SecureRandom()))
+        : this(new BcTlsCrypto(new SecureRandom()))
     {
     }
 

@@ -47,7 +47,8 @@ public static class ChatModule
     public static IHostApplicationBuilder AddChatModule(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<ChatOptions>().Bind(builder.Configuration.GetSection(ChatOptions.SectionName));
+        builder.Services.AddOptions<ChatOptions>().Bind(builder.Configuration.GetSection(ChatOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
         builder.Services.AddSingleton<ConnectionsPerAddress>();
         builder.Services.AddSingleton<AuthenticatedConnections>();
         builder.Services.AddSingleton<OpenChatConnections>();
@@ -66,13 +67,15 @@ public static class ChatModule
     }
 
     /// <summary>
-    /// Accepts <c>GET /ws</c> upgrades on this listener before HTTP (<see cref="ChatSocketConnectionMiddleware"/>). The Host
-    /// calls it on its public listeners only: the admin listener never serves chat.
+    /// Accepts <c>GET /ws</c> upgrades on this listener before HTTP (<see cref="ChatSocketConnectionMiddleware"/>), and
+    /// applies the per-address connection limit and the request head timeout to every connection from accept. The Host
+    /// calls it on its public listeners only: the admin listener never serves chat. <paramref name="tls"/>: the listener
+    /// adds TLS after this, so a refused connection is closed without a plain-text answer.
     /// </summary>
-    public static ListenOptions UseChatSocketUpgrades(this ListenOptions listen)
+    public static ListenOptions UseChatSocketUpgrades(this ListenOptions listen, bool tls = false)
     {
         ArgumentNullException.ThrowIfNull(listen);
-        listen.Use(next => new ChatSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectionAsync);
+        listen.Use(next => new ChatSocketConnectionMiddleware(next, listen.ApplicationServices, tls).OnConnectionAsync);
         return listen;
     }
 

@@ -24,14 +24,41 @@ public sealed class ChatOptions
     /// <summary>Owner, moderators and admins may post this many times more.</summary>
     public int ModeratorRateMultiplier { get; set; } = 5;
 
-    /// <summary>Largest client frame; a bigger one closes the socket with 1009.</summary>
+    /// <summary>
+    /// Largest client message; a frame header announcing more, or fragments adding up to more, closes the socket with
+    /// 1009 at once.
+    /// </summary>
     public int MaxFrameBytes { get; set; } = 4096;
+
+    /// <summary>
+    /// A client message (a frame, or the fragments of one message) must arrive whole within this long of its first
+    /// byte; one that does not closes the socket with 1008 <c>message_timeout</c>.
+    /// </summary>
+    public int MessageTimeoutSeconds { get; set; } = 10;
 
     /// <summary>Rooms one connection may join.</summary>
     public int MaxRoomsPerConnection { get; set; } = 20;
 
-    /// <summary>Concurrent WebSockets from one IP address.</summary>
+    /// <summary>
+    /// Concurrent connections from one IP address: every TCP connection counts from accept (an upgrade not yet
+    /// finished, plain HTTP), and one over the limit is answered 429 and closed at once. Behind a trusted reverse proxy
+    /// the limit applies to the forwarded client's WebSockets instead (<see cref="MaxConnectionsPerProxy"/>).
+    /// </summary>
     public int MaxConnectionsPerIp { get; set; } = 200;
+
+    /// <summary>
+    /// Concurrent connections from one trusted reverse proxy (<c>Http:KnownProxies</c>, <c>Http:KnownNetworks</c>),
+    /// counted from accept: it carries many clients, each held to <see cref="MaxConnectionsPerIp"/> once its request
+    /// head names it.
+    /// </summary>
+    public int MaxConnectionsPerProxy { get; set; } = 100_000;
+
+    /// <summary>
+    /// A connection must send its whole first request head within this long of accept (Kestrel's
+    /// <c>RequestHeadersTimeout</c> is 30 s): an unfinished <c>GET /ws</c> head is answered 408 and closed, a silent
+    /// connection closed.
+    /// </summary>
+    public int RequestHeadTimeoutSeconds { get; set; } = 30;
 
     /// <summary>Frames queued for one socket before it is closed as a slow consumer (4008).</summary>
     public int OutboundQueueFrames { get; set; } = 1024;

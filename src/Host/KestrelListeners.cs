@@ -26,8 +26,9 @@ internal static class KestrelListeners
     {
         void Public(ListenOptions listen)
         {
-            listen.UseChatSocketUpgrades();
-            if (string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase))
+            var tls = string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase);
+            listen.UseChatSocketUpgrades(tls);
+            if (tls)
             {
                 listen.UseHttps();
             }

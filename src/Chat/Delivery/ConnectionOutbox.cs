@@ -15,8 +15,11 @@ internal sealed class ConnectionOutbox
     private readonly FrameQueue _queue;
     private readonly int _capacity;
     private readonly Lock _gate = new();
-    // Created on a connection's first join: most of an idle socket's life has no room.
+    // Rooms being joined: exists only while a join is under way.
     private Dictionary<RoomId, List<(long Offset, WireFrame Frame)>>? _joining;
+    // The last offset delivered per room: the first room inline (most sockets join one), a dictionary for the others.
+    private RoomId? _firstRoom;
+    private long _firstOffset;
     private Dictionary<RoomId, long>? _lastOffsets;
     private volatile bool _completed;
     private volatile bool _overflowed;
@@ -86,12 +89,11 @@ internal sealed class ConnectionOutbox
             }
             if (offset > 0)
             {
-                _lastOffsets ??= [];
-                if (_lastOffsets.TryGetValue(room, out var last) && offset <= last)
+                if (TryGetLastOffset(room, out var last) && offset <= last)
                 {
                     return true;
                 }
-                _lastOffsets[room] = offset;
+                SetLastOffset(room, offset);
             }
         }
         return Enqueue(frame, send: false);
@@ -106,7 +108,7 @@ internal sealed class ConnectionOutbox
         lock (_gate)
         {
             (_joining ??= [])[room] = [];
-            _lastOffsets?.Remove(room);
+            RemoveLastOffset(room);
         }
     }
 
@@ -129,8 +131,9 @@ internal sealed class ConnectionOutbox
                         lastOffset = Math.Max(lastOffset, offset);
                     }
                 }
+                DropJoiningIfEmpty();
             }
-            (_lastOffsets ??= [])[room] = lastOffset;
+            SetLastOffset(room, lastOffset);
         }
     }
 
@@ -139,7 +142,8 @@ internal sealed class ConnectionOutbox
         lock (_gate)
         {
             _joining?.Remove(room);
-            _lastOffsets?.Remove(room);
+            DropJoiningIfEmpty();
+            RemoveLastOffset(room);
         }
     }
 
@@ -148,6 +152,47 @@ internal sealed class ConnectionOutbox
     {
         _completed = true;
         _queue.Complete();
+    }
+
+    // Under the gate, as are the three below.
+    private void DropJoiningIfEmpty()
+    {
+        if (_joining is { Count: 0 })
+        {
+            _joining = null;
+        }
+    }
+
+    private bool TryGetLastOffset(RoomId room, out long offset)
+    {
+        if (room.Equals(_firstRoom))
+        {
+            offset = _firstOffset;
+            return true;
+        }
+        offset = 0;
+        return _lastOffsets is not null && _lastOffsets.TryGetValue(room, out offset);
+    }
+
+    private void SetLastOffset(RoomId room, long offset)
+    {
+        if (_firstRoom is null || room.Equals(_firstRoom))
+        {
+            _firstRoom = room;
+            _firstOffset = offset;
+            _lastOffsets?.Remove(room);
+            return;
+        }
+        (_lastOffsets ??= [])[room] = offset;
+    }
+
+    private void RemoveLastOffset(RoomId room)
+    {
+        if (room.Equals(_firstRoom))
+        {
+            _firstRoom = null;
+        }
+        _lastOffsets?.Remove(room);
     }
 
     private void MarkOverflow()

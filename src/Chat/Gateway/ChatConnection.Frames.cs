@@ -44,12 +44,12 @@ internal sealed partial class ChatConnection
             Reject("room_not_found", "Room names are 3 to 25 letters, digits or underscores.", frame.Ref);
             return;
         }
-        if (_rooms.Contains(room))
+        if (Array.IndexOf(_rooms, room) >= 0)
         {
             // A second join of the same room restarts it: the client gets a fresh `joined`.
             Detach(room);
         }
-        if (_rooms.Count >= _options.MaxRoomsPerConnection)
+        if (_rooms.Length >= _options.MaxRoomsPerConnection)
         {
             Reject("too_many_rooms", $"At most {_options.MaxRoomsPerConnection} rooms per connection.", frame.Ref);
             return;
@@ -63,7 +63,7 @@ internal sealed partial class ChatConnection
         // Subscribe locally first (holding live frames back), then read history from the room: no message
         // can fall between the two, and the held frames already in the history are dropped.
         _outbox.BeginJoin(room);
-        _rooms.Add(room);
+        _rooms = [.. _rooms, room];
         object reply;
         try
         {
@@ -88,7 +88,7 @@ internal sealed partial class ChatConnection
 
     private void Leave(ClientFrame frame)
     {
-        if (RoomId.TryParse(frame.Room) is not { } room || !_rooms.Contains(room))
+        if (RoomId.TryParse(frame.Room) is not { } room || Array.IndexOf(_rooms, room) < 0)
         {
             Reject("not_joined", "The room is not joined on this connection.", frame.Ref);
             return;
@@ -99,14 +99,14 @@ internal sealed partial class ChatConnection
 
     private void Detach(RoomId room)
     {
-        _rooms.Remove(room);
+        _rooms = Array.FindAll(_rooms, joined => joined != room);
         _localRooms.Tell(new LocalRoomMessages.Detach(room, _outbox));
         _outbox.CancelJoin(room);
     }
 
     private async Task StartRoomCommandAsync(ClientFrame frame, CancellationToken shutdown)
     {
-        if (RoomId.TryParse(frame.Room) is not { } room || !_rooms.Contains(room))
+        if (RoomId.TryParse(frame.Room) is not { } room || Array.IndexOf(_rooms, room) < 0)
         {
             Reject("not_joined", "The room is not joined on this connection.", frame.Ref);
             return;
@@ -125,7 +125,9 @@ internal sealed partial class ChatConnection
             Reject("forbidden", "Anonymous connections cannot moderate.", frame.Ref);
             return;
         }
-        // Commands run concurrently (acks carry `ref`), but at most a few per connection: a flood waits here.
+        // Commands run concurrently (acks carry `ref`), but at most a few per connection: a flood waits here. Created
+        // on the first command (the read loop's thread): an idle socket never posts.
+        _inFlight ??= new SemaphoreSlim(MaxInFlightCommands);
         await _inFlight.WaitAsync(shutdown);
         _ = AskRoomAsync(command, frame.Ref);
     }
@@ -167,7 +169,7 @@ internal sealed partial class ChatConnection
         {
             try
             {
-                _inFlight.Release();
+                _inFlight!.Release();
             }
             catch (ObjectDisposedException)
             {
@@ -190,7 +192,7 @@ internal sealed partial class ChatConnection
             return;
         }
         _user = user;
-        var previous = _refreshed;
+        var previous = _refreshed!;
         _refreshed = new CancellationTokenSource();
         await previous.CancelAsync();
         previous.Dispose();
@@ -207,14 +209,16 @@ internal sealed partial class ChatConnection
             return;
         }
         var now = DateTime.UtcNow;
-        lock (_violations)
+        // Created on the first violation; replies and the reader may both get here.
+        var violations = _violations ?? Interlocked.CompareExchange(ref _violations, new Queue<DateTime>(), null) ?? _violations;
+        lock (violations)
         {
-            _violations.Enqueue(now);
-            while (_violations.Peek() < now - AbuseWindow)
+            violations.Enqueue(now);
+            while (violations.Peek() < now - AbuseWindow)
             {
-                _violations.Dequeue();
+                violations.Dequeue();
             }
-            if (_violations.Count >= AbuseLimit)
+            if (violations.Count >= AbuseLimit)
             {
                 RequestClose((WebSocketCloseStatus)4029, "abuse");
             }

@@ -16,7 +16,7 @@ namespace CommunityStream.Chat.Gateway;
 /// newline-separated messages of the WebSocket. Not an actor: the rooms and the node's subscribers are; this only
 /// moves bytes and keeps the per-connection limits.
 /// </summary>
-internal sealed partial class ChatConnection : IDisposable
+internal sealed partial class ChatConnection : IDisposable, ClientMessageLimits.IListener
 {
     private const int MaxBatchBytes = 64 * 1024;
     private const int MaxInFlightCommands = 16;
@@ -37,16 +37,21 @@ internal sealed partial class ChatConnection : IDisposable
     private readonly ChatMetrics _metrics;
     private readonly ILogger _log;
     private readonly ConnectionOutbox _outbox;
-    private readonly HashSet<RoomId> _rooms = [];
-    private readonly SemaphoreSlim _inFlight = new(MaxInFlightCommands);
-    private readonly Queue<DateTime> _violations = new();
+    // Every per-connection object below is created when first needed: most sockets idle in one room for their life.
+    // The joined rooms (at most MaxRoomsPerConnection), replaced on join and leave by the reader.
+    private RoomId[] _rooms = [];
+    private SemaphoreSlim? _inFlight;
+    private Queue<DateTime>? _violations;
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan _askTimeout;
     private AuthenticatedUser? _user;
-    private CancellationTokenSource _refreshed = new();
+    // Only an authenticated connection refreshes its token.
+    private CancellationTokenSource? _refreshed;
     private (WebSocketCloseStatus Status, string Reason)? _close;
+    // A client message broke a limit: nothing more is read, so the close handshake is not waited for.
+    private volatile bool _readsEnded;
 
-    public ChatConnection(WebSocket socket, DirectSocket? direct, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, IDeletedAccounts deleted, ChatMetrics metrics, ILogger log)
+    public ChatConnection(WebSocket socket, DirectSocket? direct, ClientMessageLimits limits, AuthenticatedUser? user, ChatOptions options, IActorRef region, IActorRef localRooms, ITokenValidator tokens, IUserDirectory directory, IDeletedAccounts deleted, ChatMetrics metrics, ILogger log)
     {
         _socket = socket;
         _user = user;
@@ -58,6 +63,7 @@ internal sealed partial class ChatConnection : IDisposable
         _deleted = deleted;
         _metrics = metrics;
         _log = log;
+        _refreshed = user is null ? null : new CancellationTokenSource();
         _askTimeout = TimeSpan.FromSeconds(options.AskTimeoutSeconds);
         _outbox = new ConnectionOutbox(options.OutboundQueueFrames, direct)
         {
@@ -65,6 +71,7 @@ internal sealed partial class ChatConnection : IDisposable
             OnOverflow = AbortSlowConsumerLater,
         };
         Id = "c-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 4));
+        limits.Listener = this;
     }
 
     public string Id { get; }
@@ -104,13 +111,25 @@ internal sealed partial class ChatConnection : IDisposable
             {
                 _localRooms.Tell(new LocalRoomMessages.Detach(room, _outbox));
             }
-            _rooms.Clear();
+            _rooms = [];
             RequestClose(shutdown.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure, "bye");
             await Task.WhenAny(writer, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
             await _stop.CancelAsync();
             _socket.Abort();
             await Task.WhenAll(writer.ContinueWith(_ => { }, TaskScheduler.Default), expiry.ContinueWith(_ => { }, TaskScheduler.Default));
         }
+    }
+
+    /// <summary>Runs on the reading thread, inside the WebSocket's receive, when the stream under it refused the client's bytes.</summary>
+    public void OnBreach(WebSocketCloseStatus status, string reason)
+    {
+        if (status == WebSocketCloseStatus.MessageTooBig)
+        {
+            _outbox.Enqueue(ServerFrames.Error(reason, $"Frames are at most {_options.MaxFrameBytes} bytes.", null));
+        }
+        _metrics.Rejected(reason);
+        _readsEnded = true;
+        RequestClose(status, reason);
     }
 
     // Runs on the room subscriber's thread; the connection may be finishing at the same moment.
@@ -129,8 +148,8 @@ internal sealed partial class ChatConnection : IDisposable
 
     public void Dispose()
     {
-        _inFlight.Dispose();
-        _refreshed.Dispose();
+        _inFlight?.Dispose();
+        _refreshed?.Dispose();
         _stop.Dispose();
     }
 
@@ -250,7 +269,7 @@ internal sealed partial class ChatConnection : IDisposable
         finally
         {
             // Closed (or broken) for writing: give the peer a moment to answer the close, then stop reading.
-            _stop.CancelAfter(CloseHandshakeTimeout);
+            _stop.CancelAfter(_readsEnded ? TimeSpan.Zero : CloseHandshakeTimeout);
         }
     }
 
@@ -299,7 +318,7 @@ internal sealed partial class ChatConnection : IDisposable
         {
             while (!stop.IsCancellationRequested && _user?.ExpiresAt is { } expiresAt)
             {
-                var refreshed = _refreshed.Token;
+                var refreshed = _refreshed!.Token;
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop, refreshed);
                 try
                 {

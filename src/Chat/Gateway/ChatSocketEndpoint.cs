@@ -6,7 +6,9 @@ using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Rooms;
 using CommunityStream.Chat.Telemetry;
 using CommunityStream.Identity.Contracts;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -42,28 +44,52 @@ internal static class ChatSocketEndpoint
             }
         }
 
+        // A peer that reached the node directly was counted from accept (ChatSocketConnectionMiddleware); a client
+        // behind a trusted proxy is counted here, by its forwarded address.
+        var counted = context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(ChatSocketConnectionMiddleware.CountedAtAccept) == true;
         var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var perAddress = services.GetRequiredService<ConnectionsPerAddress>();
-        if (!perAddress.TryAcquire(address, options.MaxConnectionsPerIp))
+        if (!counted && !perAddress.TryAcquire(address, options.MaxConnectionsPerIp))
         {
             return Problems.Status(StatusCodes.Status429TooManyRequests, "Too many connections.", $"At most {options.MaxConnectionsPerIp} WebSockets per address.");
         }
         try
         {
-            await RunAsync(services, user, async () => (await context.WebSockets.AcceptWebSocketAsync(), null), cancel);
+            var limits = new ClientMessageLimits(options.MaxFrameBytes, TimeSpan.FromSeconds(options.MessageTimeoutSeconds));
+            await RunAsync(services, user, limits, async () => (await AcceptAsync(context, limits), null), cancel);
             return Results.Empty;
         }
         finally
         {
-            perAddress.Release(address);
+            if (!counted)
+            {
+                perAddress.Release(address);
+            }
         }
+    }
+
+    // What WebSocketManager.AcceptWebSocketAsync does (the middleware validated the request), with the client's
+    // limits under the WebSocket.
+    private static async Task<WebSocket> AcceptAsync(HttpContext context, ClientMessageLimits limits)
+    {
+        var key = context.Request.Headers.SecWebSocketKey.ToString();
+        context.Response.StatusCode = StatusCodes.Status101SwitchingProtocols;
+        context.Response.Headers.Connection = "Upgrade";
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = UpgradeRequest.AcceptKeyOf(key);
+        var stream = await context.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();
+        return WebSocket.CreateFromStream(new LimitedUpgradeStream(stream, limits), new WebSocketCreationOptions
+        {
+            IsServer = true,
+            KeepAliveInterval = ChatModule.WebSocketKeepAlive,
+        });
     }
 
     /// <summary>
     /// Accepts the socket once the node's actors are there, and runs one <see cref="ChatConnection"/> on it.
     /// <paramref name="accept"/> upgrades and returns the WebSocket and, where frames may go straight to the socket, that socket.
     /// </summary>
-    public static async Task RunAsync(IServiceProvider services, AuthenticatedUser? user, Func<Task<(WebSocket, DirectSocket?)>> accept, CancellationToken cancel)
+    public static async Task RunAsync(IServiceProvider services, AuthenticatedUser? user, ClientMessageLimits limits, Func<Task<(WebSocket, DirectSocket?)>> accept, CancellationToken cancel)
     {
         var options = services.GetRequiredService<IOptions<ChatOptions>>().Value;
         var region = await services.GetRequiredService<IRequiredActor<RoomRegionMarker>>().GetAsync(cancel);
@@ -71,7 +97,7 @@ internal static class ChatSocketEndpoint
         var (socket, direct) = await accept();
         using var disposeSocket = socket;
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
-        using var connection = new ChatConnection(socket, direct, user, options, region, localRooms, services.GetRequiredService<ITokenValidator>(), services.GetRequiredService<IUserDirectory>(), services.GetRequiredService<IDeletedAccounts>(), services.GetRequiredService<ChatMetrics>(), log);
+        using var connection = new ChatConnection(socket, direct, limits, user, options, region, localRooms, services.GetRequiredService<ITokenValidator>(), services.GetRequiredService<IUserDirectory>(), services.GetRequiredService<IDeletedAccounts>(), services.GetRequiredService<ChatMetrics>(), log);
         // The drain closes the socket with 1001 (at once if it began during the upgrade) before the node leaves the cluster.
         var draining = services.GetRequiredService<NodeDrain>().Started;
         var authenticated = services.GetRequiredService<AuthenticatedConnections>();

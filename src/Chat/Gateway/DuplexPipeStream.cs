@@ -8,10 +8,13 @@ namespace CommunityStream.Chat.Gateway;
 /// A connection's transport pipes as the <see cref="Stream"/> a WebSocket runs on. A zero-byte read waits for data
 /// without consuming or buffering anything, so an idle WebSocket holds no receive buffer at any layer. With a
 /// <see cref="DirectSocket"/>, the WebSocket's own writes (pongs, the close frame) go to the socket in their turn, as
-/// the connection's frames do, and Kestrel's output pipe is not used.
+/// the connection's frames do, and Kestrel's output pipe is not used. Reads pass the client's
+/// <see cref="ClientMessageLimits"/>: after a breach the WebSocket gets no more bytes (its read waits for the abort).
 /// </summary>
-internal sealed class DuplexPipeStream(IDuplexPipe transport, DirectSocket? direct = null) : Stream
+internal sealed class DuplexPipeStream(IDuplexPipe transport, ClientMessageLimits limits, DirectSocket? direct = null) : Stream
 {
+    private TaskCompletionSource? _parked;
+
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
@@ -26,7 +29,20 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport, DirectSocket? dire
     {
         while (true)
         {
-            var result = await transport.Input.ReadAsync(cancellationToken);
+            if (limits.Breached)
+            {
+                return await ParkAsync();
+            }
+            // Data already there needs no clock; a wait in the middle of a message is bounded by its time left. (One
+            // awaiter type and few locals: this method's state is what an idle socket holds while it waits.)
+            if (!transport.Input.TryRead(out var result))
+            {
+                result = await (limits.TimeLeft is { } left ? ReadWithinAsync(left, cancellationToken) : transport.Input.ReadAsync(cancellationToken));
+                if (limits.Breached)
+                {
+                    continue;
+                }
+            }
             var data = result.Buffer;
             if (data.IsEmpty)
             {
@@ -44,10 +60,45 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport, DirectSocket? dire
                 return 0;
             }
             var count = (int)Math.Min(buffer.Length, data.Length);
-            data.Slice(0, count).CopyTo(buffer.Span);
-            transport.Input.AdvanceTo(data.GetPosition(count));
+            var bytes = data.Slice(0, count);
+            if (!limits.Admit(bytes))
+            {
+                transport.Input.AdvanceTo(data.Start);
+                continue;
+            }
+            bytes.CopyTo(buffer.Span);
+            transport.Input.AdvanceTo(bytes.End);
             return count;
         }
+    }
+
+    // A default result when the message under way ran out of time (the limits then record the breach).
+    private async ValueTask<ReadResult> ReadWithinAsync(TimeSpan left, CancellationToken cancellationToken)
+    {
+        if (left <= TimeSpan.Zero)
+        {
+            limits.TimedOut();
+            return default;
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(left);
+        try
+        {
+            return await transport.Input.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            limits.TimedOut();
+            return default;
+        }
+    }
+
+    // After a breach the connection closes with its code and aborts the socket, which disposes this stream.
+    private async ValueTask<int> ParkAsync()
+    {
+        Interlocked.CompareExchange(ref _parked, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+        await _parked!.Task;
+        return 0;
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -93,6 +144,8 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport, DirectSocket? dire
             transport.Output.CancelPendingFlush();
             // A direct send stuck on a full buffer (a peer that stopped reading) ignores the pipe: end it at the socket.
             direct?.Abort();
+            Interlocked.CompareExchange(ref _parked, new TaskCompletionSource(), null);
+            _parked!.TrySetResult();
         }
         base.Dispose(disposing);
     }

@@ -68,11 +68,14 @@ internal sealed record UpgradeRequest(string Key, string? Token, int HeadLength,
     }
 
     /// <summary>The <c>Sec-WebSocket-Accept</c> value for <see cref="Key"/> (RFC 6455 §4.2.2).</summary>
-    public string AcceptKey()
+    public string AcceptKey() => AcceptKeyOf(Key);
+
+    /// <summary>The <c>Sec-WebSocket-Accept</c> value for a request's <c>Sec-WebSocket-Key</c>.</summary>
+    public static string AcceptKeyOf(string key)
     {
         // RFC 6455 mandates SHA-1 here; it proves the server speaks WebSocket, it is not security.
 #pragma warning disable CA5350
-        return Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(Key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        return Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
 #pragma warning restore CA5350
     }
 

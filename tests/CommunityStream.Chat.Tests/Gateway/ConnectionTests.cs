@@ -81,12 +81,23 @@ public sealed class ConnectionTests(ChatNodeFixture fixture)
         var open = new List<ChatClient>();
         try
         {
-            for (var i = 0; i < 30; i++)
+            // Every connection from the address counts from accept, the fixture's pooled HTTP ones too: a few fewer
+            // than 30 WebSockets fit.
+            WebSocketException? refused = null;
+            while (refused is null && open.Count <= 30)
             {
-                open.Add(await ChatClient.ConnectAsync(Node.WebSocketUri(null)));
+                try
+                {
+                    open.Add(await ChatClient.ConnectAsync(Node.WebSocketUri(null)));
+                }
+                catch (WebSocketException ex)
+                {
+                    refused = ex;
+                }
             }
-            var refused = await Assert.ThrowsAsync<WebSocketException>(() => ChatClient.ConnectAsync(Node.WebSocketUri(null)));
+            Assert.NotNull(refused);
             Assert.Contains("429", refused.Message, StringComparison.Ordinal);
+            Assert.InRange(open.Count, 25, 30);
         }
         finally
         {

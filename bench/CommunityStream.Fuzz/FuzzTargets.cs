@@ -5,7 +5,7 @@ namespace CommunityStream.Fuzz;
 /// <summary>Every target, by its <c>--target</c> name.</summary>
 internal static class FuzzTargets
 {
-    public static readonly IReadOnlyList<string> Names = ["ws", "json", "sdp", "stun", "dtls", "rtp", "rtcp"];
+    public static readonly IReadOnlyList<string> Names = ["ws", "wsguard", "json", "sdp", "stun", "dtls", "rtp", "rtcp"];
 
     public static IReadOnlyList<FuzzTarget> Select(string name) =>
         name == "all" ? [.. Names.Select(Create)] : [Create(name)];
@@ -13,6 +13,7 @@ internal static class FuzzTargets
     public static FuzzTarget Create(string name) => name switch
     {
         "ws" => new WebSocketTarget(),
+        "wsguard" => new FrameGuardTarget(),
         "json" => new ClientFrameTarget(),
         "sdp" => new SdpTarget(),
         "stun" => new StunTarget(),

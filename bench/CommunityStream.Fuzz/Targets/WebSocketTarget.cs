@@ -10,8 +10,10 @@ namespace CommunityStream.Fuzz.Targets;
 /// The chat socket's receive path as production builds it: <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/>
 /// (server side, the chat module's keep-alive) over the bytes after the upgrade, read the way the connection's read
 /// loop reads (an empty peek, then up to <see cref="MaxFrameBytes"/> + 1 bytes per message), each message then parsed
-/// by <see cref="ClientFrameParser"/>. Documented failure: <see cref="WebSocketException"/> (a protocol violation or
-/// the bytes ending mid-frame).
+/// by <see cref="ClientFrameParser"/>. As in production, the stream under the WebSocket shows every read to a
+/// <see cref="ClientFrameGuard"/> first and hands over nothing once it refused a message over the limit (the
+/// connection closes 1009). Documented failure: <see cref="WebSocketException"/> (a protocol violation or the bytes
+/// ending mid-frame). Invariant: the WebSocket never delivers a message over the limit the guard let through.
 /// </summary>
 internal sealed class WebSocketTarget : FuzzTarget
 {
@@ -36,7 +38,7 @@ internal sealed class WebSocketTarget : FuzzTarget
 
     public override FuzzOutcome Run(ReadOnlySpan<byte> input)
     {
-        using var stream = new ReplayStream(input.ToArray());
+        using var stream = new ReplayStream(input.ToArray(), new ClientFrameGuard(MaxFrameBytes));
         using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = ChatModule.WebSocketKeepAlive });
         var messages = 0;
         try
@@ -62,8 +64,8 @@ internal sealed class WebSocketTarget : FuzzTarget
                 }
                 if (length > MaxFrameBytes)
                 {
-                    // The connection closes with 1009 here.
-                    return FuzzOutcome.Rejected;
+                    // The guard refuses such a message at its header, before the WebSocket reads its payload.
+                    throw new InvariantViolation($"a {length}-byte message passed the frame guard");
                 }
                 ClientFrameTarget.Check(ClientFrameParser.Parse(_buffer.AsMemory(0, length)));
                 messages++;
@@ -71,8 +73,8 @@ internal sealed class WebSocketTarget : FuzzTarget
         }
         catch (WebSocketException)
         {
-            // The bytes ran out (every input ends so) or broke the protocol.
-            return messages > 0 && stream.Exhausted ? FuzzOutcome.Accepted : FuzzOutcome.Rejected;
+            // The bytes ran out (every input ends so), broke the protocol, or the guard refused a message (1009).
+            return messages > 0 && stream.Exhausted && !stream.Refused ? FuzzOutcome.Accepted : FuzzOutcome.Rejected;
         }
     }
 
@@ -130,12 +132,17 @@ internal sealed class WebSocketTarget : FuzzTarget
         return frame;
     }
 
-    /// <summary>The client's bytes, in reads of any size; what the server writes back is discarded.</summary>
-    private sealed class ReplayStream(byte[] input) : Stream
+    /// <summary>
+    /// The client's bytes, in reads of any size, each shown to the guard first (as DuplexPipeStream does); after a
+    /// refusal it reads as ended. What the server writes back is discarded.
+    /// </summary>
+    private sealed class ReplayStream(byte[] input, ClientFrameGuard guard) : Stream
     {
         private int _position;
 
         public bool Exhausted => _position == input.Length;
+
+        public bool Refused { get; private set; }
 
         public override bool CanRead => true;
 
@@ -152,6 +159,11 @@ internal sealed class WebSocketTarget : FuzzTarget
         public override int Read(Span<byte> buffer)
         {
             var count = Math.Min(buffer.Length, input.Length - _position);
+            if (Refused || (count > 0 && guard.Advance(input.AsSpan(_position, count)) == ClientFrameGuard.Verdict.TooBig))
+            {
+                Refused = true;
+                return 0;
+            }
             input.AsSpan(_position, count).CopyTo(buffer);
             _position += count;
             return count;

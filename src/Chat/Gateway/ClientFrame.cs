@@ -48,35 +48,49 @@ internal static class ClientFrameParser
         }
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return (null, new FrameError("bad_frame", "A frame is a JSON object."));
-            }
-            // A `ref` that is not a string is ignored rather than refused: the error could not carry it anyway.
-            var reference = root.TryGetProperty("ref", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-            if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
-            {
-                return (null, new FrameError("bad_frame", "`type` is required.", reference));
-            }
-            var frame = new ClientFrame(typeElement.GetString()!, reference);
             try
             {
-                return frame.Type switch
-                {
-                    "ping" => (frame, null),
-                    "join" => (frame with { Room = Required(root, "room"), History = Int(root, "history"), Recover = Recover(root) }, null),
-                    "leave" => (frame with { Room = Required(root, "room") }, null),
-                    "send" => (frame with { Room = Required(root, "room"), Text = Required(root, "text"), ClientId = ClientId(root) }, null),
-                    "mod" => (frame with { Room = Required(root, "room"), Moderation = Moderation(root) }, null),
-                    "refresh" => (frame with { AccessToken = Required(root, "accessToken") }, null),
-                    _ => (null, new FrameError("unknown_type", $"Unknown frame type `{Truncate(frame.Type)}`.", reference)),
-                };
+                return Interpret(document.RootElement);
             }
-            catch (InvalidFrameException ex)
+            catch (InvalidOperationException)
             {
-                return (null, new FrameError("bad_frame", ex.Message, reference));
+                // Valid UTF-8 can still escape half a surrogate pair ("\ud800") in a value or a property name, which
+                // I-JSON forbids (RFC 7493 §2.1): reading or matching that string throws, and that must not escape the
+                // parser (it ended the connection with 1011 and an error in the log).
+                return (null, new FrameError("bad_json", "The frame escapes half a UTF-16 surrogate pair."));
             }
+        }
+    }
+
+    private static (ClientFrame? Frame, FrameError? Error) Interpret(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, new FrameError("bad_frame", "A frame is a JSON object."));
+        }
+        // A `ref` that is not a string is ignored rather than refused: the error could not carry it anyway.
+        var reference = root.TryGetProperty("ref", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        {
+            return (null, new FrameError("bad_frame", "`type` is required.", reference));
+        }
+        var frame = new ClientFrame(typeElement.GetString()!, reference);
+        try
+        {
+            return frame.Type switch
+            {
+                "ping" => (frame, null),
+                "join" => (frame with { Room = Required(root, "room"), History = Int(root, "history"), Recover = Recover(root) }, null),
+                "leave" => (frame with { Room = Required(root, "room") }, null),
+                "send" => (frame with { Room = Required(root, "room"), Text = Required(root, "text"), ClientId = ClientId(root) }, null),
+                "mod" => (frame with { Room = Required(root, "room"), Moderation = Moderation(root) }, null),
+                "refresh" => (frame with { AccessToken = Required(root, "accessToken") }, null),
+                _ => (null, new FrameError("unknown_type", $"Unknown frame type `{Truncate(frame.Type)}`.", reference)),
+            };
+        }
+        catch (InvalidFrameException ex)
+        {
+            return (null, new FrameError("bad_frame", ex.Message, reference));
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class DtlsHandshaker : IDisposable
     private readonly TimeSpan _timeout;
     private readonly int _sendLimit;
     private readonly BcTlsCrypto _crypto = new(new SecureRandom());
-    private readonly DtlsVerifier _verifier;
+    private readonly DtlsCookieVerifier _verifier;
     private readonly IReadOnlyList<SrtpProfile> _serverProfiles;
     private int _running;
     private long _completed;
@@ -37,7 +37,7 @@ public sealed class DtlsHandshaker : IDisposable
         _slots = new SemaphoreSlim(maxConcurrent, maxConcurrent);
         _timeout = timeout;
         _sendLimit = sendLimit;
-        _verifier = new DtlsVerifier(_crypto);
+        _verifier = new DtlsCookieVerifier(_crypto);
     }
 
     /// <summary>The certificate this handshaker presents.</summary>
@@ -81,8 +81,7 @@ public sealed class DtlsHandshaker : IDisposable
         var sender = new SendOnlyDatagram(send, _sendLimit);
         session = new DtlsSession(transport, datagram =>
         {
-            var bytes = datagram.ToArray();
-            var request = _verifier.VerifyRequest(clientId, bytes, 0, bytes.Length, sender);
+            var request = _verifier.Verify(clientId, datagram.Span, sender);
             if (request is null)
             {
                 return false;

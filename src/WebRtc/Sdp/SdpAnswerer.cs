@@ -48,9 +48,9 @@ public static class SdpAnswerer
         }
 
         var first = used[0].Section;
-        var ufrag = offer.UfragOf(first) ?? throw new SdpParseException(first.LineNumber, "missing a=ice-ufrag");
-        var pwd = offer.PwdOf(first) ?? throw new SdpParseException(first.LineNumber, "missing a=ice-pwd");
-        var fingerprintText = offer.FingerprintOf(first) ?? throw new SdpParseException(first.LineNumber, "missing a=fingerprint");
+        var ufrag = offer.UfragOf(first) ?? throw Missing(first, "a=ice-ufrag");
+        var pwd = offer.PwdOf(first) ?? throw Missing(first, "a=ice-pwd");
+        var fingerprintText = offer.FingerprintOf(first) ?? throw Missing(first, "a=fingerprint");
         var fingerprint = DtlsFingerprint.Parse(fingerprintText);
         if (fingerprint is null || fingerprint.Algorithm != "sha-256")
         {
@@ -72,6 +72,11 @@ public static class SdpAnswerer
         return new SdpAnswer(text, used.Select(u => u.Media!).ToList(), ufrag, pwd, fingerprint);
     }
 
+    // ICE credentials (RFC 8839 §5.4), the certificate fingerprint and the DTLS role (RFC 8842 §5) are mandatory; one
+    // absent at both levels is refused in the same words whichever it is, naming it (WHIP/WHEP answer 400 with this).
+    private static SdpParseException Missing(SdpMediaSection section, string attribute) =>
+        new(0, $"the offer has no {attribute} (neither at session level nor in media section '{section.Mid}')");
+
     private static NegotiatedMedia? Negotiate(SdpSessionDescription offer, SdpMediaSection section, SdpAnswerOptions options)
     {
         if (section.Kind is not ("audio" or "video") || section.Port == 0)
@@ -90,10 +95,10 @@ public static class SdpAnswerer
         {
             throw new SdpParseException(section.LineNumber, "a=rtcp-mux is required");
         }
-        var setup = offer.SetupOf(section);
+        var setup = offer.SetupOf(section) ?? throw Missing(section, "a=setup");
         if (setup is not ("actpass" or "active"))
         {
-            throw new SdpParseException(section.LineNumber, $"a=setup:{setup ?? "(missing)"} — the server is the DTLS server (passive), so the offer must be actpass or active");
+            throw new SdpParseException(section.LineNumber, $"a=setup:{setup} — the server is the DTLS server (passive), so the offer must be actpass or active");
         }
         var wanted = options.Mode == AnswerMode.Receive ? SdpDirection.SendOnly : SdpDirection.RecvOnly;
         if (section.Direction != wanted && section.Direction != SdpDirection.SendRecv)
@@ -116,7 +121,9 @@ public static class SdpAnswerer
             Rtx = rtx,
             Extensions = section.Extensions
                 .Where(e => SupportedExtensions.Contains(e.Value) && (options.TransportWideCongestionControl || e.Value != TransportWideExtension))
-                .ToDictionary(e => e.Value, e => e.Key),
+                // One URI under two ids (RFC 8285 §5 asks for unique ids, not unique URIs): answer with the lowest.
+                .GroupBy(e => e.Value, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Min(e => e.Key), StringComparer.Ordinal),
             RemoteSsrcs = section.Ssrcs,
             Rid = section.SendRids.Count > 0 && options.Mode == AnswerMode.Receive ? section.SendRids[0] : null,
             LocalSsrc = options.Mode == AnswerMode.Send && options.OutgoingSsrcs.TryGetValue(section.Kind, out var ssrc) ? ssrc : null,

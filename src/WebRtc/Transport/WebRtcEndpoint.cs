@@ -22,6 +22,7 @@ public sealed class WebRtcEndpoint : IDisposable
     private readonly Thread _receiver;
     private readonly Timer _consentTimer;
     private long _dropped;
+    private long _stunDiscarded;
 
     /// <summary>
     /// Binds the socket and starts the receive thread and the once-a-second consent check.
@@ -55,6 +56,11 @@ public sealed class WebRtcEndpoint : IDisposable
 
     /// <summary>Datagrams no transport claimed (unknown ufrag or address, or unparseable).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>
+    /// Well-formed STUN responses and indications, discarded unanswered (RFC 8489 §6.3); also counted in <see cref="Dropped"/>.
+    /// </summary>
+    public long StunDiscarded => Interlocked.Read(ref _stunDiscarded);
 
     internal void Register(WebRtcTransport transport) => _byUfrag[transport.Local.Ufrag] = transport;
 
@@ -142,7 +148,20 @@ public sealed class WebRtcEndpoint : IDisposable
         var kind = DatagramClassifier.Classify(datagram);
         if (kind == DatagramKind.Stun)
         {
-            if (!StunMessageReader.TryParse(datagram, out var message) || !message.TryGetUsername(out var username))
+            if (!StunMessageReader.TryParse(datagram, out var message))
+            {
+                Interlocked.Increment(ref _dropped);
+                return;
+            }
+            // RFC 8489 §6.3: a lite agent never sends requests (RFC 8445 §2.5), so every response is one it did not ask
+            // for and is discarded; indications are never answered (Binding indications are keep-alives, RFC 8445 §11).
+            if (message.Type.Class != StunClass.Request)
+            {
+                Interlocked.Increment(ref _stunDiscarded);
+                Interlocked.Increment(ref _dropped);
+                return;
+            }
+            if (!message.TryGetUsername(out var username))
             {
                 ParseFailureCounters.StunRejected();
                 Interlocked.Increment(ref _dropped);

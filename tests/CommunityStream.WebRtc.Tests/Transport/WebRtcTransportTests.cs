@@ -132,6 +132,64 @@ public sealed class WebRtcTransportTests : IDisposable
         Assert.Equal(ClientEndPoint, transport.SelectedRemote);
     }
 
+    [Fact]
+    public void Should_discard_responses_and_indications_addressed_to_a_live_session_unanswered()
+    {
+        using var transport = NewTransport(TimeSpan.FromSeconds(30));
+        Exchange(Check($"{_local.Ufrag}:peer", _local.Password, useCandidate: true));
+        var discardedBefore = _endpoint.StunDiscarded;
+
+        // RFC 8489 §6.3: a response to no request of ours, and indications, get no answer at all, not a 400.
+        _client.SendTo(Unsolicited(StunMessageType.BindingSuccess, $"{_local.Ufrag}:peer", _local.Password), _endpoint.LocalEndPoint);
+        _client.SendTo(Unsolicited(StunMessageType.BindingError, $"{_local.Ufrag}:peer", _local.Password), _endpoint.LocalEndPoint);
+        _client.SendTo(Unsolicited(StunMessageType.BindingIndication, $"{_local.Ufrag}:peer", _local.Password), _endpoint.LocalEndPoint);
+        var check = Check($"{_local.Ufrag}:peer", _local.Password, useCandidate: false);
+        _client.SendTo(check, _endpoint.LocalEndPoint);
+
+        // The endpoint handles one socket's datagrams in order: anything said to the first three would arrive before
+        // the answer to the check, so the first datagram back must be that answer (the check alone is retransmitted).
+        _client.ReceiveTimeout = 1000;
+        var buffer = new byte[1500];
+        var length = 0;
+        for (var attempt = 0; length == 0; attempt++)
+        {
+            try
+            {
+                length = _client.Receive(buffer);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut && attempt < 10)
+            {
+                _client.SendTo(check, _endpoint.LocalEndPoint);
+            }
+        }
+        Assert.True(StunMessageReader.TryParse(buffer.AsSpan(0, length), out var reader));
+        Assert.Equal(StunMessageType.BindingSuccess, reader.Type);
+        Assert.True(reader.TransactionId.SequenceEqual(check.AsSpan(8, 12)), "the first answer is not the answer to the check");
+        Assert.Equal(3, _endpoint.StunDiscarded - discardedBefore);
+        Assert.False(transport.IsClosed);
+        Assert.Equal(ClientEndPoint, transport.SelectedRemote);
+    }
+
+    private static byte[] Unsolicited(StunMessageType type, string username, string password)
+    {
+        var buffer = new byte[512];
+        var transactionId = new byte[12];
+        Random.Shared.NextBytes(transactionId);
+        var writer = new StunMessageWriter(buffer, type, transactionId);
+        writer.AddUsername(Encoding.ASCII.GetBytes(username));
+        if (type == StunMessageType.BindingError)
+        {
+            writer.AddErrorCode(StunErrorCode.BadRequest);
+        }
+        else if (type == StunMessageType.BindingSuccess)
+        {
+            writer.AddXorMappedAddress(IPAddress.Loopback, 9);
+        }
+        writer.AddMessageIntegrity(Encoding.UTF8.GetBytes(password));
+        writer.AddFingerprint();
+        return buffer[..writer.Length];
+    }
+
     private WebRtcTransport NewTransport(TimeSpan consent) =>
         new(_endpoint, _handshaker, _local, "peer", Certificate.Fingerprint, consent);
 

@@ -20,7 +20,10 @@ public sealed partial class ChatWarmup(IOptions<ChatOptions> options, ILogger<Ch
     // the second passes the call-count threshold (30) by far, the third runs what the background tier-1 compiles left.
     private const int Rounds = 3;
     private const int MessagesPerRound = 300;
-    private const int BatchSize = 20;
+    private const int BatchSize = 10;
+
+    // Journal writes of BatchSize events, one at a time, like a busy room's: past the call-count threshold too.
+    private const int JournalBatches = 40;
 
     private volatile string? _outcome;
 
@@ -46,46 +49,72 @@ public sealed partial class ChatWarmup(IOptions<ChatOptions> options, ILogger<Ch
         var clock = Stopwatch.StartNew();
         var jitBefore = JitInfo.GetCompiledMethodCount();
         using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.WarmupSeconds));
-        var pass = new WarmupPass(options.Value);
         var persistenceId = "chat-warmup-" + Guid.NewGuid().ToString("N");
         var writer = system.ActorOf(Props.Create(() => new WarmupJournalWriter(persistenceId)), "chat-warmup");
-        var quiet = false;
+        // The journal's first write (schema, linq2db's query compilation) can take seconds on a busy start: it runs beside
+        // the pure steps, not in front of them.
+        var journal = Task.Run(() => WriteJournalAsync(writer, budget.Token));
+        var (messages, rounds, quiet) = await Task.Run(() => RunPureStepsAsync(clock, budget.Token));
+        var written = await journal;
+        await CleanUpAsync(writer, persistenceId);
+
+        var methods = JitInfo.GetCompiledMethodCount() - jitBefore;
+        var elapsed = clock.ElapsedMilliseconds;
+        _outcome = $"chat path warmed up: {messages} messages, {written} journal events, {methods} methods compiled, {elapsed} ms"
+            + $"{(quiet ? "" : " (stopped at its time limit)")}; rounds ended at {string.Join(", ", rounds)}";
+        LogOutcome(logger, _outcome);
+    }
+
+    private async Task<(int Messages, List<string> Rounds, bool Quiet)> RunPureStepsAsync(Stopwatch clock, CancellationToken cancel)
+    {
+        var pass = new WarmupPass(options.Value);
         var rounds = new List<string>(Rounds);
+        var quiet = false;
         try
         {
-            for (var round = 0; round < Rounds && !budget.IsCancellationRequested; round++)
+            for (var round = 0; round < Rounds && !cancel.IsCancellationRequested; round++)
             {
-                for (var sent = 0; sent < MessagesPerRound && !budget.IsCancellationRequested; sent += BatchSize)
+                for (var i = 0; i < MessagesPerRound; i++)
                 {
-                    var events = new IRoomEvent[BatchSize];
-                    for (var i = 0; i < events.Length; i++)
-                    {
-                        events[i] = pass.Next();
-                    }
-                    await writer.Ask<WarmupJournalWriter.Written>(new WarmupJournalWriter.Write(events), cancellationToken: budget.Token);
+                    pass.Next();
                 }
-                quiet = await JitQuiet.WaitAsync(budget.Token);
+                quiet = await JitQuiet.WaitAsync(cancel);
                 rounds.Add($"{clock.ElapsedMilliseconds} ms{(quiet ? "" : " (JIT busy)")}");
             }
-        }
-        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException)
-        {
-            // Bounded by design: a slow journal or a busy JIT ends the warm-up, never the node's readiness.
         }
         catch (Exception e)
         {
             LogFailed(logger, e, pass.Sent);
         }
-        finally
-        {
-            await CleanUpAsync(writer, persistenceId);
-        }
+        return (pass.Sent, rounds, quiet);
+    }
 
-        var messages = pass.Sent;
-        var methods = JitInfo.GetCompiledMethodCount() - jitBefore;
-        var elapsed = clock.ElapsedMilliseconds;
-        _outcome = $"chat path warmed up: {messages} messages, {methods} methods compiled, {elapsed} ms{(quiet ? "" : " (stopped at its time limit)")}; rounds ended at {string.Join(", ", rounds)}";
-        LogOutcome(logger, _outcome);
+    private async Task<int> WriteJournalAsync(IActorRef writer, CancellationToken cancel)
+    {
+        var pass = new WarmupPass(options.Value);
+        var written = 0;
+        try
+        {
+            for (var batch = 0; batch < JournalBatches && !cancel.IsCancellationRequested; batch++)
+            {
+                var events = new IRoomEvent[BatchSize];
+                for (var i = 0; i < events.Length; i++)
+                {
+                    events[i] = pass.Next();
+                }
+                await writer.Ask<WarmupJournalWriter.Written>(new WarmupJournalWriter.Write(events), cancellationToken: cancel);
+                written += events.Length;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException)
+        {
+            // Bounded by design: a slow journal ends the warm-up, never the node's readiness.
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e, written);
+        }
+        return written;
     }
 
     private async Task CleanUpAsync(IActorRef writer, string persistenceId)
@@ -107,6 +136,6 @@ public sealed partial class ChatWarmup(IOptions<ChatOptions> options, ILogger<Ch
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat warm-up: {Outcome}")]
     private static partial void LogOutcome(ILogger logger, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat warm-up failed after {Messages} messages; the node starts without it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat warm-up failed after {Messages} messages; the node starts without the rest of it")]
     private static partial void LogFailed(ILogger logger, Exception exception, int messages);
 }

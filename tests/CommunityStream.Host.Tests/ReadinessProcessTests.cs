@@ -64,7 +64,7 @@ public sealed class ReadinessProcessTests(ITestOutputHelper output)
     public async Task Should_report_ready_only_once_the_chat_path_is_warmed_up()
     {
         using var data = new TempDirectory();
-        await using var host = HostProcess.Start(data.Path);
+        await using var host = HostProcess.Start(data.Path, "--Chat:WarmupOnStart", "true");
         await host.WaitReadyAsync(ReadyTimeout);
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         using var ready = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz/ready", UriKind.Relative)));

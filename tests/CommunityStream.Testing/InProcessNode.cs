@@ -60,9 +60,6 @@ public sealed class InProcessNode : IAsyncDisposable
             // a starved thread pool here is not a crash. Production's 1.5 s would let such a stall down a healthy node;
             // no in-process test measures failure detection (FailoverProcessTests runs real processes on the defaults).
             "--Cluster:AcceptableHeartbeatPause", "00:00:05", "--Cluster:StableAfter", "00:00:05",
-            // The start-up warm-up compiles the chat path for a node's first users; the many nodes of a test run would
-            // spend seconds of CPU each on it. ChatWarmupTests covers it, the process tests run it as production does.
-            "--Chat:WarmupOnStart", "false",
         ];
         var app = CommunityStreamApp.Build([.. defaults, .. arguments]);
         var node = new InProcessNode(app, owned ? data : null);

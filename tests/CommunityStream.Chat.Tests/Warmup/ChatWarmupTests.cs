@@ -22,7 +22,7 @@ public sealed class ChatWarmupTests
         var system = SqlJournal.OnSqlite(directory);
         try
         {
-            var warmup = new ChatWarmup(Options.Create(new ChatOptions { WarmupSeconds = 30 }), NullLogger<ChatWarmup>.Instance);
+            var warmup = new ChatWarmup(Options.Create(new ChatOptions { WarmupOnStart = true, WarmupSeconds = 30 }), NullLogger<ChatWarmup>.Instance);
             Assert.False(warmup.Finished);
 
             warmup.Start(system);

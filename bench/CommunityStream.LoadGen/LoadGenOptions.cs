@@ -63,6 +63,9 @@ internal sealed class LoadGenOptions
 
     public double Warmup { get; set; } = 2;
 
+    /// <summary>Seconds from the start of publishing whose messages also go to a separate latency histogram (0: none).</summary>
+    public double FirstWindow { get; set; }
+
     public int MessageSize { get; set; }
 
     public IReadOnlyList<int> ServerPids { get; set; } = [];
@@ -122,6 +125,8 @@ internal sealed class LoadGenOptions
           --history H                      history asked for on join (default 0)
           --warmup S                       messages sent in the first S seconds of publishing are counted and checked but not
                                            in the latency histogram (default 2; at most half the publish window)
+          --first-window S                 also report the latency of messages sent in the first S seconds of publishing
+                                           on their own (a fresh server's start; independent of --warmup; default 0: off)
           --idle                           flag: connect and hold until the end, no join, no publishing
           --server-pid PID / --server-pids a,b   sample server RSS and CPU from /proc
           --json FILE                      write the machine-readable result
@@ -186,6 +191,7 @@ internal sealed class LoadGenOptions
                 case "--password": options.Password = Value(); break;
                 case "--auth-readers": options.AuthenticatedReaders = true; break;
                 case "--warmup": options.Warmup = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--first-window": options.FirstWindow = PositiveDouble(arg, Value()); break;
                 case "--history": options.History = PositiveInt(arg, Value(), allowZero: true); break;
                 case "--idle": options.Idle = true; break;
                 case "--server-pid":

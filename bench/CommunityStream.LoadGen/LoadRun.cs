@@ -77,7 +77,14 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
             var start = _clock.Elapsed;
             var warmup = Math.Min(options.Warmup, (_schedule.PublishEnd - start).TotalSeconds / 2);
             var clockUnitsPerSecond = options.EffectiveClock == StampClock.Monotonic ? Stopwatch.Frequency : 1_000_000;
-            Volatile.Write(ref stats.LatencyFromTimestamp, StampClocks.Now(options.EffectiveClock) + (long)(warmup * clockUnitsPerSecond));
+            var publishStart = StampClocks.Now(options.EffectiveClock);
+            if (options.FirstWindow > 0)
+            {
+                Volatile.Write(ref stats.FirstWindowUntil, publishStart + (long)(options.FirstWindow * clockUnitsPerSecond));
+                Volatile.Write(ref stats.FirstWindowFrom, publishStart);
+            }
+
+            Volatile.Write(ref stats.LatencyFromTimestamp, publishStart + (long)(warmup * clockUnitsPerSecond));
             var publishers = connections.Where(c => c.IsPublisher && c.Open)
                 .Select(c => PublishLoopAsync(c, options.Rate / layout.PublishersPerRoom[c.Room], roomJson[c.Room], stats))
                 .ToList();
@@ -243,7 +250,7 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
             Server = server,
             Generator = new GeneratorFigures(Math.Round(self.TotalProcessorTime.TotalSeconds, 2), self.PeakWorkingSet64 / 1024),
         };
-        result.Finish(stats.MergedLatency());
+        result.Finish(stats.MergedLatency(), options.FirstWindow > 0 ? stats.MergedFirstWindow() : null);
         return result;
     }
 

@@ -84,14 +84,7 @@ internal sealed class ReceiverState(RunStats stats, StampClock clock, int room)
             return;
         }
 
-        if (frame.Stamp.Timestamp >= Volatile.Read(ref stats.LatencyFromTimestamp))
-        {
-            stats.RecordLatency(StampClocks.MicrosecondsSince(clock, frame.Stamp.Timestamp));
-        }
-        else
-        {
-            Interlocked.Increment(ref stats.WarmupDeliveries);
-        }
+        stats.RecordDelivery(frame.Stamp.Timestamp, StampClocks.MicrosecondsSince(clock, frame.Stamp.Timestamp));
 
         Interlocked.Increment(ref stats.Deliveries);
         if (!_publishers.TryGetValue(frame.Stamp.Publisher, out var tracker))

@@ -62,6 +62,11 @@ internal sealed class RunResult
 
     public HistogramSnapshot? LatencyHistogram { get; set; }
 
+    /// <summary>With <c>--first-window S</c>: latency of the messages sent in the first S seconds of publishing (warm-up included).</summary>
+    public LatencySummary? LatencyFirstWindow { get; set; }
+
+    public HistogramSnapshot? LatencyFirstWindowHistogram { get; set; }
+
     public SequenceSummary PublisherSequences { get; set; } = new();
 
     public SequenceSummary RoomOffsets { get; set; } = new();
@@ -90,10 +95,12 @@ internal sealed class RunResult
     public GeneratorFigures Generator { get; set; } = new();
 
     /// <summary>Recomputes derived figures (latency percentiles, expected deliveries, rate) from the raw ones.</summary>
-    public void Finish(LogLinearHistogram latency)
+    public void Finish(LogLinearHistogram latency, LogLinearHistogram? firstWindow = null)
     {
         LatencyHistogram = latency.ToSnapshot();
         Latency = LatencySummary.Of(latency);
+        LatencyFirstWindowHistogram = firstWindow?.ToSnapshot();
+        LatencyFirstWindow = firstWindow is null ? null : LatencySummary.Of(firstWindow);
         ExpectedDeliveries = 0;
         for (var r = 0; r < PublishedPerRoom.Length && r < JoinedPerRoom.Length; r++)
         {
@@ -118,6 +125,7 @@ internal sealed class RunResult
         ArgumentNullException.ThrowIfNull(parts);
         var merged = new RunResult { Processes = parts.Sum(p => p.Processes) };
         var latency = new LogLinearHistogram();
+        LogLinearHistogram? firstWindow = null;
         foreach (var part in parts)
         {
             merged.Scenario = part.Scenario;
@@ -151,9 +159,15 @@ internal sealed class RunResult
             {
                 latency.Merge(LogLinearHistogram.FromSnapshot(part.LatencyHistogram));
             }
+
+            if (part.LatencyFirstWindowHistogram is not null)
+            {
+                firstWindow ??= new LogLinearHistogram();
+                firstWindow.Merge(LogLinearHistogram.FromSnapshot(part.LatencyFirstWindowHistogram));
+            }
         }
 
-        merged.Finish(latency);
+        merged.Finish(latency, firstWindow);
         if (merged.Server is { } server)
         {
             server.RssBytesPerConnection = merged.ConnectionsHeld > 0 ? Math.Round((server.RssHeldKiB - server.RssBaselineKiB) * 1024.0 / merged.ConnectionsHeld) : 0;
@@ -220,6 +234,11 @@ internal sealed class RunResult
         Row("acked but undelivered at end", $"{UndeliveredAtEnd} (receivers that got nothing: {SilentReceivers})");
         Row("deliveries per second", DeliveriesPerSecond.ToString("F0", ci));
         Row("latency µs p50/p99/p99.9/max", $"{Latency.P50} / {Latency.P99} / {Latency.P999} / {Latency.Max} ({Latency.Count} after warm-up)");
+        if (LatencyFirstWindow is { } first)
+        {
+            Row("first window: latency µs p50/p99/max", $"{first.P50} / {first.P99} / {first.Max} ({first.Count})");
+        }
+
         Row("publisher seq gaps/dups/reorders", PublisherSequences.ToString());
         Row("room offset gaps/dups/reorders", RoomOffsets.ToString());
         return text.ToString();

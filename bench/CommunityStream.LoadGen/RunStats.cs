@@ -9,6 +9,7 @@ namespace CommunityStream.LoadGen;
 internal sealed class RunStats(int rooms) : IDisposable
 {
     private readonly ThreadLocal<LogLinearHistogram> _latency = new(() => new LogLinearHistogram(), trackAllValues: true);
+    private readonly ThreadLocal<LogLinearHistogram> _firstWindow = new(() => new LogLinearHistogram(), trackAllValues: true);
 
     public long Attempted;
     public long Opened;
@@ -27,6 +28,11 @@ internal sealed class RunStats(int rooms) : IDisposable
 
     /// <summary>Stamps older than this (on the run's clock) are warm-up: counted and sequence-checked, not in the latency histogram.</summary>
     public long LatencyFromTimestamp = long.MinValue;
+
+    /// <summary>Stamps in [<see cref="FirstWindowFrom"/>, <see cref="FirstWindowUntil"/>) also go to the first-window histogram (empty by default).</summary>
+    public long FirstWindowFrom = long.MaxValue;
+
+    public long FirstWindowUntil = long.MinValue;
 
     public ConcurrentDictionary<string, long> FailureReasons { get; } = new();
 
@@ -51,22 +57,47 @@ internal sealed class RunStats(int rooms) : IDisposable
         while (offset > seen && Interlocked.CompareExchange(ref MaxAckedOffsetPerRoom[room], offset, seen) != seen);
     }
 
-    public void RecordLatency(long microseconds) => _latency.Value!.Record(microseconds);
+    /// <summary>Records one delivery's latency by its stamp: warm-up or the main histogram, and the first window if it falls in it.</summary>
+    public void RecordDelivery(long stamp, long microseconds)
+    {
+        if (stamp >= Volatile.Read(ref FirstWindowFrom) && stamp < Volatile.Read(ref FirstWindowUntil))
+        {
+            _firstWindow.Value!.Record(microseconds);
+        }
+
+        if (stamp >= Volatile.Read(ref LatencyFromTimestamp))
+        {
+            _latency.Value!.Record(microseconds);
+        }
+        else
+        {
+            Interlocked.Increment(ref WarmupDeliveries);
+        }
+    }
 
     public static void Count(ConcurrentDictionary<string, long> counts, string key) =>
         counts.AddOrUpdate(key, 1, static (_, n) => n + 1);
 
     /// <summary>Merges the per-thread histograms; call once the receive loops have ended.</summary>
-    public LogLinearHistogram MergedLatency()
+    public LogLinearHistogram MergedLatency() => Merged(_latency);
+
+    /// <summary>The first-window histogram (see <see cref="RecordDelivery"/>), merged over threads.</summary>
+    public LogLinearHistogram MergedFirstWindow() => Merged(_firstWindow);
+
+    public void Dispose()
+    {
+        _latency.Dispose();
+        _firstWindow.Dispose();
+    }
+
+    private static LogLinearHistogram Merged(ThreadLocal<LogLinearHistogram> perThread)
     {
         var merged = new LogLinearHistogram();
-        foreach (var histogram in _latency.Values)
+        foreach (var histogram in perThread.Values)
         {
             merged.Merge(histogram);
         }
 
         return merged;
     }
-
-    public void Dispose() => _latency.Dispose();
 }

@@ -11,6 +11,7 @@ using CommunityStream.Chat.Gateway;
 using CommunityStream.Chat.Http;
 using CommunityStream.Chat.Rooms;
 using CommunityStream.Chat.Telemetry;
+using CommunityStream.Chat.Warmup;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -62,6 +63,7 @@ public static class ChatModule
         builder.Services.AddSingleton<IUserActivitySource, ChatSocketActivity>();
         builder.Services.AddSingleton<IUserChatExport, ChatExport>();
         builder.Services.AddSingleton<DeletedAccountRoomSweep>();
+        builder.Services.AddSingleton<ChatWarmup>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeletedAccountRoomSweep>());
         return builder;
     }
@@ -97,6 +99,7 @@ public static class ChatModule
                 var metrics = resolver.GetService<ChatMetrics>();
                 var localRooms = system.ActorOf(Props.Create(() => new LocalRoomsActor(region, options, metrics)), LocalRoomsActor.Name);
                 registry.Register<LocalRoomsMarker>(localRooms);
+                resolver.GetService<ChatWarmup>().Start(system);
                 var open = resolver.GetService<OpenChatConnections>();
                 // The drain began in before-service-unbind and asked every socket to close with 1001; the node leaves
                 // the cluster (and hands its rooms over) only after the clients have their close, or after a second.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using CommunityStream.Host.Tests.Support;
 using Xunit.Abstractions;
 
@@ -57,6 +58,25 @@ public sealed class ReadinessProcessTests(ITestOutputHelper output)
         // The probes did see the node unready while it joined (so ASP.NET Core's error lines would have shown).
         Assert.Contains(lines, line => line.Contains("info: CommunityStream.Host.Health", StringComparison.Ordinal)
             && line.Contains("Health probe ready is not healthy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_report_ready_only_once_the_chat_path_is_warmed_up()
+    {
+        using var data = new TempDirectory();
+        await using var host = HostProcess.Start(data.Path, "--Chat:WarmupOnStart", "true");
+        await host.WaitReadyAsync(ReadyTimeout);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var ready = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz/ready", UriKind.Relative)));
+        await host.TerminateAsync(ExitTimeout);
+
+        var warmup = ready.RootElement.GetProperty("checks").EnumerateArray().Single(check => check.GetProperty("name").GetString() == "chat-warmup");
+        Assert.Equal("Healthy", warmup.GetProperty("status").GetString());
+        Assert.Matches("^chat path warmed up: [1-9][0-9]* messages, [1-9][0-9]* journal events", warmup.GetProperty("description").GetString());
+        var lines = host.Output.Split('\n').ToList();
+        var warmedUp = lines.FindIndex(line => line.Contains("Chat warm-up: chat path warmed up", StringComparison.Ordinal));
+        var healthy = lines.FindIndex(line => line.Contains("Health probe ready is healthy", StringComparison.Ordinal));
+        Assert.InRange(warmedUp, 0, healthy);
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string path)

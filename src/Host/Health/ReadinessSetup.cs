@@ -6,7 +6,7 @@ namespace CommunityStream.Host.Health;
 
 /// <summary>
 /// The readiness checks beyond Akka.Hosting's own (cluster membership, journal plugin): database, drain, shard
-/// regions' coordinators, the journal's circuit breaker. The probes' results are logged by
+/// regions' coordinators, the journal's circuit breaker, the chat path's start-up warm-up. The probes' results are logged by
 /// <see cref="HealthTransitionLog"/> once per change.
 /// </summary>
 public static class ReadinessSetup
@@ -25,7 +25,8 @@ public static class ReadinessSetup
             .AddCheck<DatabaseHealthCheck>("database", tags: [AkkaClusterSetup.ReadyTag])
             .AddCheck<DrainingHealthCheck>("draining", tags: [AkkaClusterSetup.ReadyTag])
             .AddCheck<ShardRegionsHealthCheck>("shard-regions", tags: [AkkaClusterSetup.ReadyTag])
-            .AddCheck<JournalHealthCheck>("journal-breaker", tags: [AkkaClusterSetup.ReadyTag]);
+            .AddCheck<JournalHealthCheck>("journal-breaker", tags: [AkkaClusterSetup.ReadyTag])
+            .AddCheck<WarmupHealthCheck>("chat-warmup", tags: [AkkaClusterSetup.ReadyTag]);
         builder.Logging.AddFilter(HealthCheckServiceCategory, LogLevel.None);
         return builder;
     }

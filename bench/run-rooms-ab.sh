@@ -97,6 +97,7 @@ run_variant() { # label dll args
     " latency ms p50 \(.latency.p50 / 10 | floor / 100) p90 \(.latency.p90 / 10 | floor / 100) p99 \(.latency.p99 / 10 | floor / 100)" +
     " max \(.latency.max / 1000 | floor) undelivered \(.undeliveredAtEnd) server CPU s \(.server.cpuSeconds) load \($before) -> \($after)"' \
     "$out/$label.json" | tee -a "$out/summary.txt"
+  [ -s "$out/$label.json" ] || echo "$label: no result (see $out/$label.lg.log and $out/$label.host.log)" | tee -a "$out/summary.txt"
   rm -rf "$data"
 }
 
@@ -119,7 +120,7 @@ node_label=
 for ((i = 0; i < ${#args_list[@]}; i += 3)); do [ "${args_list[i + 1]}" = node ] && node_label=${args_list[i]}; done
 for r in $(seq 1 "$repeat"); do
   for ((i = 0; i < ${#args_list[@]}; i += 3)); do
-    run_variant "${args_list[i]}-r$r" "${args_list[i + 1]}" "${args_list[i + 2]}"
+    run_variant "${args_list[i]}-r$r" "${args_list[i + 1]}" "${args_list[i + 2]}" || true # a failed run must not end the series
   done
 done
 [ -n "$node_label" ] && cpu_ratios "$node_label" | tee -a "$out/summary.txt"

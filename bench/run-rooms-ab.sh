@@ -13,7 +13,8 @@
 #   (needs PG_CS, a connection string whose user may CREATE DATABASE, e.g. the last line of .ci/start-postgres.sh).
 # Environment: ROOMS (1000), MEMBERS (10 per room), RATE (1 msg/s per room), DURATION (40: measured run, seconds),
 #              WARMUP (2: the generator's --warmup), WARMUP_RUN (0: seconds of the throwaway run; 0 = a fresh server),
-#              REPEAT (1: rounds of the whole list), PORT (8080), FIGURES_OUT, AB_TIMEOUT (3600 s for the whole script),
+#              REPEAT (1: rounds of the whole list), PORT (8080), GEN_PROCESSES (1: generator processes), FIGURES_OUT,
+#              AB_TIMEOUT (3600 s for the whole script),
 #              HOST_ENV ("VAR=value ..." for the Host processes, e.g. DOTNET_PerfMapEnabled=1),
 #              PROBE="SECONDS COMMAND" (e.g. "30 dotnet-stack report -p \$PID"; $LABEL names the run) during each measured run.
 set -euo pipefail
@@ -24,7 +25,9 @@ if [ -z "${ROOMS_AB_GUARD:-}" ]; then
 fi
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-ulimit -n "$(ulimit -Hn)"
+# 5,000 × 4 is 20,000 sockets on each side: raise the hard limit where allowed, else take what there is (one process
+# then holds somewhat fewer sockets than the hard limit: GEN_PROCESSES splits the generator, not the server).
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 out=${FIGURES_OUT:-$(mktemp -d /tmp/rooms-ab.XXXXXX)}
 mkdir -p "$out"
 rooms=${ROOMS:-1000}; members=${MEMBERS:-10}; dur=${DURATION:-40}; rate=${RATE:-1}; repeat=${REPEAT:-1}
@@ -58,7 +61,7 @@ generator() { # label seconds auth-args...: one generator run against the runnin
   local label=$1 seconds=$2; shift 2
   local cmd=(--url "ws://127.0.0.1:$port/ws" --http "http://127.0.0.1:$port" --source-addresses 127.0.0.2-101 --server-pid "$server"
     --connections $((rooms * members)) --rooms "$rooms" --room-prefix lgroom --publishers "$rooms" --rate "$rate"
-    --duration "$seconds" --warmup "$warmup" --ramp-rate 2500 "$@")
+    --duration "$seconds" --warmup "$warmup" --ramp-rate 2500 --processes "${GEN_PROCESSES:-1}" "$@")
   printf '$ loadgen %s\n' "${cmd[*]}" | sed -e 's/admin:[^ ]*/admin:<password>/' >>"$out/$label.cmd"
   dotnet "$lg_dll" "${cmd[@]}" --json "$out/$label.json" --quiet >"$out/$label.txt" 2>"$out/$label.lg.log" || echo "($label: generator exited with $?)"
 }

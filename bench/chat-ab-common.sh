@@ -37,7 +37,8 @@ chat_ab_start_host() { # label dll base host-args...
     --Identity:Jwt:AccessTokenMinutes 120
     --Chat:MaxConnectionsPerIp 20000 --Chat:RateLimitMessages 100000 --Chat:HistoryOnJoin 0 "$@")
   printf '%s\n' "$admin_pw" | dotnet "$dll" --create-admin admin admin@example.test "${common[@]}" >"$out/$label.create-admin.log" 2>&1
-  "${pin[@]}" dotnet "$dll" "${common[@]}" >"$out/$label.host.log" 2>&1 &
+  # shellcheck disable=SC2086 # HOST_ENV: "VAR=value ..." words for the Host (env execs, so $! stays the Host)
+  env ${HOST_ENV:-} "${pin[@]}" dotnet "$dll" "${common[@]}" >"$out/$label.host.log" 2>&1 &
   server=$!
   wait_ready "$base" || { echo "$label: Host not ready; see $out/$label.host.log"; kill "$server"; server=; return 1; }
   : >"$out/$label.tokens"

@@ -87,6 +87,7 @@ public static class ChatModule
         ArgumentNullException.ThrowIfNull(builder);
         return builder
             .WithDistributedPubSub(role: null!)
+            .WithCustomSerializer("room-events", [typeof(IRoomEvent)], system => new RoomEventSerializer(system))
             .WithShardRegion<RoomRegionMarker>(
                 "room",
                 (_, _, resolver) => entityId => resolver.Props<RoomActor>(entityId),

@@ -21,7 +21,10 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
     // reached the room's node, messages are fetched by polling instead.
     private const int WarmUpPolls = 10;
     private const long Unknown = -1;
-    private static readonly TimeSpan PresenceHeartbeat = TimeSpan.FromSeconds(2);
+    // Well inside PresenceTally.Expiry. A room's presence costs a timer message and a sharded report per heartbeat:
+    // in many small rooms that was a large share of the work per chat message (docs/notes/decisions.md).
+    private static readonly TimeSpan PresenceHeartbeat = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan ShortTick = TimeSpan.FromSeconds(1);
 
     private readonly RoomId _room;
     private readonly IActorRef _region;
@@ -42,6 +45,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
     private int _warmUpPollsLeft = WarmUpPolls;
     private int _reportedCount = -1;
     private DateTime _reportedAt;
+    private DateTime _nextTickAt;
 
     public LocalRoomSubscriber(RoomId room, IActorRef region, ChatOptions options, ChatMetrics metrics)
     {
@@ -62,6 +66,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         {
             _outboxes.Add(attach.Outbox);
             _passOutboxes = null;
+            TickSoon();
             if (_subscribed)
             {
                 Sender.Tell(LocalRoomMessages.Attached.Instance);
@@ -75,6 +80,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         {
             _outboxes.Remove(detach.Outbox);
             _passOutboxes = null;
+            TickSoon();
             // Broadcasts queued before the leave still go out: the next passes no longer visit this outbox.
             detach.Outbox.SendQueued();
         });
@@ -99,7 +105,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(_room.Topic, Self));
-        Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromSeconds(1));
+        TickIn(ShortTick);
     }
 
     protected override void PostStop()
@@ -195,6 +201,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         if (_outboxes.RemoveWhere(outbox => !outbox.Deliver(_room, offset, frame)) > 0)
         {
             _passOutboxes = null;
+            TickSoon();
         }
         var outboxes = _passOutboxes ??= [.. _outboxes];
         _metrics.Delivered(outboxes.Length);
@@ -221,6 +228,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
         }
         _outboxes.Clear();
         _passOutboxes = null;
+        TickSoon();
     }
 
     private void OnTick()
@@ -245,6 +253,23 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
             _reportedCount = _outboxes.Count;
             _reportedAt = now;
         }
+        // Every second while warming up or holding a gap; otherwise at the next heartbeat, or sooner on a change (TickSoon).
+        TickIn(_warmUpPollsLeft > 0 || _held.Count > 0 ? ShortTick : PresenceHeartbeat);
+    }
+
+    /// <summary>A member came or went: report within a second (at most once a second, as before).</summary>
+    private void TickSoon()
+    {
+        if (_nextTickAt - DateTime.UtcNow > ShortTick)
+        {
+            TickIn(ShortTick);
+        }
+    }
+
+    private void TickIn(TimeSpan delay)
+    {
+        _nextTickAt = DateTime.UtcNow + delay;
+        Timers.StartSingleTimer("tick", Tick.Instance, delay);
     }
 
     private sealed record RangeFetched(long After, long UpTo, RoomReplies.Messages? Page, Exception? Failure) : INoSerializationVerificationNeeded;

@@ -1,21 +1,27 @@
 namespace CommunityStream.Chat.Rooms;
 
 /// <summary>
-/// The room's view of who is watching, from per-node reports. Volatile (not persisted): nodes report
-/// every second or two, and a node that stops reporting is forgotten after <see cref="Expiry"/>.
+/// The room's view of who is watching, from per-node reports. Volatile (not persisted): nodes report a
+/// change within a second and otherwise every few seconds, and a node that stops reporting is forgotten after
+/// <see cref="Expiry"/>.
 /// </summary>
 internal sealed class PresenceTally(int memberListThreshold)
 {
-    /// <summary>How long a node's last report counts.</summary>
-    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(5);
+    /// <summary>How long a node's last report counts: a few of the nodes' heartbeats (LocalRoomSubscriber, 4 s).</summary>
+    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<string, (int Count, string[]? Members, DateTime At)> _nodes = [];
     private (int Count, string[]? Members) _published = (0, []);
 
     public int Count { get; private set; }
 
-    public void Report(string node, int count, string[]? members, DateTime now)
+    /// <summary>Whether any node's report still counts (then stale ones must be looked for).</summary>
+    public bool Any => _nodes.Count > 0;
+
+    /// <summary>Records a node's report; returns whether it changed what the node reported before (a heartbeat does not).</summary>
+    public bool Report(string node, int count, string[]? members, DateTime now)
     {
+        var known = _nodes.TryGetValue(node, out var before);
         if (count <= 0)
         {
             _nodes.Remove(node);
@@ -25,6 +31,9 @@ internal sealed class PresenceTally(int memberListThreshold)
             _nodes[node] = (count, members, now);
         }
         Recount();
+        return count <= 0
+            ? known
+            : !known || before.Count != count || !(members ?? []).SequenceEqual(before.Members ?? []) || (members is null) != (before.Members is null);
     }
 
     /// <summary>Forgets silent nodes; returns the new presence when it differs from the last one published.</summary>

@@ -54,7 +54,6 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ =>
         {
             _decided = _state;
-            Timers.StartPeriodicTimer("presence", PresenceTick.Instance, TimeSpan.FromSeconds(1));
             Context.SetReceiveTimeout(TimeSpan.FromSeconds(_options.PassivateAfterSeconds));
         });
 
@@ -68,7 +67,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     private void Ready()
     {
         Command<PresenceTick>(_ => OnPresenceTick());
-        Command<ReportPresence>(report => _presence.Report(report.Node, report.Count, report.Members, DateTime.UtcNow));
+        Command<ReportPresence>(OnReportPresence);
         Command<Create>(create => StartCreation(create));
         Command<IRoomCommand>(Handle);
         CommonCommands();
@@ -77,7 +76,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     private void LookingUpOwner()
     {
         Command<PresenceTick>(_ => OnPresenceTick());
-        Command<ReportPresence>(report => _presence.Report(report.Node, report.Count, report.Members, DateTime.UtcNow));
+        Command<ReportPresence>(OnReportPresence);
         Command<OwnerLookedUp>(OnOwnerLookedUp);
         Command<IRoomCommand>(_ => Stash.Stash());
         CommonCommands();
@@ -269,11 +268,31 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         });
     }
 
+    /// <summary>
+    /// No timer per room while nobody reports: a change publishes within a second (at most once a second), and while
+    /// any node reports, silent ones are looked for every <see cref="PresenceTally.Expiry"/>. Heartbeats only refresh.
+    /// </summary>
+    private void OnReportPresence(ReportPresence report)
+    {
+        if (_presence.Report(report.Node, report.Count, report.Members, DateTime.UtcNow) && !Timers.IsTimerActive("presence"))
+        {
+            Timers.StartSingleTimer("presence", PresenceTick.Instance, TimeSpan.FromSeconds(1));
+        }
+        if (_presence.Any && !Timers.IsTimerActive("presence-expiry"))
+        {
+            Timers.StartPeriodicTimer("presence-expiry", PresenceTick.Instance, PresenceTally.Expiry);
+        }
+    }
+
     private void OnPresenceTick()
     {
         if (_presence.Tick(DateTime.UtcNow) is { } presence)
         {
             _mediator.Tell(new Publish(_id.Topic, new RoomBroadcasts.PresenceBroadcast(_id, presence.Count, presence.Members)));
+        }
+        if (!_presence.Any)
+        {
+            Timers.Cancel("presence-expiry");
         }
     }
 

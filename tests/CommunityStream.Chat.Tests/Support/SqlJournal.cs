@@ -17,9 +17,9 @@ internal static class SqlJournal
 
     public static ActorSystem OnPostgres(TestPostgres database) => Create(ProviderName.PostgreSQL15, database.ConnectionString);
 
-    public static ActorSystem OnSqlite(TempDirectory directory) =>
+    public static ActorSystem OnSqlite(TempDirectory directory, string extra = "") =>
         // The Host's SQLite setting: one writer, the others' events batch into its next transaction.
-        Create(ProviderName.SQLiteMS, $"Data Source={Path.Combine(directory.Path, "journal.db")}", "akka.persistence.journal.sql.parallelism = 1");
+        Create(ProviderName.SQLiteMS, $"Data Source={Path.Combine(directory.Path, "journal.db")}", "akka.persistence.journal.sql.parallelism = 1\n" + extra);
 
     private static ActorSystem Create(string provider, string connectionString, string extra = "")
     {

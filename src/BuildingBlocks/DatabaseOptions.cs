@@ -16,6 +16,13 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     public SqliteSynchronous SqliteSynchronous { get; init; } = SqliteSynchronous.Normal;
 
     /// <summary>
+    /// Whether a background checkpointer (the Host's <c>SqliteWalCheckpointer</c>) moves the WAL into the database
+    /// file. Then no connection checkpoints as it commits: SQLite's automatic checkpoint runs inside the commit that
+    /// crosses 1,000 WAL pages, with an fsync, and every journal write queued behind that commit waits for it.
+    /// </summary>
+    public bool SqliteCheckpointsInBackground { get; init; }
+
+    /// <summary>
     /// Pragmas every SQLite connection runs after opening; SQLite keeps them per connection. Several writers
     /// (journal, snapshots, Identity) share one file, so wait for the lock instead of failing at once, and
     /// commit without an fsync unless <see cref="SqliteSynchronous"/> asks for one. (WAL, which NORMAL needs
@@ -23,7 +30,8 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// </summary>
     public string SqliteConnectionPragmas =>
         "PRAGMA busy_timeout = 10000; PRAGMA synchronous = "
-        + (SqliteSynchronous == SqliteSynchronous.Full ? "FULL;" : "NORMAL;");
+        + (SqliteSynchronous == SqliteSynchronous.Full ? "FULL;" : "NORMAL;")
+        + (SqliteCheckpointsInBackground ? " PRAGMA wal_autocheckpoint = 0;" : "");
 
     /// <summary>Opens a new connection of the right ADO.NET type; the caller disposes it.</summary>
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)

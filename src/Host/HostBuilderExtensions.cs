@@ -6,6 +6,7 @@ using CommunityStream.Host.Http;
 using CommunityStream.Host.OpenApi;
 using CommunityStream.Host.Shutdown;
 using CommunityStream.Host.Startup;
+using CommunityStream.Host.Storage;
 
 namespace CommunityStream.Host;
 
@@ -29,6 +30,7 @@ public static class HostBuilderExtensions
         ClusterPortGuard.EnsureFree(settings.Cluster);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Database);
+        builder.Services.AddHostedService<SqliteWalCheckpointer>();
         builder.Services.AddForwardedHeaders(settings.TrustedProxies);
 
         AdminPortGuard.EnsureFree(settings.Admin);

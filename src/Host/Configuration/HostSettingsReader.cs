@@ -138,7 +138,11 @@ public static class HostSettingsReader
         {
             throw Invalid("Persistence:SqliteSynchronous", $"'{synchronousText}' is unknown (use Normal or Full)");
         }
-        return new DatabaseOptions(provider, connectionString) { SqliteSynchronous = synchronous };
+        return new DatabaseOptions(provider, connectionString)
+        {
+            SqliteSynchronous = synchronous,
+            SqliteCheckpointsInBackground = provider == DatabaseProvider.Sqlite,
+        };
     }
 
     private static string NormalizeSqlite(string connectionString)

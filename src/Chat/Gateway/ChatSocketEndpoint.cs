@@ -46,7 +46,9 @@ internal static class ChatSocketEndpoint
 
         // A peer that reached the node directly was counted from accept (ChatSocketConnectionMiddleware); a client
         // behind a trusted proxy is counted here, by its forwarded address.
-        var counted = context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(ChatSocketConnectionMiddleware.CountedAtAccept) == true;
+        // An HTTP/2 connection carries many WebSockets (RFC 8441): each counts on its own.
+        var counted = HttpProtocol.IsHttp11(context.Request.Protocol)
+            && context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(ChatSocketConnectionMiddleware.CountedAtAccept) == true;
         var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var perAddress = services.GetRequiredService<ConnectionsPerAddress>();
         if (!counted && !perAddress.TryAcquire(address, options.MaxConnectionsPerIp))
@@ -72,18 +74,25 @@ internal static class ChatSocketEndpoint
     // limits under the WebSocket.
     private static async Task<WebSocket> AcceptAsync(HttpContext context, ClientMessageLimits limits)
     {
+        if (context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
+        {
+            // A WebSocket over HTTP/2 (an https listener negotiates it): an extended CONNECT answered 200, no key.
+            return Create(await connect.AcceptAsync(), limits);
+        }
         var key = context.Request.Headers.SecWebSocketKey.ToString();
         context.Response.StatusCode = StatusCodes.Status101SwitchingProtocols;
         context.Response.Headers.Connection = "Upgrade";
         context.Response.Headers.Upgrade = "websocket";
         context.Response.Headers.SecWebSocketAccept = UpgradeRequest.AcceptKeyOf(key);
-        var stream = await context.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();
-        return WebSocket.CreateFromStream(new LimitedUpgradeStream(stream, limits), new WebSocketCreationOptions
+        return Create(await context.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync(), limits);
+    }
+
+    private static WebSocket Create(Stream stream, ClientMessageLimits limits) =>
+        WebSocket.CreateFromStream(new LimitedUpgradeStream(stream, limits), new WebSocketCreationOptions
         {
             IsServer = true,
             KeepAliveInterval = ChatModule.WebSocketKeepAlive,
         });
-    }
 
     /// <summary>
     /// Accepts the socket once the node's actors are there, and runs one <see cref="ChatConnection"/> on it.

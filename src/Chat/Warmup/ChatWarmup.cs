@@ -41,7 +41,21 @@ public sealed partial class ChatWarmup(IOptions<ChatOptions> options, ILogger<Ch
             _outcome = "warm-up off (Chat:WarmupOnStart)";
             return;
         }
-        _ = Task.Run(() => RunAsync(system));
+        _ = Task.Run(() => RunOrReportAsync(system));
+    }
+
+    // Readiness waits for an outcome: a failed warm-up must still give one (the node serves, only colder).
+    private async Task RunOrReportAsync(ActorSystem system)
+    {
+        try
+        {
+            await RunAsync(system);
+        }
+        catch (Exception ex)
+        {
+            _outcome = "warm-up failed: " + ex.GetType().Name;
+            LogAborted(logger, ex);
+        }
     }
 
     private async Task RunAsync(ActorSystem system)
@@ -132,6 +146,9 @@ public sealed partial class ChatWarmup(IOptions<ChatOptions> options, ILogger<Ch
             logger.LogWarning("Chat warm-up: deleting its journal events ({PersistenceId}) did not finish in 5 s", persistenceId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat warm-up stopped by an error; the node starts without it")]
+    private static partial void LogAborted(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat warm-up: {Outcome}")]
     private static partial void LogOutcome(ILogger logger, string outcome);

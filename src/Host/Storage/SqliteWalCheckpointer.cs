@@ -40,11 +40,19 @@ internal sealed partial class SqliteWalCheckpointer(DatabaseOptions database, IL
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _stop.Dispose();
+    // A thread still in a slow checkpoint after StopAsync keeps its token source: disposing it would fail its next wait.
+    public void Dispose()
+    {
+        if (_thread is not { IsAlive: true })
+        {
+            _stop.Dispose();
+        }
+    }
 
     private void Run()
     {
         using var connection = new SqliteConnection(database.ConnectionString);
+        var busyRounds = 0;
         do
         {
             try
@@ -56,7 +64,13 @@ internal sealed partial class SqliteWalCheckpointer(DatabaseOptions database, IL
                     Execute(connection, "PRAGMA busy_timeout = 10;");
                 }
                 Execute(connection, "PRAGMA wal_checkpoint(PASSIVE);");
-                Execute(connection, "PRAGMA wal_checkpoint(RESTART);");
+                // A busy restart (a reader held on) is a result, not an error: say so when it lasts, the WAL grows meanwhile.
+                var restart = Checkpoint(connection, "RESTART");
+                busyRounds = restart.Busy ? busyRounds + 1 : 0;
+                if (busyRounds > 0 && busyRounds % RoundsPerMinute == 0)
+                {
+                    LogRestartBusy(log, busyRounds / RoundsPerMinute, restart.WalPages);
+                }
             }
             catch (SqliteException ex)
             {
@@ -76,12 +90,25 @@ internal sealed partial class SqliteWalCheckpointer(DatabaseOptions database, IL
         }
     }
 
+    private const int RoundsPerMinute = 240;
+
+    private static (bool Busy, long WalPages) Checkpoint(SqliteConnection connection, string mode)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_checkpoint({mode});";
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0) != 0, reader.GetInt64(1)) : (false, 0);
+    }
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The SQLite WAL could not restart for {Minutes} min (a reader holds it; {Pages} pages in the WAL)")]
+    private static partial void LogRestartBusy(ILogger logger, int minutes, long pages);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "WAL checkpoint skipped (SQLite error {Code}): {Reason}")]
     private static partial void LogCheckpointFailed(ILogger logger, int code, string reason);

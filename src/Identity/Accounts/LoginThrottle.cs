@@ -49,9 +49,17 @@ internal sealed class LoginThrottle
 
     public TimeSpan? TryAcquireRegistration(string clientAddress) => _registrations.TryAcquire(clientAddress);
 
-    /// <summary>How long this address must wait before trying this account again, or null when it may try now.</summary>
-    public TimeSpan? AccountRetryAfter(string account, string clientAddress) =>
-        Longest(_accountAtAddress.RetryAfter(PairKey(account, clientAddress)), _accounts.RetryAfter(account));
+    /// <summary>
+    /// How long this address must wait before trying this account again, or null when it may try now. The account's
+    /// ceiling holds back only addresses that have failed on it: a guesser gets one try per address while it is
+    /// reached, and the owner from an address with no failure is never refused because of others' (OWASP).
+    /// </summary>
+    public TimeSpan? AccountRetryAfter(string account, string clientAddress)
+    {
+        var pair = PairKey(account, clientAddress);
+        var ceiling = _accountAtAddress.HasFailed(pair) ? _accounts.RetryAfter(account) : null;
+        return Longest(_accountAtAddress.RetryAfter(pair), ceiling);
+    }
 
     /// <summary>Counts a wrong password of <paramref name="account"/> from <paramref name="clientAddress"/>; counts and logs what it locked.</summary>
     public void AccountFailed(string account, string clientAddress)

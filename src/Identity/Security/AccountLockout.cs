@@ -57,6 +57,9 @@ internal sealed class AccountLockout(int failuresBeforeLockout, TimeSpan lockout
         }
     }
 
+    /// <summary>Whether the key has failed since its last success (and was not forgotten since).</summary>
+    public bool HasFailed(string key) => _entries.Find(key) is not null;
+
     public void RecordSuccess(string key) => _entries.Remove(key);
 
     private TimeSpan LockoutPeriod(int lockouts)

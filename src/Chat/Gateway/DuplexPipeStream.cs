@@ -11,20 +11,8 @@ namespace CommunityStream.Chat.Gateway;
 /// the connection's frames do, and Kestrel's output pipe is not used. Reads pass the client's
 /// <see cref="ClientMessageLimits"/>: after a breach the WebSocket gets no more bytes (its read waits for the abort).
 /// </summary>
-internal sealed class DuplexPipeStream(IDuplexPipe transport, ClientMessageLimits limits, DirectSocket? direct = null) : Stream
+internal sealed class DuplexPipeStream(IDuplexPipe transport, ClientMessageLimits limits, DirectSocket? direct = null) : ClientLimitedStream
 {
-    private TaskCompletionSource? _parked;
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (true)
@@ -93,14 +81,6 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport, ClientMessageLimit
         }
     }
 
-    // After a breach the connection closes with its code and aborts the socket, which disposes this stream.
-    private async ValueTask<int> ParkAsync()
-    {
-        Interlocked.CompareExchange(ref _parked, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
-        await _parked!.Task;
-        return 0;
-    }
-
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (direct is not null)
@@ -117,24 +97,6 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport, ClientMessageLimit
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Asynchronous reads only.");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("Asynchronous writes only.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -144,8 +106,6 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport, ClientMessageLimit
             transport.Output.CancelPendingFlush();
             // A direct send stuck on a full buffer (a peer that stopped reading) ignores the pipe: end it at the socket.
             direct?.Abort();
-            Interlocked.CompareExchange(ref _parked, new TaskCompletionSource(), null);
-            _parked!.TrySetResult();
         }
         base.Dispose(disposing);
     }

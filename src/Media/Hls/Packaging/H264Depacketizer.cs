@@ -35,6 +35,7 @@ internal sealed class H264Depacketizer
     private bool _waitingForIdr = true;
     private int _droppedWhileWaiting;
     private bool _keyframeRequest;
+    private long _lastDroppedTimestamp = -1;
 
     public H264Depacketizer(H264DepacketizerLimits? limits = null, string? spropParameterSets = null)
     {
@@ -56,6 +57,20 @@ internal sealed class H264Depacketizer
     public long LatePackets { get; private set; }
 
     public bool WaitingForIdr => _waitingForIdr;
+
+    /// <summary>Bytes held now: the picture buffer's capacity and the copies of packets waiting for a gap to fill.</summary>
+    public long RetainedBytes
+    {
+        get
+        {
+            long held = 0;
+            foreach (var packet in _held.Values)
+            {
+                held += packet.Payload.Length;
+            }
+            return _unit.Length + held;
+        }
+    }
 
     public void Push(Forwarding.MediaPacket packet)
     {
@@ -350,7 +365,11 @@ internal sealed class H264Depacketizer
         _unitLength = 0;
         if (broken)
         {
-            DroppedUnits++;
+            if (_lastDroppedTimestamp != _unitTimestamp)
+            {
+                DroppedUnits++; // the rest of a picture already given up on is not another one
+                _lastDroppedTimestamp = _unitTimestamp;
+            }
             StartWaiting();
             return;
         }
@@ -364,7 +383,8 @@ internal sealed class H264Depacketizer
         }
         if (_waitingForIdr && !idr)
         {
-            DroppedUnits++;
+            DroppedUnits += _lastDroppedTimestamp == _unitTimestamp ? 0 : 1;
+            _lastDroppedTimestamp = _unitTimestamp;
             if (_droppedWhileWaiting++ % RequestEveryDroppedUnits == 0)
             {
                 _keyframeRequest = true;

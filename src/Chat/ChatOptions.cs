@@ -81,6 +81,14 @@ public sealed class ChatOptions
     /// </summary>
     public bool UpgradeBeforeHttp { get; set; } = true;
 
+    /// <summary>
+    /// On Linux, the public plain-HTTP listeners (an IP address or any-host <c>Http:Url</c>) accept their sockets in
+    /// Chat rather than Kestrel: a chat upgrade then runs on the bare socket, without Kestrel's per-connection pipes
+    /// and loops (about 3.6 KB per idle socket), and every other connection is handed to Kestrel unread. False leaves
+    /// every socket to Kestrel (the upgrades still go before HTTP when <see cref="UpgradeBeforeHttp"/>). Read at start.
+    /// </summary>
+    public bool AcceptSocketsItself { get; set; } = true;
+
     /// <summary>How often each node asks Identity for newly disabled accounts and closes their sockets (4003).</summary>
     public int DisabledAccountSweepSeconds { get; set; } = 2;
 

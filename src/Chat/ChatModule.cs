@@ -10,6 +10,7 @@ using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Fanout;
 using CommunityStream.Chat.Gateway;
 using CommunityStream.Chat.Gateway.Accept;
+using CommunityStream.Chat.Gateway.Framing;
 using CommunityStream.Chat.Http;
 using CommunityStream.Chat.Rooms;
 using CommunityStream.Chat.Telemetry;
@@ -56,6 +57,7 @@ public static class ChatModule
         builder.Services.AddSingleton<ConnectionsPerAddress>();
         // Binds the listeners marked by PublicListenerEndPoint, and hands every other endpoint to Kestrel's socket transport.
         builder.Services.AddSingleton<IConnectionListenerFactory, ChatAcceptListenerFactory>();
+        builder.Services.AddSingleton(services => new KeepAliveWheel(TimeSpan.FromSeconds(services.GetRequiredService<IOptions<ChatOptions>>().Value.KeepAliveSeconds)));
         builder.Services.AddSingleton<AuthenticatedConnections>();
         builder.Services.AddSingleton<OpenChatConnections>();
         builder.Services.AddMetrics();

@@ -89,6 +89,19 @@ public sealed class ChatOptions
     /// </summary>
     public bool AcceptSocketsItself { get; set; } = true;
 
+    /// <summary>
+    /// On the sockets Chat accepts itself, RFC 6455 framing of Chat's own (no buffer and no timer per idle socket)
+    /// instead of .NET's WebSocket; false keeps .NET's there. Read per connection.
+    /// </summary>
+    public bool FrameSocketsItself { get; set; } = true;
+
+    /// <summary>
+    /// Sockets framed by Chat get a ping this often from the node's one keep-alive wheel, and one that received
+    /// nothing, not even the pong, by the next ping is closed as a dead peer (so within two intervals of going silent).
+    /// Other chat sockets keep .NET's 30 s keep-alive. Read at start.
+    /// </summary>
+    public int KeepAliveSeconds { get; set; } = 30;
+
     /// <summary>How often each node asks Identity for newly disabled accounts and closes their sockets (4003).</summary>
     public int DisabledAccountSweepSeconds { get; set; } = 2;
 

@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Chat.Delivery;
+using CommunityStream.Chat.Gateway.Framing;
 using CommunityStream.Identity.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,7 @@ internal sealed partial class ChatSocketAcceptor(IServiceProvider services)
     private readonly ConnectionsPerAddress _perAddress = services.GetRequiredService<ConnectionsPerAddress>();
     private readonly TrustedProxies _proxies = services.GetService<TrustedProxies>() ?? TrustedProxies.None;
     private readonly NodeDrain _drain = services.GetRequiredService<NodeDrain>();
+    private readonly KeepAliveWheel _wheel = services.GetRequiredService<KeepAliveWheel>();
     private readonly ILogger _log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
     private long _taken;
 
@@ -88,7 +90,10 @@ internal sealed partial class ChatSocketAcceptor(IServiceProvider services)
             }
             Interlocked.Increment(ref _taken);
             var limits = new ClientMessageLimits(_options.MaxFrameBytes, TimeSpan.FromSeconds(_options.MessageTimeoutSeconds));
-            await ChatSocketEndpoint.RunAsync(services, user, limits, () => AcceptAsync(socket, request, limits), stopping);
+            var run = ChatSocketEndpoint.RunAsync(services, user, limits, Accepting(socket, request, limits), stopping);
+            // This frame lasts as long as the socket: it keeps neither the request nor its token.
+            request = null;
+            await run;
         }
         catch (OperationCanceledException)
         {
@@ -183,7 +188,10 @@ internal sealed partial class ChatSocketAcceptor(IServiceProvider services)
         socket.Shutdown(SocketShutdown.Both);
     }
 
-    private static async Task<(WebSocket, DirectSocket?)> AcceptAsync(Socket socket, UpgradeRequest request, ClientMessageLimits limits)
+    private Func<Task<(WebSocket, DirectSocket?)>> Accepting(Socket socket, UpgradeRequest request, ClientMessageLimits limits) =>
+        () => AcceptAsync(socket, request, limits);
+
+    private async Task<(WebSocket, DirectSocket?)> AcceptAsync(Socket socket, UpgradeRequest request, ClientMessageLimits limits)
     {
         // The head is consumed only now: until here a refusal could still hand the bytes to HTTP.
         var head = ArrayPool<byte>.Shared.Rent(request.HeadLength);
@@ -207,6 +215,10 @@ internal sealed partial class ChatSocketAcceptor(IServiceProvider services)
         var direct = new DirectSocket(socket);
         await direct.WriteInTurnAsync(Encoding.ASCII.GetBytes(
             $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {request.AcceptKey()}\r\n\r\n"), CancellationToken.None);
+        if (_options.FrameSocketsItself)
+        {
+            return (new ChatWebSocket(socket, direct, limits, _wheel, _options.MaxFrameBytes, TimeSpan.FromSeconds(_options.MessageTimeoutSeconds)), direct);
+        }
         var webSocket = WebSocket.CreateFromStream(new SocketChatStream(socket, limits, direct), new WebSocketCreationOptions
         {
             IsServer = true,

@@ -238,16 +238,18 @@ internal sealed class ChatWebSocket : WebSocket
     private async ValueTask<FrameError?> ReadHeaderAsync()
     {
         var length = _headerRead < 2 ? 2 : ClientFrameReader.HeaderLength(_header[1]);
-        if (_headerRead == 0 && !_reader.InMessage)
-        {
-            // A message (or a control frame between messages) begins: its clock starts.
-            _messageStarted = Environment.TickCount64;
-        }
+        var begins = _headerRead == 0 && !_reader.InMessage;
         var scratch = ArrayPool<byte>.Shared.Rent(ClientFrameReader.MaxHeaderLength);
         int received;
         try
         {
-            received = await ReceiveTimedAsync(scratch.AsMemory(0, length - _headerRead), timed: _headerRead > 0 || _reader.InMessage);
+            received = await ReceiveTimedAsync(scratch.AsMemory(0, length - _headerRead), timed: !begins);
+            if (begins)
+            {
+                // A message (or a control frame between messages) begins with the byte just received: its clock
+                // starts now, not when the read began (a zero-byte wait may return before any byte is there).
+                _messageStarted = Environment.TickCount64;
+            }
             if (received > 0)
             {
                 scratch.AsSpan(0, received).CopyTo(((Span<byte>)_header)[_headerRead..]);

@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace CommunityStream.Fuzz;
 
-/// <summary>Command line: <c>--target all|ws|wsguard|json|sdp|stun|dtls|rtp|rtcp --iterations N --seed S [--input HEX]</c>.</summary>
+/// <summary>Command line: <c>--target all|ws|wsguard|wsframe|json|sdp|stun|dtls|rtp|rtcp --iterations N --seed S [--input HEX]</c>.</summary>
 internal sealed record FuzzOptions(string Target, long Iterations, int Seed, string? InputHex)
 {
     public const string Usage = """
-        usage: CommunityStream.Fuzz [--target all|ws|wsguard|json|sdp|stun|dtls|rtp|rtcp] [--iterations N] [--seed S]
+        usage: CommunityStream.Fuzz [--target all|ws|wsguard|wsframe|json|sdp|stun|dtls|rtp|rtcp] [--iterations N] [--seed S]
                                     [--target T --input HEX]   (reproduce one input a run printed)
         defaults: --target all --iterations 100000 --seed 1; --iterations counts inputs per target
         """;

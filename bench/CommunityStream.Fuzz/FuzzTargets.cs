@@ -5,7 +5,7 @@ namespace CommunityStream.Fuzz;
 /// <summary>Every target, by its <c>--target</c> name.</summary>
 internal static class FuzzTargets
 {
-    public static readonly IReadOnlyList<string> Names = ["ws", "wsguard", "json", "sdp", "stun", "dtls", "rtp", "rtcp", "h264"];
+    public static readonly IReadOnlyList<string> Names = ["ws", "wsguard", "wsframe", "json", "sdp", "stun", "dtls", "rtp", "rtcp", "h264"];
 
     public static IReadOnlyList<FuzzTarget> Select(string name) =>
         name == "all" ? [.. Names.Select(Create)] : [Create(name)];
@@ -14,6 +14,7 @@ internal static class FuzzTargets
     {
         "ws" => new WebSocketTarget(),
         "wsguard" => new FrameGuardTarget(),
+        "wsframe" => new FrameReaderTarget(),
         "json" => new ClientFrameTarget(),
         "sdp" => new SdpTarget(),
         "stun" => new StunTarget(),

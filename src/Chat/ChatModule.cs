@@ -1,3 +1,4 @@
+using System.Net;
 using Akka;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
@@ -8,11 +9,14 @@ using CommunityStream.Chat.Administration;
 using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Fanout;
 using CommunityStream.Chat.Gateway;
+using CommunityStream.Chat.Gateway.Accept;
+using CommunityStream.Chat.Gateway.Framing;
 using CommunityStream.Chat.Http;
 using CommunityStream.Chat.Rooms;
 using CommunityStream.Chat.Telemetry;
 using CommunityStream.Chat.Warmup;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -51,6 +55,9 @@ public static class ChatModule
         builder.Services.AddOptions<ChatOptions>().Bind(builder.Configuration.GetSection(ChatOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
         builder.Services.AddSingleton<ConnectionsPerAddress>();
+        // Binds the listeners marked by PublicListenerEndPoint, and hands every other endpoint to Kestrel's socket transport.
+        builder.Services.AddSingleton<IConnectionListenerFactory, ChatAcceptListenerFactory>();
+        builder.Services.AddSingleton(services => new KeepAliveWheel(TimeSpan.FromSeconds(services.GetRequiredService<IOptions<ChatOptions>>().Value.KeepAliveSeconds)));
         builder.Services.AddSingleton<AuthenticatedConnections>();
         builder.Services.AddSingleton<OpenChatConnections>();
         builder.Services.AddMetrics();
@@ -80,6 +87,14 @@ public static class ChatModule
         listen.Use(next => new ChatSocketConnectionMiddleware(next, listen.ApplicationServices, tls).OnConnectionAsync);
         return listen;
     }
+
+    /// <summary>
+    /// The endpoint to give Kestrel for a public listener on <paramref name="address"/>: on a plain-HTTP listener
+    /// (<paramref name="tls"/> false) one whose sockets Chat accepts itself (<c>Chat:AcceptSocketsItself</c>), so chat
+    /// upgrades run on the bare socket and every other connection goes to Kestrel unread.
+    /// </summary>
+    public static IPEndPoint PublicListenerEndPoint(IPAddress address, int port, bool tls) =>
+        tls ? new IPEndPoint(address, port) : new ChatAcceptEndPoint(address, port);
 
     /// <summary>Registers the room shard region, DistributedPubSub and the node's local room subscribers.</summary>
     public static AkkaConfigurationBuilder WithChatActors(this AkkaConfigurationBuilder builder)

@@ -81,6 +81,27 @@ public sealed class ChatOptions
     /// </summary>
     public bool UpgradeBeforeHttp { get; set; } = true;
 
+    /// <summary>
+    /// On Linux, the public plain-HTTP listeners (an IP address or any-host <c>Http:Url</c>) accept their sockets in
+    /// Chat rather than Kestrel: a chat upgrade then runs on the bare socket, without Kestrel's per-connection pipes
+    /// and loops (about 3.6 KB per idle socket), and every other connection is handed to Kestrel unread. False leaves
+    /// every socket to Kestrel (the upgrades still go before HTTP when <see cref="UpgradeBeforeHttp"/>). Read at start.
+    /// </summary>
+    public bool AcceptSocketsItself { get; set; } = true;
+
+    /// <summary>
+    /// On the sockets Chat accepts itself, RFC 6455 framing of Chat's own (no buffer and no timer per idle socket)
+    /// instead of .NET's WebSocket; false keeps .NET's there. Read per connection.
+    /// </summary>
+    public bool FrameSocketsItself { get; set; } = true;
+
+    /// <summary>
+    /// Sockets framed by Chat get a ping this often from the node's one keep-alive wheel, and one that received
+    /// nothing, not even the pong, by the next ping is closed as a dead peer (so within two intervals of going silent).
+    /// Other chat sockets keep .NET's 30 s keep-alive. Read at start.
+    /// </summary>
+    public int KeepAliveSeconds { get; set; } = 30;
+
     /// <summary>How often each node asks Identity for newly disabled accounts and closes their sockets (4003).</summary>
     public int DisabledAccountSweepSeconds { get; set; } = 2;
 

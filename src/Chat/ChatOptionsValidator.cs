@@ -13,6 +13,7 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         RequireRange(failures, nameof(options.MaxConnectionsPerIp), options.MaxConnectionsPerIp, 1, 10_000_000);
         RequireRange(failures, nameof(options.MaxConnectionsPerProxy), options.MaxConnectionsPerProxy, 1, 10_000_000);
         RequireRange(failures, nameof(options.RequestHeadTimeoutSeconds), options.RequestHeadTimeoutSeconds, 1, 300);
+        RequireRange(failures, nameof(options.KeepAliveSeconds), options.KeepAliveSeconds, 1, 3600);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

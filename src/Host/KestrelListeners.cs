@@ -21,12 +21,15 @@ internal static class KestrelListeners
         admin.Listen(kestrel, settings.Admin.EndPoint);
     }
 
-    // The same host spellings Kestrel gives UseUrls: localhost is both loopbacks, an IP literal is itself, any other name every interface.
+    // The same host spellings Kestrel gives UseUrls: localhost is both loopbacks, an IP literal is itself, any other name
+    // every interface. IP literals and any-host names on plain HTTP get Chat's own accept path; localhost (two
+    // sockets, one allowed to fail) and TLS keep Kestrel's.
     private static void ListenPublic(KestrelServerOptions kestrel, BindingAddress address)
     {
+        var tls = string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase);
+
         void Public(ListenOptions listen)
         {
-            var tls = string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase);
             listen.UseChatSocketUpgrades(tls);
             if (tls)
             {
@@ -40,7 +43,12 @@ internal static class KestrelListeners
         }
         else if (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip))
         {
-            kestrel.Listen(ip, address.Port, Public);
+            kestrel.Listen(ChatModule.PublicListenerEndPoint(ip, address.Port, tls), Public);
+        }
+        else if (!tls)
+        {
+            // Both families, as ListenAnyIP (Chat's listener falls back to IPv4 where IPv6 is missing).
+            kestrel.Listen(ChatModule.PublicListenerEndPoint(IPAddress.IPv6Any, address.Port, tls), Public);
         }
         else
         {

@@ -110,7 +110,17 @@ internal sealed partial class DirectSocket(Socket socket)
     {
         while (!bytes.IsEmpty)
         {
-            var sent = await socket.SendAsync(bytes, SocketFlags.None, cancel);
+            // A non-blocking send first: the socket's asynchronous send (and the event args it keeps for the socket's
+            // life, about 300 B) is only for a full buffer.
+            var sent = TrySend(bytes.Span);
+            if (sent < 0)
+            {
+                throw new SocketException((int)SocketError.ConnectionReset);
+            }
+            if (sent == 0)
+            {
+                sent = await socket.SendAsync(bytes, SocketFlags.None, cancel);
+            }
             bytes = bytes[sent..];
         }
     }

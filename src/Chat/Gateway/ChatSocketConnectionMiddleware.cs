@@ -30,6 +30,12 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
     /// </summary>
     public const string CountedAtAccept = "CommunityStream.Chat.CountedAtAccept";
 
+    /// <summary>
+    /// Set by Chat's own accept path (<see cref="Accept.ChatAcceptListener"/>) on a connection it handed to Kestrel
+    /// with the peer already counted: this middleware releases that count at the end instead of taking another.
+    /// </summary>
+    public const string PeerCountedByTransport = "CommunityStream.Chat.PeerCountedByTransport";
+
     // An over-limit client gets this long to finish sending its request after the 429, so closing does not reset a
     // connection whose answer it has not read yet.
     private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(1);
@@ -50,7 +56,8 @@ internal sealed partial class ChatSocketConnectionMiddleware(ConnectionDelegate 
         // Set when the peer is a trusted proxy, whose forwarded client is counted once the head is read.
         var forwarding = viaProxy ? proxies : null;
         var perAddress = services.GetRequiredService<ConnectionsPerAddress>();
-        if (!perAddress.TryAcquire(peer, viaProxy ? options.MaxConnectionsPerProxy : options.MaxConnectionsPerIp, viaProxy))
+        if (!connection.Items.ContainsKey(PeerCountedByTransport)
+            && !perAddress.TryAcquire(peer, viaProxy ? options.MaxConnectionsPerProxy : options.MaxConnectionsPerIp, viaProxy))
         {
             await RefuseAsync(connection, options, peer, viaProxy);
             return;

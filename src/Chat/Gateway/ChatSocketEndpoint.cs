@@ -104,6 +104,8 @@ internal static class ChatSocketEndpoint
         var region = await services.GetRequiredService<IRequiredActor<RoomRegionMarker>>().GetAsync(cancel);
         var localRooms = await services.GetRequiredService<IRequiredActor<LocalRoomsMarker>>().GetAsync(cancel);
         var (socket, direct) = await accept();
+        // This frame lasts as long as the socket: let go of what the upgrade captured (its request, the token).
+        accept = null!;
         using var disposeSocket = socket;
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("CommunityStream.Chat.Connection");
         using var connection = new ChatConnection(socket, direct, limits, user, options, region, localRooms, services.GetRequiredService<ITokenValidator>(), services.GetRequiredService<IUserDirectory>(), services.GetRequiredService<IDeletedAccounts>(), services.GetRequiredService<ChatMetrics>(), log);

@@ -82,7 +82,8 @@ internal sealed class ClientMessageLimits(int maxMessageBytes, TimeSpan messageT
     /// <summary>The message under way was not whole in time.</summary>
     public void TimedOut() => Breach(WebSocketCloseStatus.PolicyViolation, "message_timeout");
 
-    private void Breach(WebSocketCloseStatus status, string reason)
+    /// <summary>A limit or rule was broken where the bytes are framed (Chat's own WebSocket framing): reported as the guard's breaches are.</summary>
+    public void Breach(WebSocketCloseStatus status, string reason)
     {
         if (_breachReason is not null)
         {

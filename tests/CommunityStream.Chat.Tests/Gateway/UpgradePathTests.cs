@@ -1,6 +1,9 @@
 using System.Net.Sockets;
 using System.Text;
+using CommunityStream.Chat.Gateway.Accept;
 using CommunityStream.Chat.Tests.Support;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunityStream.Chat.Tests.Gateway;
 
@@ -26,6 +29,36 @@ public sealed class UpgradePathTests(ChatNodeFixture fixture)
         Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
         Assert.NotEmpty(body);
         Assert.Contains("welcome", await UpgradeAsync(second), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_take_a_first_request_upgrade_on_the_bare_socket_and_hand_every_other_connection_to_kestrel()
+    {
+        // The public listener is Chat's own (Chat:AcceptSocketsItself): a first-request upgrade never reaches Kestrel,
+        // a plain request, an upgrade after a request and a refused upgrade do, and all are answered as before.
+        var acceptor = fixture.Node.App.Services.GetServices<IConnectionListenerFactory>().OfType<ChatAcceptListenerFactory>().Single().Acceptor;
+        var before = acceptor.Taken;
+        using (var first = await ConnectAsync())
+        {
+            Assert.Contains("welcome", await UpgradeAsync(first), StringComparison.Ordinal);
+        }
+        Assert.Equal(before + 1, acceptor.Taken);
+
+        using (var plain = await ConnectAsync())
+        {
+            var stream = plain.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /healthz/live HTTP/1.1\r\nHost: test\r\n\r\n"));
+            Assert.StartsWith("HTTP/1.1 200", (await ReadResponseAsync(stream)).Head, StringComparison.Ordinal);
+            Assert.Contains("welcome", await UpgradeAsync(plain), StringComparison.Ordinal);
+        }
+        using (var refused = await ConnectAsync())
+        {
+            var stream = refused.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /ws?access_token=not-a-token HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\n" +
+                                                            $"Connection: Upgrade\r\nSec-WebSocket-Key: {Key}\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+            Assert.StartsWith("HTTP/1.1 401", (await ReadResponseAsync(stream)).Head, StringComparison.Ordinal);
+        }
+        Assert.Equal(before + 1, acceptor.Taken);
     }
 
     [Fact]

@@ -37,40 +37,40 @@ internal static class HlsWireCodec
         switch (change)
         {
             case HlsWindowBegin begin:
-            {
-                var epoch = Encoding.ASCII.GetBytes(begin.Epoch);
-                var bytes = new byte[1 + 8 * 4 + 1 + epoch.Length];
-                bytes[0] = Begin;
-                BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), begin.Settings.SegmentTarget.Ticks);
-                BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(9), begin.Settings.PartTarget.Ticks);
-                BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(17), begin.Settings.Retain.Ticks);
-                BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(25), begin.DiscontinuitySequence);
-                bytes[33] = (byte)epoch.Length;
-                epoch.CopyTo(bytes, 34);
-                return bytes;
-            }
+                {
+                    var epoch = Encoding.ASCII.GetBytes(begin.Epoch);
+                    var bytes = new byte[1 + 8 * 4 + 1 + epoch.Length];
+                    bytes[0] = Begin;
+                    BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), begin.Settings.SegmentTarget.Ticks);
+                    BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(9), begin.Settings.PartTarget.Ticks);
+                    BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(17), begin.Settings.Retain.Ticks);
+                    BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(25), begin.DiscontinuitySequence);
+                    bytes[33] = (byte)epoch.Length;
+                    epoch.CopyTo(bytes, 34);
+                    return bytes;
+                }
             case HlsInitAdded init:
-            {
-                var bytes = new byte[5 + init.Bytes.Length];
-                bytes[0] = Init;
-                BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), init.Id);
-                init.Bytes.Span.CopyTo(bytes.AsSpan(5));
-                return bytes;
-            }
+                {
+                    var bytes = new byte[5 + init.Bytes.Length];
+                    bytes[0] = Init;
+                    BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), init.Id);
+                    init.Bytes.Span.CopyTo(bytes.AsSpan(5));
+                    return bytes;
+                }
             case HlsPartAdded part:
-            {
-                var bytes = new byte[PartHeader + part.Part.Bytes.Length];
-                bytes[0] = Part;
-                BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), part.Number);
-                BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(9), part.Msn);
-                BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(17), part.Index);
-                BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(21), part.InitId);
-                bytes[25] = (byte)((part.Discontinuity ? 1 : 0) | (part.Part.Independent ? 2 : 0));
-                BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(26), part.Part.Duration.Ticks);
-                BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(34), part.Part.ProgramDateTime.UtcTicks);
-                part.Part.Bytes.Span.CopyTo(bytes.AsSpan(PartHeader));
-                return bytes;
-            }
+                {
+                    var bytes = new byte[PartHeader + part.Part.Bytes.Length];
+                    bytes[0] = Part;
+                    BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), part.Number);
+                    BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(9), part.Msn);
+                    BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(17), part.Index);
+                    BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(21), part.InitId);
+                    bytes[25] = (byte)((part.Discontinuity ? 1 : 0) | (part.Part.Independent ? 2 : 0));
+                    BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(26), part.Part.Duration.Ticks);
+                    BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(34), part.Part.ProgramDateTime.UtcTicks);
+                    part.Part.Bytes.Span.CopyTo(bytes.AsSpan(PartHeader));
+                    return bytes;
+                }
             case HlsWindowEnded:
                 return [Ended];
             default:

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using CommunityStream.Media.Forwarding;
 using CommunityStream.Media.Hls.Packaging;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Signalling;
@@ -37,11 +36,9 @@ internal sealed partial class HlsPackaging(
         {
             return null;
         }
-        var video = feed.Tracks.FirstOrDefault(t => t.Kind == MediaKind.Video);
-        if (video is null || !string.Equals(video.Codec, "H264", StringComparison.OrdinalIgnoreCase))
+        if (LiveCmafPackager.UnsupportedReason(feed.Tracks) is { } unsupported)
         {
-            var reason = video is null ? "HLS needs H.264 video; this channel's publisher sends no video." : $"HLS needs H.264 video; this channel's publisher sends {video.Codec}.";
-            var unavailable = new HlsChannel(feed.Channel, null, mirrored: false, reason);
+            var unavailable = new HlsChannel(feed.Channel, null, mirrored: false, $"HLS needs H.264 video: {unsupported}.");
             channels.Set(unavailable)?.Close?.Invoke();
             return new Handle(() => channels.Remove(unavailable));
         }
@@ -63,10 +60,15 @@ internal sealed partial class HlsPackaging(
         var grace = TimeSpan.FromSeconds(_options.EndedGraceSeconds);
         void End()
         {
-            pump.Dispose();
-            window.End();
-            // Players still reading get the ENDLIST for a while; then the channel's HLS is gone (404).
-            _ = Task.Delay(grace).ContinueWith(_ => channels.Remove(entry), TaskScheduler.Default);
+            // The fan-out completes first (the publisher's session stops it), so the packager gets its last packets
+            // and finishes its last part; a packager that does not finish in time is cut off.
+            _ = pump.Completion.WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ =>
+            {
+                pump.Dispose();
+                window.End();
+                // Players still reading get the ENDLIST for a while; then the channel's HLS is gone (404).
+                _ = Task.Delay(grace).ContinueWith(_ => channels.Remove(entry), TaskScheduler.Default);
+            }, TaskScheduler.Default);
         }
         entry.Close = End;
         return new Handle(End);

@@ -10,8 +10,8 @@ namespace CommunityStream.Media.Hls;
 /// Feeds a channel's packager from the stream's fan-out hub: a consumer of <see cref="StreamFanout.Hub"/> writes each
 /// packet into a bounded queue (oldest dropped and counted when the packager falls behind, so the hub and the viewers
 /// never wait for it), and one loop on the thread pool pushes them into the packager in order. After a drop the
-/// packager is told, and waits for the next IDR. Completes when the hub completes (the publisher left) or on
-/// <see cref="Dispose"/>.
+/// packager is told, and waits for the next IDR. Completes when the hub completes (the publisher left: the packager
+/// finishes its last part) or on <see cref="Dispose"/> (queued packets are dropped).
 /// </summary>
 internal sealed class HlsPacketFeed : IDisposable
 {
@@ -64,6 +64,7 @@ internal sealed class HlsPacketFeed : IDisposable
                     packager.Push(packet);
                 }
             }
+            packager.Finish();
             completed(null);
         }
         catch (Exception ex)

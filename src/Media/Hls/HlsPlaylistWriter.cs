@@ -24,8 +24,8 @@ internal static class HlsPlaylistWriter
         var ic = CultureInfo.InvariantCulture;
         text.Append("#EXTM3U\n#EXT-X-VERSION:9\n");
         text.Append(ic, $"#EXT-X-TARGETDURATION:{settings.TargetDuration}\n");
-        text.Append(ic, $"#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL={settings.SkipUntil}.0,PART-HOLD-BACK={HlsWindowSettings.Seconds(settings.PartHoldBack)}\n");
-        text.Append(ic, $"#EXT-X-PART-INF:PART-TARGET={HlsWindowSettings.Seconds(settings.PartTarget)}\n");
+        text.Append(ic, $"#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL={settings.SkipUntil}.0,PART-HOLD-BACK={HlsWindowSettings.SecondsUp(settings.PartHoldBack)}\n");
+        text.Append(ic, $"#EXT-X-PART-INF:PART-TARGET={HlsWindowSettings.SecondsUp(settings.PartTarget)}\n");
         text.Append(ic, $"#EXT-X-MEDIA-SEQUENCE:{segments[0].Msn}\n");
         text.Append(ic, $"#EXT-X-DISCONTINUITY-SEQUENCE:{window.DiscontinuitySequence}\n");
 

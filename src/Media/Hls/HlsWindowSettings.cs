@@ -38,6 +38,9 @@ internal sealed record HlsWindowSettings(TimeSpan SegmentTarget, TimeSpan PartTa
     /// <summary>How long a blocking request is held before the answer is 503: three target durations (the spec's bound).</summary>
     public TimeSpan BlockingTimeout => TimeSpan.FromSeconds(3 * TargetDuration);
 
+    /// <summary>Seconds rounded up to the millisecond: a bound (PART-TARGET) is never written below what it bounds.</summary>
+    public static string SecondsUp(TimeSpan value) => (Math.Ceiling(value.TotalMilliseconds) / 1000).ToString("0.000", CultureInfo.InvariantCulture);
+
     /// <summary>Seconds as the playlist writes them (three decimals, invariant culture).</summary>
     public static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
 }

@@ -12,6 +12,9 @@ internal interface IHlsPackager
 
     /// <summary>Packets were dropped before the packager saw them: it must wait for the next IDR.</summary>
     void PacketsLost();
+
+    /// <summary>The publisher left: hand over what is held.</summary>
+    void Finish();
 }
 
 /// <summary>Makes a channel's packager for its published tracks (H.264 video, Opus audio).</summary>

@@ -1,0 +1,139 @@
+using System.Text.RegularExpressions;
+using CommunityStream.Web.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CommunityStream.Web.Tests.Browser;
+
+/// <summary>
+/// The watch page's HLS fallback in Chromium, against a live LL-HLS origin of ffmpeg-made H.264 + Opus fMP4 parts
+/// served at <c>/hls/{channel}/…</c> (<see cref="FixtureLlHls"/>), under the page's real CSP and Trusted Types: with
+/// WHEP refused (503, the node full) the page switches to HLS by itself; with <c>?playback=hls</c> it starts there. In
+/// both the label says HLS, the playhead advances, frames decode (getVideoPlaybackQuality and
+/// requestVideoFrameCallback), playback starts near the live edge, new parts come from blocking reloads, and the chat
+/// keeps working.
+/// </summary>
+[Collection(BrowserTests.Name)]
+public sealed class HlsFallbackTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private InProcessNode _node = null!;
+    private FixtureLlHls? _hls;
+    private string? _unavailable;
+
+    public async Task InitializeAsync()
+    {
+        _node = await InProcessNode.StartAsync();
+        (_hls, _unavailable) = await FixtureLlHls.CreateAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _hls?.Dispose();
+        await _node.DisposeAsync();
+    }
+
+    [SkippableFact]
+    public async Task With_WHEP_refused_the_page_falls_back_to_HLS_plays_near_live_and_chat_still_works()
+    {
+        browser.SkipIfUnavailable();
+        Skip.If(_hls is null, _unavailable);
+        var admin = await _node.CreateAdminAsync("admin");
+        await WatchAccounts.CreateStreamerAsync(_node, admin, "hlscaster", "Fallback night");
+        await using var context = await browser.NewContextAsync(_node.BaseAddress);
+        var whepAttempts = 0;
+        // WebRTC is unavailable to this page: every WHEP offer is refused as by a full node.
+        await context.RouteAsync("**/whep/**", route =>
+        {
+            Interlocked.Increment(ref whepAttempts);
+            return route.FulfillAsync(new RouteFulfillOptions
+            {
+                Status = 503,
+                ContentType = "application/problem+json",
+                Body = """{"title":"The node is full","status":503}""",
+                Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+            });
+        });
+        await _hls!.RouteAsync(context, "hlscaster");
+        var page = await context.NewPageAsync();
+        var problems = await PageProblems.WatchAsync(page);
+        await page.GotoAsync("/c/hlscaster");
+
+        await PlaysFromHlsAsync(page);
+        Assert.True(whepAttempts >= 1, "the page never tried WebRTC first");
+
+        // The chat is untouched by the player's mode.
+        await ChatPoster.PostAsync(_node, "hlscaster", "hlscaster", "still chatting over HLS");
+        await Expect(page.Locator("#chat-log li.chat-message", new() { HasText = "still chatting over HLS" })).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        problems.AssertNone();
+    }
+
+    [SkippableFact]
+    public async Task With_playback_hls_in_the_address_the_page_plays_HLS_without_trying_WebRTC_and_the_stats_say_so()
+    {
+        browser.SkipIfUnavailable();
+        Skip.If(_hls is null, _unavailable);
+        var admin = await _node.CreateAdminAsync("admin");
+        await WatchAccounts.CreateStreamerAsync(_node, admin, "forcedhls", "Forced");
+        await using var context = await browser.NewContextAsync(_node.BaseAddress);
+        var whepAttempts = 0;
+        await context.RouteAsync("**/whep/**", route =>
+        {
+            Interlocked.Increment(ref whepAttempts);
+            return route.AbortAsync();
+        });
+        await _hls!.RouteAsync(context, "forcedhls");
+        var page = await context.NewPageAsync();
+        var problems = await PageProblems.WatchAsync(page);
+        await page.GotoAsync("/c/forcedhls?playback=hls");
+
+        await PlaysFromHlsAsync(page);
+        Assert.Equal(0, whepAttempts);
+        await page.ClickAsync("#player-stats-toggle");
+        await Expect(page.Locator("#player-stats")).ToContainTextAsync("LL-HLS", new() { Timeout = 5000 });
+        await Expect(page.Locator("#player-stats")).ToContainTextAsync("avc1.42c00d,opus");
+        await Expect(page.Locator("#player-stats")).ToContainTextAsync("320×240");
+        problems.AssertNone();
+    }
+
+    private async Task PlaysFromHlsAsync(IPage page)
+    {
+        await Expect(page.Locator("#player")).ToHaveAttributeAsync("data-mode", "hls", new() { Timeout = 15_000 });
+        await Expect(page.Locator("#player-mode")).ToHaveTextAsync("HLS");
+        await Expect(page.Locator("#player")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
+        await page.EvaluateAsync("""
+            () => {
+              const video = document.querySelector('#player-video');
+              window.__framesPresented = 0;
+              const count = () => { window.__framesPresented++; video.requestVideoFrameCallback(count); };
+              video.requestVideoFrameCallback(count);
+            }
+            """);
+        var first = await PlaybackAsync(page);
+        var later = await Eventually.Until(() => PlaybackAsync(page), p => p.Time >= first.Time + 2 && p.Decoded >= first.Decoded + 30, Wait,
+            "the HLS playhead to advance 2 s with frames decoded");
+        Assert.True(later.Presented >= 20, $"only {later.Presented} frames presented");
+        Assert.True(later.Dropped * 2 < later.Decoded, $"{later.Dropped} of {later.Decoded} frames dropped");
+
+        // Started hold-back behind live, not at the start of the window: the first part fetched is among the newest.
+        var requests = _hls!.Requests.ToArray();
+        var firstPart = requests.Select(r => Regex.Match(r, @"/p(\d+)\.m4s$")).First(m => m.Success);
+        Assert.True(int.Parse(firstPart.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 4, "started at " + firstPart.Value);
+        Assert.DoesNotContain(requests, r => Regex.IsMatch(r, @"/s\d+\.m4s$")); // parts, not whole segments
+        // New parts are learned from blocking reloads.
+        Assert.Contains(requests, r => Regex.IsMatch(r, @"index\.m3u8\?_HLS_msn=\d+&_HLS_part=\d+$"));
+    }
+
+    private static async Task<(double Time, int Decoded, int Dropped, int Presented)> PlaybackAsync(IPage page)
+    {
+        var v = await page.EvaluateAsync<double[]>("""
+            () => {
+              const video = document.querySelector('#player-video');
+              const q = video.getVideoPlaybackQuality();
+              return [video.currentTime, q.totalVideoFrames, q.droppedVideoFrames, window.__framesPresented];
+            }
+            """);
+        return (v[0], (int)v[1], (int)v[2], (int)v[3]);
+    }
+}

@@ -139,7 +139,8 @@ export class HlsPlayer extends EventTarget {
           this.set('error', 'This stream is not available over HLS');
           return;
         }
-        if (++failures > maxFailuresInARow || error instanceof UnsupportedError) {
+        // Before anything played, two failures in a row say HLS does not work here now (the WebRTC path may).
+        if (++failures > (last === null ? 1 : maxFailuresInARow) || error instanceof UnsupportedError) {
           this.dispatchEvent(new CustomEvent('unavailable', { detail: { status: error instanceof HttpStatusError ? error.status : 0 } }));
           this.set('error', error instanceof UnsupportedError ? error.message : 'The stream stopped');
           return;

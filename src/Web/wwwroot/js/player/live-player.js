@@ -1,6 +1,7 @@
 // @ts-check
 // Which way the watch page plays: WebRTC (WHEP, lowest latency) first; LL-HLS over MSE when WebRTC cannot work
-// here (the WHEP player's `trouble`: no answer, a full node, no `connected` within a few seconds, ICE failure), when
+// here while the server answers (the WHEP player's `trouble`: a full node, no `connected` within a few seconds of a
+// WHEP answer, ICE failure: UDP blocked on the viewer's network), when
 // the server says the channel is HLS-only for overflow audiences (`playback: "hls"` in /api/streams/{channel}), or
 // when the page is opened with `?playback=hls`. Once on HLS it stays there until the stream ends (no flapping); a
 // channel whose HLS is unavailable (`hls.available: false`, or a 404 for the playlist) stays on WebRTC. The HLS code
@@ -98,7 +99,22 @@ export class LivePlayer extends EventTarget {
     this.whep.stop();
     this.whep.set('connecting'); // its next start begins from a clean state
     this.forward({ state: 'connecting', message: '' });
-    const { HlsPlayer } = await import('./hls-player.js');
+    /** @type {typeof import('./hls-player.js').HlsPlayer} */
+    let HlsPlayer;
+    try {
+      ({ HlsPlayer } = await import('./hls-player.js'));
+    } catch {
+      // The server went away between the decision and the module: WebRTC's own retries take it from here.
+      if (this.stopped || this.mode !== 'hls') return;
+      if (this.sticky) {
+        this.forward({ state: 'connecting', message: 'Reconnecting…' });
+        setTimeout(() => { if (this.mode === 'hls' && this.state !== 'live') void this.useHls(true); }, 5000);
+      } else {
+        this.setMode('webrtc');
+        this.whep.start();
+      }
+      return;
+    }
     if (this.stopped || this.mode !== 'hls') return;
     this.hls?.stop();
     const hls = new HlsPlayer(this.video, { url: this.hlsUrl });

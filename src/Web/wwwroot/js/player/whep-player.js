@@ -3,8 +3,8 @@
 // first frame is the budget), and opened again whenever it is lost while the channel should be live: ICE failure,
 // a network change (`online`), a server restart. WHEP's answers drive it: 201 plays, 404 means offline (wait for the
 // chat's `stream` event, or a slow poll), 401 asks for the viewer's token (private channel), 503 waits for
-// Retry-After; anything else backs off with jitter. It never loops faster than the backoff allows. Whatever
-// suggests WebRTC cannot work here (no answer, 503, a session that does not reach `connected` within
+// Retry-After; anything else backs off with jitter. It never loops faster than the backoff allows. What suggests
+// WebRTC cannot work here while the server can (503, a session that does not reach `connected` within
 // `connectTimeoutMs`, ICE failure) is also announced as a `trouble` event, for the HLS fallback (live-player.js).
 import { negotiate, hangUp, SignallingError } from '../webrtc/signalling.js';
 import { Backoff } from '../chat/backoff.js';
@@ -25,6 +25,8 @@ export class WhepPlayer extends EventTarget {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.connectTimer = undefined;
+    /** Once WebRTC has worked on this page, a lost connection is the network's or the server's doing, not a reason for HLS. */
+    this.everConnected = false;
     /** @type {PlayerState} */
     this.state = 'connecting';
     this.message = '';
@@ -139,7 +141,7 @@ export class WhepPlayer extends EventTarget {
       if (this.state === 'offline' || this.state === 'error') this.set('connecting');
       clearTimeout(this.connectTimer);
       this.connectTimer = setTimeout(() => {
-        if (generation === this.generation && pc.connectionState !== 'connected') this.trouble('timeout');
+        if (generation === this.generation && pc.connectionState !== 'connected' && !this.everConnected) this.trouble('timeout');
       }, this.connectTimeoutMs);
     } catch (error) {
       if (generation !== this.generation) return;
@@ -185,8 +187,8 @@ export class WhepPlayer extends EventTarget {
       }
     }
     if (error?.name === 'AbortError') return;
-    // Network error (server restarting, offline) or an unexpected answer: try again later.
-    this.trouble('failed');
+    // Network error (server restarting, offline) or an unexpected answer: try again later. Not a reason for HLS,
+    // which comes from the same server.
     this.set('connecting', 'Reconnecting…');
     this.connectSoon(this.backoff.next());
   }
@@ -197,6 +199,8 @@ export class WhepPlayer extends EventTarget {
     switch (pc.connectionState) {
       case 'connected':
         clearTimeout(this.disconnectTimer);
+        clearTimeout(this.connectTimer);
+        this.everConnected = true;
         this.backoff.reset();
         this.set('live');
         return;
@@ -211,14 +215,14 @@ export class WhepPlayer extends EventTarget {
       case 'closed':
         // ICE consent lost, the server ended the session (the stream ended, the node stopped): ask WHEP again;
         // a 404 then says offline.
-        if (pc.connectionState === 'failed') this.trouble('ice');
+        if (pc.connectionState === 'failed' && !this.everConnected) this.trouble('ice');
         this.reconnect();
         return;
       default:
     }
   }
 
-  /** @param {'timeout' | 'busy' | 'failed' | 'ice'} reason */
+  /** @param {'timeout' | 'busy' | 'ice'} reason */
   trouble(reason) {
     if (!this.stopped) this.dispatchEvent(new CustomEvent('trouble', { detail: { reason } }));
   }

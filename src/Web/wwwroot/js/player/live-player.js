@@ -21,6 +21,7 @@ export class LivePlayer extends EventTarget {
     super();
     this.video = video;
     this.channel = options.channel;
+    this.getToken = options.token;
     this.whep = new WhepPlayer(video, options);
     /** @type {import('./hls-player.js').HlsPlayer | null} */
     this.hls = null;
@@ -63,7 +64,7 @@ export class LivePlayer extends EventTarget {
   setStatus(status) {
     if (!status || typeof status !== 'object') return;
     const hls = status.hls;
-    if (hls && typeof hls === 'object' && typeof hls.available === 'boolean') this.hlsAvailable = hls.available;
+    if (status.live && hls && typeof hls === 'object' && typeof hls.available === 'boolean') this.hlsAvailable = hls.available;
     const url = typeof hls?.url === 'string' ? hls.url : typeof status.hlsUrl === 'string' ? status.hlsUrl : null;
     if (url && url.startsWith('/')) this.hlsUrl = url;
     if (status.playback === 'hls' && this.hlsAvailable !== false && this.mode === 'webrtc' && this.state !== 'live') {
@@ -116,6 +117,18 @@ export class LivePlayer extends EventTarget {
       return;
     }
     if (this.stopped || this.mode !== 'hls') return;
+    // The channel's HLS as the server says it now, with the viewer's token when there is one: a private channel's
+    // playlist URL is signed for viewers who may watch (and a VP8 channel has none, with the reason).
+    const reason = await this.askForHls();
+    if (this.stopped || this.mode !== 'hls') return;
+    if (reason !== null) {
+      if (this.sticky) this.forward({ state: 'error', message: reason });
+      else {
+        this.setMode('webrtc');
+        this.whep.start();
+      }
+      return;
+    }
     this.hls?.stop();
     const hls = new HlsPlayer(this.video, { url: this.hlsUrl });
     this.hls = hls;
@@ -137,6 +150,26 @@ export class LivePlayer extends EventTarget {
       this.whep.start();
     });
     hls.start();
+  }
+
+  /** @returns {Promise<string | null>} why HLS cannot play this channel, or null (go ahead) */
+  async askForHls() {
+    try {
+      const token = await this.getToken(false).catch(() => null);
+      const response = await fetch(`/api/streams/${encodeURIComponent(this.channel)}`, {
+        credentials: 'same-origin',
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      });
+      if (!response.ok) return null; // the playlist's own answer decides
+      const status = await response.json();
+      this.setStatus(status);
+      if (status?.hls?.available === false && status.live) {
+        return typeof status.hls.reason === 'string' && status.hls.reason ? status.hls.reason : 'This stream is not available over HLS';
+      }
+      return null;
+    } catch {
+      return null;
+    }
   }
 
   /** @param {PlaybackMode} mode */

@@ -6,6 +6,7 @@ using CommunityStream.BuildingBlocks;
 using CommunityStream.BuildingBlocks.Integration;
 using CommunityStream.Media.Administration;
 using CommunityStream.Media.Forwarding;
+using CommunityStream.Media.Hls;
 using CommunityStream.Media.Relay;
 using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Signalling;
@@ -15,7 +16,9 @@ using CommunityStream.WebRtc.Transport;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CommunityStream.Media;
@@ -62,7 +65,27 @@ public static class MediaModule
         builder.Services.AddSingleton<MediaAdministration>();
         builder.Services.AddHostedService<DisabledPublisherSweep>();
         builder.Services.AddSingleton<IUserActivitySource, LiveStreamActivity>();
+        AddHls(builder);
         return builder;
+    }
+
+    private static void AddHls(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<HlsChannels>();
+        services.AddSingleton(LiveHlsPackager.Factory);
+        services.AddSingleton<HlsPackaging>();
+        services.AddSingleton(sp => new HlsMirrors(
+            sp.GetRequiredService<HlsChannels>(), sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<MediaServer>().Materializer,
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<StreamingOptions>>().Value.Hls.EndedGraceSeconds), sp.GetRequiredService<ILogger<HlsMirrors>>()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StreamingOptions>>().Value.Hls;
+            var secret = HlsTokenSecret.Resolve(options, builder.Configuration, sp.GetRequiredService<ILoggerFactory>().CreateLogger<HlsAccess>());
+            return new HlsAccess(new HlsToken(secret), TimeSpan.FromMinutes(options.TokenLifetimeMinutes), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<HlsRequestServices>();
     }
 
     /// <summary>Registers the stream shard region and this node's stream-list subscriber.</summary>
@@ -73,6 +96,7 @@ public static class MediaModule
             // Stream refs (the relay) need Akka.Streams' serializer bindings from the start.
             .AddHocon(ActorMaterializer.DefaultConfig(), HoconAddMode.Append)
             .WithCustomSerializer("media-packet", [typeof(MediaPacket)], system => new MediaPacketSerializer(system))
+            .WithCustomSerializer("media-hls-chunk", [typeof(HlsWireChunk)], system => new HlsWireChunkSerializer(system))
             .WithShardRegion<StreamRegionMarker>(
                 "stream",
                 (_, _, _) => channel => Props.Create(() => new StreamActor(channel)),
@@ -86,19 +110,23 @@ public static class MediaModule
                 var server = resolver.GetService<MediaServer>();
                 var materializer = system.Materializer(namePrefix: "media-relay");
                 system.ActorOf(Props.Create(() => new MediaRelayActor(sessions, materializer)), MediaRelayActor.Name);
+                var hls = resolver.GetService<HlsChannels>();
+                system.ActorOf(Props.Create(() => new HlsOriginActor(hls, materializer)), HlsOriginActor.Name);
+                var packaging = resolver.GetService<HlsPackaging>();
                 // The owners of this node's publishers and relays; each feed owns its viewers.
-                var feeds = system.ActorOf(Props.Create(() => new MediaFeedsActor(sessions, server.NewFanout, server.Materializer)), MediaFeedsActor.Name);
+                var feeds = system.ActorOf(Props.Create(() => new MediaFeedsActor(sessions, server.NewFanout, server.Materializer, packaging)), MediaFeedsActor.Name);
                 registry.Register<MediaFeedsMarker>(feeds);
             });
     }
 
-    /// <summary>Maps WHIP (<c>/whip</c>), WHEP (<c>/whep</c>) and <c>/api/streams</c>.</summary>
+    /// <summary>Maps WHIP (<c>/whip</c>), WHEP (<c>/whep</c>), LL-HLS (<c>/hls</c>) and <c>/api/streams</c>.</summary>
     public static IEndpointRouteBuilder MapMediaEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         WhipEndpoints.Map(endpoints);
         WhepEndpoints.Map(endpoints);
         StreamEndpoints.Map(endpoints);
+        HlsEndpoints.Map(endpoints);
         return endpoints;
     }
 

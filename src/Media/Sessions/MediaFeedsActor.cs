@@ -22,13 +22,14 @@ internal sealed class MediaFeedsActor : ReceiveActor
     /// <param name="sessions">The directory the owners register in.</param>
     /// <param name="newFanout">Makes a stream's fan-out (on the node's media socket).</param>
     /// <param name="materializer">Runs the relay links.</param>
-    public MediaFeedsActor(MediaSessions sessions, Func<StreamFanout> newFanout, IMaterializer materializer)
+    /// <param name="hls">Starts a publisher's LL-HLS output; null without HLS (tests).</param>
+    public MediaFeedsActor(MediaSessions sessions, Func<StreamFanout> newFanout, IMaterializer materializer, Hls.HlsPackaging? hls = null)
     {
         Receive<SessionCommands.StartPublisher>(start =>
         {
             var replyTo = Sender;
             var fanout = newFanout();
-            Context.ActorOf(Props.Create(() => new PublisherSessionActor(start, fanout, sessions, replyTo)), "publisher-" + start.Id);
+            Context.ActorOf(Props.Create(() => new PublisherSessionActor(start, fanout, sessions, replyTo, hls)), "publisher-" + start.Id);
         });
         Receive<SessionCommands.StartRelay>(start =>
         {

@@ -81,7 +81,7 @@ internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> optio
         var answer = SdpAnswerer.Answer(offer, new SdpAnswerOptions
         {
             AudioCodecs = published is null ? defaults.AudioCodecs : published.Where(t => t.Kind == MediaKind.Audio).Select(t => t.Codec).ToList(),
-            VideoCodecs = published is null ? defaults.VideoCodecs : published.Where(t => t.Kind == MediaKind.Video).Select(t => t.Codec).ToList(),
+            VideoCodecs = published is null ? PublisherVideoCodecs(defaults.VideoCodecs) : published.Where(t => t.Kind == MediaKind.Video).Select(t => t.Codec).ToList(),
             Mode = mode,
             IceUfrag = local.Ufrag,
             IcePwd = local.Password,
@@ -94,6 +94,12 @@ internal sealed partial class MediaServer(IOptions<WebRtcTransportOptions> optio
         Transports.Track(transport);
         return (new WebRtcSessionTransport(transport), answer);
     }
+
+    /// <summary>A publisher's video codecs, most preferred first: H.264 first when HLS is on and <c>Media:Hls:PreferH264ForHls</c> (HLS needs it).</summary>
+    private IReadOnlyList<string> PublisherVideoCodecs(IReadOnlyList<string> defaults) =>
+        services.GetService<IOptions<Signalling.StreamingOptions>>()?.Value.Hls is { Enabled: true, PreferH264ForHls: true }
+            ? ["H264", .. defaults.Where(c => c != "H264")]
+            : defaults;
 
     public void Dispose()
     {

@@ -33,9 +33,12 @@ internal sealed class PublisherSessionActor : ReceiveActor, IWithTimers
     private int _ticks;
     private int _reportedViewers = -1;
     private string? _closeReason;
+    private readonly Hls.HlsPackaging? _hlsPackaging;
+    private IDisposable? _hls;
 
-    public PublisherSessionActor(SessionCommands.StartPublisher start, StreamFanout fanout, MediaSessions sessions, IActorRef replyTo)
+    public PublisherSessionActor(SessionCommands.StartPublisher start, StreamFanout fanout, MediaSessions sessions, IActorRef replyTo, Hls.HlsPackaging? hls = null)
     {
+        _hlsPackaging = hls;
         _start = start;
         _transport = start.Transport;
         _resource = new SessionResource(start.Id, start.Channel, Publisher: true, SessionResource.ETagOf(_transport), _transport.RemoteUfrag, Self);
@@ -67,6 +70,8 @@ internal sealed class PublisherSessionActor : ReceiveActor, IWithTimers
         _transport.RtpReceived = _ingest.OnRtp;
         _transport.RtcpReceived = _ingest.OnRtcp;
         _transport.Closed.PipeTo(Self, success: reason => new TransportClosed(reason));
+        // LL-HLS of the channel: a packager on the fan-out's hub; its keyframe requests come here like a viewer's.
+        _hls = _hlsPackaging?.Start(_feed, Self);
         Timers.StartPeriodicTimer("tick", Tick.Instance, TickInterval);
         _replyTo.Tell(new SessionReplies.FeedStarted(_feed));
     }
@@ -80,6 +85,7 @@ internal sealed class PublisherSessionActor : ReceiveActor, IWithTimers
         _transport.RtpReceived = null;
         _transport.RtcpReceived = null;
         _feed.Fanout.Dispose();
+        _hls?.Dispose();
         _start.Streams.Tell(new StreamCommands.StopPublishing(_start.Channel, _start.Id, _closeReason ?? "the node is stopping"));
         _transport.Dispose();
     }

@@ -1,10 +1,14 @@
+using Akka.Actor;
+using Akka.Cluster;
 using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Identity.Contracts;
+using CommunityStream.Media.Hls;
 using CommunityStream.Media.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace CommunityStream.Media.Signalling;
 
@@ -20,7 +24,8 @@ internal static class StreamEndpoints
             .Produces<IReadOnlyList<StreamSummary>>();
         streams.MapGet("/{channel}", GetAsync)
             .WithName("GetStream")
-            .WithSummary("A channel's stream: live or not, title, viewers, and the publisher's quality figures.")
+            .WithSummary("A channel's stream: live or not, title, viewers, the publisher's quality figures, and while live its WHEP and LL-HLS URLs (a private channel's HLS URL, with its token, only for a signed-in viewer).")
+            .WithSecurity(ApiDocumentation.BearerScheme, optional: true)
             .Produces<StreamSummary>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -37,16 +42,55 @@ internal static class StreamEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> GetAsync(string channel, IUserDirectory users, IRequiredActor<StreamRegionMarker> region, CancellationToken cancel)
+    private static async Task<IResult> GetAsync(
+        string channel, HttpContext context, IUserDirectory users, IRequiredActor<StreamRegionMarker> region, ITokenValidator tokens,
+        HlsChannels hls, HlsMirrors mirrors, HlsAccess access, IOptions<StreamingOptions> options, ActorSystem system, CancellationToken cancel)
     {
         if (ChannelName.TryNormalize(channel) is not { } name || await users.FindByUsernameAsync(name, cancel) is not { Disabled: false } owner
             || !(owner.Roles.Contains(Roles.Streamer) || owner.Roles.Contains(Roles.Admin)))
         {
             return Problems.Status(StatusCodes.Status404NotFound, "No such channel.");
         }
-        return await region.AskAsync(new StreamCommands.GetSummary(name), cancel) is StreamSummary summary
-            ? Results.Ok(summary)
-            : Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream service did not answer.");
+        if (await region.AskAsync(new StreamCommands.GetSummary(name), cancel) is not StreamSummary summary)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The stream service did not answer.");
+        }
+        if (!summary.Live)
+        {
+            return Results.Ok(summary);
+        }
+        var playback = await HlsOfAsync(summary, hls, mirrors, options.Value.Hls.Enabled, Cluster.Get(system).SelfAddress.ToString(), cancel);
+        if (playback.Available && summary.Private)
+        {
+            // As for WHEP: any signed-in user may watch a private channel; only they get its signed HLS URL.
+            playback = BearerHeader.Read(context.Request) is { } token && await tokens.ValidateAccessTokenAsync(token, cancel) is not null
+                ? playback with { Url = HlsAccess.PlaylistUrl(name, access.Issue(name)) }
+                : playback with { Url = null, Reason = "This channel is private: send an access token ('Authorization: Bearer') for its signed HLS URL." };
+        }
+        return Results.Ok(summary with { Whep = $"/whep/{name}", Hls = playback });
+    }
+
+    private static async Task<StreamHls> HlsOfAsync(StreamSummary summary, HlsChannels hls, HlsMirrors mirrors, bool enabled, string self, CancellationToken cancel)
+    {
+        if (!enabled)
+        {
+            return new StreamHls(false, null, "HLS is not enabled on this server.");
+        }
+        var url = HlsAccess.PlaylistUrl(summary.Channel, null);
+        if (hls.Find(summary.Channel) is { } known)
+        {
+            return known.Window is not null ? new StreamHls(true, url, null) : new StreamHls(false, null, known.UnavailableReason);
+        }
+        if (summary.PublisherNode is not { } node || node == self)
+        {
+            return new StreamHls(false, null, "The stream has no HLS output.");
+        }
+        return await mirrors.StatusAsync(summary.Channel, node, cancel) switch
+        {
+            { Available: true } => new StreamHls(true, url, null),
+            { } status => new StreamHls(false, null, status.Reason),
+            null => new StreamHls(false, null, "The publisher's node did not answer."),
+        };
     }
 
     private static async Task<IResult> UpdateAsync(string channel, StreamSettingsRequest? request, HttpContext context, ITokenValidator tokens, IRequiredActor<StreamRegionMarker> region, CancellationToken cancel)

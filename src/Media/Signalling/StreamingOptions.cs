@@ -1,4 +1,5 @@
 using System.Globalization;
+using CommunityStream.Media.Hls;
 
 namespace CommunityStream.Media.Signalling;
 
@@ -25,9 +26,16 @@ public sealed class StreamingOptions
     /// <summary>Viewers one node serves at once (every stream together); further WHEP requests get 503.</summary>
     public int MaxViewersPerNode { get; set; } = 5_000;
 
+    /// <summary>LL-HLS output (<c>Media:Hls</c>).</summary>
+    public HlsOptions Hls { get; } = new();
+
     /// <summary>The first problem with these settings, naming the setting, or null.</summary>
     public string? Validate()
     {
+        if (Hls.Validate() is { } hls)
+        {
+            return hls;
+        }
         if (MaxPublishBitrate is < 100_000 or > 100_000_000)
         {
             return "Media:MaxPublishBitrate must be 100000-100000000 bits/s";

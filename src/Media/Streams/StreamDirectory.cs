@@ -25,6 +25,10 @@ internal sealed class StreamDirectory
         }
     }
 
+    /// <summary>The channel's stream if it is live (as last heard), else null.</summary>
+    public StreamSummary? Find(string channel, DateTimeOffset now) =>
+        _live.TryGetValue(channel, out var entry) && now - entry.At < StreamState.HeartbeatTimeout ? entry.Summary : null;
+
     /// <summary>Live streams, most viewers first.</summary>
     public IReadOnlyList<StreamSummary> Live(DateTimeOffset now) =>
         _live.Values

@@ -23,7 +23,7 @@ internal sealed class MediaMetrics : IDisposable
     private TransportTotals.Totals _totals;
     private long _totalsAt;
 
-    public MediaMetrics(IMeterFactory meters, MediaSessions sessions, MediaServer server)
+    public MediaMetrics(IMeterFactory meters, MediaSessions sessions, MediaServer server, Hls.HlsChannels hls)
     {
         _sessions = sessions;
         _server = server;
@@ -45,7 +45,23 @@ internal sealed class MediaMetrics : IDisposable
         _meter.CreateObservableCounter("communitystream.media.datagrams.dropped", () => server.IsStarted ? server.Endpoint.Dropped : 0, "{datagram}", "Datagrams at the media socket that no session claimed (unknown ufrag or address, unparseable).");
         _meter.CreateObservableCounter("communitystream.media.parse_failures", ParseFailures, "{datagram}", "Datagrams the WebRTC parsers rejected, by protocol (stun, rtp, rtcp); process-wide.");
         _meter.CreateObservableCounter("communitystream.media.relays.served", () => sessions.Counters.RelaysServed, "{relay}", "Relay links this node opened to other nodes for streams published here.");
+        var counters = hls.Counters;
+        _meter.CreateObservableCounter("communitystream.media.hls.parts", () => counters.PartsProduced, "{part}", "LL-HLS parts the packagers on this node produced.");
+        _meter.CreateObservableUpDownCounter("communitystream.media.hls.waiting", () => counters.Waiting, "{request}", "Blocking LL-HLS requests (playlist reloads, preload-hint parts) held now.");
+        _meter.CreateObservableCounter("communitystream.media.hls.sent.bytes", () => counters.BytesServed, "By", "Body bytes of LL-HLS responses (playlists, init segments, segments, parts).");
+        _meter.CreateObservableCounter("communitystream.media.hls.requests", () => HlsRequests(counters), "{request}", "LL-HLS responses by kind (playlist, blocking_playlist, init, segment, part); 304s included.");
+        _meter.CreateObservableCounter("communitystream.media.hls.packets.dropped", () => counters.PacketsDropped, "{packet}", "Packets the HLS feeds dropped because their packager fell behind (it then waits for an IDR).");
+        _meter.CreateObservableCounter("communitystream.media.hls.mirrors", () => counters.MirrorsOpened, "{subscription}", "Subscriptions this node opened to another node's LL-HLS window (one per channel while it has players).");
     }
+
+    private static IEnumerable<Measurement<long>> HlsRequests(Hls.HlsCounters counters) =>
+    [
+        new(counters.Requests(Hls.HlsRequestKind.Playlist), new KeyValuePair<string, object?>("kind", "playlist")),
+        new(counters.Requests(Hls.HlsRequestKind.BlockingPlaylist), new KeyValuePair<string, object?>("kind", "blocking_playlist")),
+        new(counters.Requests(Hls.HlsRequestKind.Init), new KeyValuePair<string, object?>("kind", "init")),
+        new(counters.Requests(Hls.HlsRequestKind.Segment), new KeyValuePair<string, object?>("kind", "segment")),
+        new(counters.Requests(Hls.HlsRequestKind.Part), new KeyValuePair<string, object?>("kind", "part")),
+    ];
 
     /// <summary>Recorded by the fan-out once per pass.</summary>
     public Histogram<double> ForwardingDelay { get; }

@@ -1,0 +1,375 @@
+using System.Diagnostics;
+using CommunityStream.Media.Hls.Packaging;
+
+namespace CommunityStream.Media.Hls;
+
+/// <summary>
+/// One channel's LL-HLS window on one node: the packager's init segments and parts grouped into numbered segments,
+/// a rolling window of them (at least <see cref="HlsWindowSettings.MinSegments"/> complete ones and
+/// <see cref="HlsWindowSettings.Retain"/> of media, plus the live one; older ones are dropped), the rendered media
+/// playlist, and the waits of blocking requests. On the publisher's node it is the packager's
+/// <see cref="ICmafOutput"/> and decides where segments start (see <see cref="HlsWindowSettings"/>); on other nodes
+/// a mirror feeds it the publisher node's <see cref="HlsWindowEvent"/>s through <see cref="Apply"/>.
+/// Thread-safe: the one feeding thread and any number of request threads; waits are tasks, never blocked threads.
+/// </summary>
+internal sealed class HlsChannelWindow : ICmafOutput
+{
+    private readonly Lock _gate = new();
+    private readonly List<HlsSegment> _segments = [];
+    private readonly Dictionary<int, ReadOnlyMemory<byte>> _inits = [];
+    private readonly List<Action<HlsWindowEvent>> _listeners = [];
+    private readonly Action? _keyframeWanted;
+    private TaskCompletionSource _changed = NewSignal();
+    private HlsPlaylistWriter.Rendered? _full;
+    private HlsPlaylistWriter.Rendered? _delta;
+    private long _version;
+    private long _nextNumber;
+    private long _nextMsn;
+    private int _initId;
+    private int _lastInitOfParts;
+    private bool _keyframeAsked;
+    private long _parts;
+
+    /// <summary>A window that is fed by a packager here (the publisher's node).</summary>
+    public HlsChannelWindow(string channel, string epoch, HlsWindowSettings settings, Action? keyframeWanted = null)
+    {
+        Channel = channel;
+        Epoch = epoch;
+        Settings = settings;
+        _keyframeWanted = keyframeWanted;
+    }
+
+    /// <summary>A mirror's window: numbering and timing as the publisher's node announced them.</summary>
+    public HlsChannelWindow(string channel, HlsWindowBegin begin)
+        : this(channel, begin.Epoch, begin.Settings) => DiscontinuitySequence = begin.DiscontinuitySequence;
+
+    public string Channel { get; }
+
+    public string Epoch { get; }
+
+    public HlsWindowSettings Settings { get; }
+
+    /// <summary>Parts this window took (produced here, or received by a mirror).</summary>
+    public long PartsAdded => Interlocked.Read(ref _parts);
+
+    public bool Ended { get; private set; }
+
+    internal long DiscontinuitySequence { get; private set; }
+
+    // ---- the packager's output (publisher node) -------------------------------------------------------------
+
+    public void InitSegment(ReadOnlyMemory<byte> init)
+    {
+        lock (_gate)
+        {
+            // The next part starts a segment behind EXT-X-DISCONTINUITY and a new EXT-X-MAP.
+            ApplyLocked(new HlsInitAdded(_initId + 1, init));
+        }
+    }
+
+    public void Part(CmafPart part)
+    {
+        lock (_gate)
+        {
+            if (Ended || _initId == 0)
+            {
+                return;
+            }
+            var live = _segments.Count > 0 ? _segments[^1] : null;
+            var newInit = _initId != _lastInitOfParts;
+            var starts = live is null || newInit
+                || (part.Independent && live.Duration >= Settings.SegmentTarget)
+                || live.Duration >= Settings.HardCut;
+            if (!starts && live!.Duration >= Settings.SegmentTarget && !_keyframeAsked)
+            {
+                // The GOP is longer than the segment target: ask now, so the segment ends at the coming IDR.
+                _keyframeAsked = true;
+                _keyframeWanted?.Invoke();
+            }
+            var msn = starts ? _nextMsn : live!.Msn;
+            var index = starts ? 0 : live!.Parts.Count;
+            ApplyLocked(new HlsPartAdded(_nextNumber, msn, index, _initId, starts && newInit && live is not null, part));
+        }
+    }
+
+    public void KeyframeWanted() => _keyframeWanted?.Invoke();
+
+    /// <summary>The publisher left: the live segment completes and the playlist ends (EXT-X-ENDLIST).</summary>
+    public void End()
+    {
+        lock (_gate)
+        {
+            if (!Ended)
+            {
+                ApplyLocked(HlsWindowEnded.Instance);
+            }
+        }
+    }
+
+    /// <summary>A mirror applies the publisher node's events in order.</summary>
+    public void Apply(HlsWindowEvent change)
+    {
+        lock (_gate)
+        {
+            ApplyLocked(change);
+        }
+    }
+
+    /// <summary>
+    /// Hands <paramref name="listener"/> the events that rebuild the window as it is now, then every later event, all
+    /// under the window's lock and in order (so nothing is missed or doubled; the listener must not block).
+    /// </summary>
+    public IDisposable Subscribe(Action<HlsWindowEvent> listener)
+    {
+        lock (_gate)
+        {
+            var snapshot = new List<HlsWindowEvent> { new HlsWindowBegin(Epoch, Settings, DiscontinuitySequence) };
+            var initsSent = new HashSet<int>();
+            foreach (var segment in _segments)
+            {
+                if (initsSent.Add(segment.InitId))
+                {
+                    snapshot.Add(new HlsInitAdded(segment.InitId, _inits[segment.InitId]));
+                }
+                snapshot.AddRange(segment.Parts);
+            }
+            if (_initId != 0 && initsSent.Add(_initId))
+            {
+                snapshot.Add(new HlsInitAdded(_initId, _inits[_initId]));
+            }
+            if (Ended)
+            {
+                snapshot.Add(HlsWindowEnded.Instance);
+            }
+            foreach (var change in snapshot)
+            {
+                listener(change);
+            }
+            _listeners.Add(listener);
+            return new Unsubscriber(this, listener);
+        }
+    }
+
+    // ---- what requests read ----------------------------------------------------------------------------------
+
+    /// <summary>The media playlist now (cached until the next change): the full one, or the delta update (EXT-X-SKIP).</summary>
+    public HlsPlaylistWriter.Rendered? Playlist(bool skip)
+    {
+        lock (_gate)
+        {
+            if (_segments.Count == 0)
+            {
+                return null;
+            }
+            if (skip)
+            {
+                return _delta is { } delta && delta.Version == _version ? delta : _delta = HlsPlaylistWriter.Render(this, _segments, _version, skip: true);
+            }
+            return _full is { } full && full.Version == _version ? full : _full = HlsPlaylistWriter.Render(this, _segments, _version, skip: false);
+        }
+    }
+
+    public ReadOnlyMemory<byte>? Init(int id)
+    {
+        lock (_gate)
+        {
+            return _inits.TryGetValue(id, out var init) ? init : null;
+        }
+    }
+
+    public HlsPartAdded? FindPart(long number)
+    {
+        lock (_gate)
+        {
+            // Parts are numbered consecutively through the window's segments.
+            foreach (var segment in _segments)
+            {
+                if (segment.Parts.Count > 0 && number >= segment.Parts[0].Number && number <= segment.Parts[^1].Number)
+                {
+                    return segment.Parts[(int)(number - segment.Parts[0].Number)];
+                }
+            }
+            return null;
+        }
+    }
+
+    /// <summary>A complete segment's parts (its bytes are their concatenation), or null.</summary>
+    public IReadOnlyList<HlsPartAdded>? FindSegment(long msn)
+    {
+        lock (_gate)
+        {
+            var segment = _segments.Find(s => s.Msn == msn);
+            return segment is { Complete: true } ? [.. segment.Parts] : null;
+        }
+    }
+
+    /// <summary>Where a blocking reload for <paramref name="msn"/> (and part <paramref name="part"/> of it) stands (RFC 8216bis §6.2.5.2).</summary>
+    public HlsWaitResult CheckPlaylist(long msn, int? part)
+    {
+        lock (_gate)
+        {
+            if (Ended)
+            {
+                return HlsWaitResult.Ready;
+            }
+            if (_segments.Count == 0)
+            {
+                return msn > 2 ? HlsWaitResult.TooFar : HlsWaitResult.Wait;
+            }
+            var live = _segments[^1];
+            if (msn > live.Msn + 2)
+            {
+                return HlsWaitResult.TooFar;
+            }
+            if (msn < live.Msn)
+            {
+                return HlsWaitResult.Ready;
+            }
+            // Without _HLS_part the whole segment msn must be there: it is complete once the next one starts.
+            return msn == live.Msn && part is { } p && p < live.Parts.Count ? HlsWaitResult.Ready : HlsWaitResult.Wait;
+        }
+    }
+
+    /// <summary>Where a request for part <paramref name="number"/> stands: the next part (the preload hint) is waited for.</summary>
+    public HlsWaitResult CheckPart(long number)
+    {
+        lock (_gate)
+        {
+            if (number < _nextNumber)
+            {
+                return HlsWaitResult.Ready;
+            }
+            return number == _nextNumber && !Ended ? HlsWaitResult.Wait : HlsWaitResult.Gone;
+        }
+    }
+
+    /// <summary>Waits until <paramref name="check"/> is no longer <see cref="HlsWaitResult.Wait"/>, or the timeout; returns its last answer.</summary>
+    public async Task<HlsWaitResult> WaitAsync(Func<HlsChannelWindow, HlsWaitResult> check, TimeSpan timeout, CancellationToken cancel)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                var result = check(this);
+                if (result != HlsWaitResult.Wait)
+                {
+                    return result;
+                }
+                changed = _changed.Task;
+            }
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero)
+            {
+                return HlsWaitResult.Wait;
+            }
+            try
+            {
+                await changed.WaitAsync(left, cancel).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return HlsWaitResult.Wait;
+            }
+        }
+    }
+
+    // The lock is reentrant: the check passed to WaitAsync calls these under it.
+    internal long NextPartNumber => _nextNumber;
+
+    internal int CurrentInit => _initId;
+
+    // ---- state changes ---------------------------------------------------------------------------------------
+
+    private void ApplyLocked(HlsWindowEvent change)
+    {
+        switch (change)
+        {
+            case HlsWindowBegin:
+                return;
+            case HlsInitAdded init:
+                _initId = init.Id;
+                _inits[init.Id] = init.Bytes;
+                break;
+            case HlsPartAdded part:
+                AddPart(part);
+                break;
+            case HlsWindowEnded:
+                Ended = true;
+                if (_segments.Count > 0)
+                {
+                    _segments[^1].Complete = true;
+                }
+                break;
+        }
+        _version++;
+        foreach (var listener in _listeners)
+        {
+            listener(change);
+        }
+        // Wake every waiter; each checks again and waits on the next signal if it still has to.
+        Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
+    }
+
+    private void AddPart(HlsPartAdded part)
+    {
+        if (part.Index == 0 || _segments.Count == 0)
+        {
+            if (_segments.Count > 0)
+            {
+                _segments[^1].Complete = true;
+            }
+            _segments.Add(new HlsSegment(part.Msn, part.InitId, part.Discontinuity, part.Part.ProgramDateTime));
+            _keyframeAsked = false;
+            Prune();
+        }
+        _segments[^1].Add(part);
+        _nextNumber = part.Number + 1;
+        _nextMsn = part.Msn + 1;
+        _lastInitOfParts = part.InitId;
+        Interlocked.Increment(ref _parts);
+    }
+
+    private void Prune()
+    {
+        // Complete segments are all but the live (last) one.
+        var complete = _segments.Count - 1;
+        var retained = TimeSpan.Zero;
+        for (var i = 0; i < complete; i++)
+        {
+            retained += _segments[i].Duration;
+        }
+        while (complete > HlsWindowSettings.MinSegments && retained - _segments[0].Duration >= Settings.Retain)
+        {
+            retained -= _segments[0].Duration;
+            // EXT-X-DISCONTINUITY-SEQUENCE counts the tags that left the playlist.
+            if (_segments[0].Discontinuity)
+            {
+                DiscontinuitySequence++;
+            }
+            _segments.RemoveAt(0);
+            complete--;
+        }
+        foreach (var id in _inits.Keys.ToList())
+        {
+            if (id != _initId && !_segments.Exists(s => s.InitId == id))
+            {
+                _inits.Remove(id);
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed class Unsubscriber(HlsChannelWindow window, Action<HlsWindowEvent> listener) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (window._gate)
+            {
+                window._listeners.Remove(listener);
+            }
+        }
+    }
+}

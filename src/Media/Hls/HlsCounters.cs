@@ -1,0 +1,55 @@
+namespace CommunityStream.Media.Hls;
+
+/// <summary>The node's HLS counts, kept with Interlocked by request and feed threads and read by the meter.</summary>
+internal sealed class HlsCounters
+{
+    private readonly long[] _requests = new long[Enum.GetValues<HlsRequestKind>().Length];
+    private long _parts;
+    private long _waiting;
+    private long _bytes;
+    private long _dropped;
+    private long _mirrors;
+
+    /// <summary>Parts the packagers on this node produced.</summary>
+    public long PartsProduced => Interlocked.Read(ref _parts);
+
+    /// <summary>Blocking requests (playlist reloads, preload-hint parts) held now.</summary>
+    public long Waiting => Interlocked.Read(ref _waiting);
+
+    /// <summary>Body bytes of HLS responses (playlists, init, segments, parts).</summary>
+    public long BytesServed => Interlocked.Read(ref _bytes);
+
+    /// <summary>Packets the HLS feeds dropped because their packager fell behind (drop-oldest).</summary>
+    public long PacketsDropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Subscriptions this node opened to other nodes' windows (one per channel while it has players).</summary>
+    public long MirrorsOpened => Interlocked.Read(ref _mirrors);
+
+    public void MirrorOpened() => Interlocked.Increment(ref _mirrors);
+
+    public long Requests(HlsRequestKind kind) => Interlocked.Read(ref _requests[(int)kind]);
+
+    public void PartProduced() => Interlocked.Increment(ref _parts);
+
+    public void PacketDropped() => Interlocked.Increment(ref _dropped);
+
+    public void Served(HlsRequestKind kind, long bytes)
+    {
+        Interlocked.Increment(ref _requests[(int)kind]);
+        Interlocked.Add(ref _bytes, bytes);
+    }
+
+    public void WaitStarted() => Interlocked.Increment(ref _waiting);
+
+    public void WaitEnded() => Interlocked.Decrement(ref _waiting);
+}
+
+/// <summary>HLS requests by kind, for the meter's <c>kind</c> tag.</summary>
+internal enum HlsRequestKind
+{
+    Playlist,
+    BlockingPlaylist,
+    Init,
+    Segment,
+    Part,
+}

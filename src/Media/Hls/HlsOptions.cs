@@ -1,0 +1,55 @@
+namespace CommunityStream.Media.Hls;
+
+/// <summary>LL-HLS output settings (configuration section <c>Media:Hls</c>; docs/operations.md).</summary>
+public sealed class HlsOptions
+{
+    /// <summary>Package every live H.264 channel as LL-HLS (<c>/hls/{channel}/index.m3u8</c>).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>With HLS enabled, WHIP answers choose H.264 over VP8 and VP9 when the publisher offers it (HLS needs H.264).</summary>
+    public bool PreferH264ForHls { get; set; } = true;
+
+    /// <summary>
+    /// The node-shared HMAC key of private channels' HLS tokens, base64 of at least 32 bytes. Required in production
+    /// and in any cluster: when empty, each process generates its own (with a warning), so a token works only on the
+    /// node that issued it.
+    /// </summary>
+    public string? TokenSecret { get; set; }
+
+    /// <summary>How long an issued HLS token stays valid (rounded up to a 5-minute grid).</summary>
+    public int TokenLifetimeMinutes { get; set; } = 60;
+
+    /// <summary>A segment's intended duration; TARGETDURATION is twice this, rounded up to whole seconds.</summary>
+    public int SegmentTargetMilliseconds { get; set; } = 2000;
+
+    /// <summary>How long a channel's playlist stays (with EXT-X-ENDLIST) after the publisher leaves; then 404.</summary>
+    public int EndedGraceSeconds { get; set; } = 10;
+
+    internal string? Validate()
+    {
+        if (TokenSecret is { Length: > 0 } secret && (!TryDecode(secret, out var bytes) || bytes.Length < 32))
+        {
+            return "Media:Hls:TokenSecret must be base64 of at least 32 bytes";
+        }
+        if (TokenLifetimeMinutes is < 1 or > 7 * 24 * 60)
+        {
+            return "Media:Hls:TokenLifetimeMinutes must be 1-10080";
+        }
+        if (SegmentTargetMilliseconds is < 1000 or > 10_000)
+        {
+            return "Media:Hls:SegmentTargetMilliseconds must be 1000-10000";
+        }
+        return EndedGraceSeconds is < 0 or > 600 ? "Media:Hls:EndedGraceSeconds must be 0-600" : null;
+    }
+
+    internal static bool TryDecode(string secret, out byte[] bytes)
+    {
+        bytes = new byte[secret.Length];
+        if (Convert.TryFromBase64String(secret.Trim(), bytes, out var length))
+        {
+            bytes = bytes[..length];
+            return true;
+        }
+        return false;
+    }
+}

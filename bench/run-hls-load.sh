@@ -103,7 +103,7 @@ fi
 
 say "summary"
 for f in "$out"/direct.json "$out"/nginx.json; do
-  [ -f "$f" ] && jq -c '{label, clients, readyDelayMs, fanOutSpreadMs, serverCpuPercentOfCore, baselineCpuPercentOfCore, serverCpuPercentPer100Clients, generatorCpuPercentOfCore, errors, originRequestsPerPart, origin}' "$f"
+  [ -f "$f" ] && jq -c '{label: .label, clients, readyDelayMs, fanOutSpreadMs, serverCpuPercentOfCore, baselineCpuPercentOfCore, serverCpuPercentPer100Clients, generatorCpuPercentOfCore, errors, originRequestsPerPart, origin}' "$f"
 done
 echo "publisher: $(tail -1 "$out/publisher.log")"
 say "Host log: warnings and errors"

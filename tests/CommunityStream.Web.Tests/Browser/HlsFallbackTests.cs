@@ -6,12 +6,13 @@ using static Microsoft.Playwright.Assertions;
 namespace CommunityStream.Web.Tests.Browser;
 
 /// <summary>
-/// The watch page's HLS fallback in Chromium, against a live LL-HLS origin of ffmpeg-made H.264 + Opus fMP4 parts
-/// served at <c>/hls/{channel}/…</c> (<see cref="FixtureLlHls"/>), under the page's real CSP and Trusted Types: with
-/// WHEP refused (503, the node full) the page switches to HLS by itself; with <c>?playback=hls</c> it starts there. In
-/// both the label says HLS, the playhead advances, frames decode (getVideoPlaybackQuality and
-/// requestVideoFrameCallback), playback starts near the live edge, new parts come from blocking reloads, and the chat
-/// keeps working.
+/// The watch page's HLS fallback in Chromium under the page's real CSP and Trusted Types. First against the node's own
+/// LL-HLS output: a channel live as H.264 + Opus from a Chromium publisher, WHEP refused to the viewer (503, the node
+/// full): the page switches to HLS by itself and plays the server's parts. Then against a live LL-HLS origin of
+/// ffmpeg-made fMP4 parts served at <c>/hls/{channel}/…</c> (<see cref="FixtureLlHls"/>), whose request log shows where
+/// playback starts: with WHEP refused, and with <c>?playback=hls</c>. In each the label says HLS, the playhead
+/// advances, frames decode (getVideoPlaybackQuality and requestVideoFrameCallback), new parts come from blocking
+/// reloads, and the chat keeps working.
 /// </summary>
 [Collection(BrowserTests.Name)]
 public sealed class HlsFallbackTests(BrowserFixture browser) : IAsyncLifetime
@@ -32,6 +33,46 @@ public sealed class HlsFallbackTests(BrowserFixture browser) : IAsyncLifetime
     {
         _hls?.Dispose();
         await _node.DisposeAsync();
+    }
+
+    [SkippableFact]
+    public async Task A_channel_live_as_H264_plays_from_the_nodes_LL_HLS_when_WHEP_is_refused()
+    {
+        browser.SkipIfUnavailable();
+        var admin = await _node.CreateAdminAsync("admin");
+        var (_, key) = await WatchAccounts.CreateStreamerAsync(_node, admin, "h264caster", "H.264 night");
+        await using var publisherContext = await browser.NewContextAsync(_node.BaseAddress);
+        var publisher = await publisherContext.NewPageAsync();
+        await publisher.GotoAsync("/login");
+        var published = await publisher.EvaluateAsync<string>(PublishH264, new[] { key, "h264caster" });
+        Assert.Equal("201", published);
+        // The node packages the stream: its playlist lists parts.
+        await Eventually.Until(async () =>
+        {
+            using var response = await _node.Http.GetAsync("/hls/h264caster/index.m3u8");
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : "";
+        }, text => text.Contains("#EXT-X-PART:", StringComparison.Ordinal), Wait, "the node's LL-HLS playlist to list parts");
+
+        await using var context = await browser.NewContextAsync(_node.BaseAddress);
+        await context.RouteAsync("**/whep/**", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 503,
+            ContentType = "application/problem+json",
+            Body = """{"title":"The node is full","status":503}""",
+        }));
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        context.Request += (_, request) => requests.Enqueue(new Uri(request.Url).PathAndQuery);
+        var page = await context.NewPageAsync();
+        var problems = await PageProblems.WatchAsync(page);
+        await page.GotoAsync("/c/h264caster");
+
+        await PlaysFromHlsAsync(page);
+        var all = requests.ToArray();
+        Assert.Contains(all, r => r.StartsWith("/hls/h264caster/", StringComparison.Ordinal) && r.EndsWith(".mp4", StringComparison.Ordinal)); // the init segment
+        Assert.Contains(all, r => Regex.IsMatch(r, @"^/hls/h264caster/index\.m3u8\?_HLS_msn=\d+&_HLS_part=\d+$"));
+        var h264 = await page.EvaluateAsync<string>("() => document.querySelector('#player-video').videoWidth + 'x' + document.querySelector('#player-video').videoHeight");
+        Assert.Equal("640x480", h264);
+        problems.AssertNone();
     }
 
     [SkippableFact]
@@ -61,6 +102,7 @@ public sealed class HlsFallbackTests(BrowserFixture browser) : IAsyncLifetime
         await page.GotoAsync("/c/hlscaster");
 
         await PlaysFromHlsAsync(page);
+        StartsNearLiveFromBlockingReloads(_hls.Requests.ToArray());
         Assert.True(whepAttempts >= 1, "the page never tried WebRTC first");
 
         // The chat is untouched by the player's mode.
@@ -89,6 +131,7 @@ public sealed class HlsFallbackTests(BrowserFixture browser) : IAsyncLifetime
         await page.GotoAsync("/c/forcedhls?playback=hls");
 
         await PlaysFromHlsAsync(page);
+        StartsNearLiveFromBlockingReloads(_hls.Requests.ToArray());
         Assert.Equal(0, whepAttempts);
         await page.ClickAsync("#player-stats-toggle");
         await Expect(page.Locator("#player-stats")).ToContainTextAsync("LL-HLS", new() { Timeout = 5000 });
@@ -97,7 +140,7 @@ public sealed class HlsFallbackTests(BrowserFixture browser) : IAsyncLifetime
         problems.AssertNone();
     }
 
-    private async Task PlaysFromHlsAsync(IPage page)
+    private static async Task PlaysFromHlsAsync(IPage page)
     {
         await Expect(page.Locator("#player")).ToHaveAttributeAsync("data-mode", "hls", new() { Timeout = 15_000 });
         await Expect(page.Locator("#player-mode")).ToHaveTextAsync("HLS");
@@ -115,15 +158,41 @@ public sealed class HlsFallbackTests(BrowserFixture browser) : IAsyncLifetime
             "the HLS playhead to advance 2 s with frames decoded");
         Assert.True(later.Presented >= 20, $"only {later.Presented} frames presented");
         Assert.True(later.Dropped * 2 < later.Decoded, $"{later.Dropped} of {later.Decoded} frames dropped");
+    }
 
+    private static void StartsNearLiveFromBlockingReloads(string[] requests)
+    {
         // Started hold-back behind live, not at the start of the window: the first part fetched is among the newest.
-        var requests = _hls!.Requests.ToArray();
         var firstPart = requests.Select(r => Regex.Match(r, @"/p(\d+)\.m4s$")).First(m => m.Success);
         Assert.True(int.Parse(firstPart.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 4, "started at " + firstPart.Value);
         Assert.DoesNotContain(requests, r => Regex.IsMatch(r, @"/s\d+\.m4s$")); // parts, not whole segments
         // New parts are learned from blocking reloads.
         Assert.Contains(requests, r => Regex.IsMatch(r, @"index\.m3u8\?_HLS_msn=\d+&_HLS_part=\d+$"));
     }
+
+    /// <summary>Goes live over WHIP with the fake camera and microphone, H.264 forced; returns the WHIP status.</summary>
+    private const string PublishH264 = """
+        async ([key, channel]) => {
+          const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+          window.pc = new RTCPeerConnection();
+          pc.addTransceiver(stream.getAudioTracks()[0], { direction: 'sendonly' });
+          const video = pc.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendonly' });
+          const h264 = RTCRtpSender.getCapabilities('video').codecs.filter(c => c.mimeType.toLowerCase() === 'video/h264' && (c.sdpFmtpLine || '').includes('packetization-mode=1'));
+          video.setCodecPreferences(h264);
+          await pc.setLocalDescription(await pc.createOffer());
+          await new Promise(resolve => {
+            if (pc.iceGatheringState === 'complete') return resolve();
+            pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+            setTimeout(resolve, 2000);
+          });
+          const response = await fetch('/whip/' + channel, { method: 'POST', body: pc.localDescription.sdp,
+            headers: { 'Content-Type': 'application/sdp', 'Authorization': 'Bearer ' + key } });
+          const body = await response.text();
+          if (response.status !== 201) return response.status + ' ' + body;
+          await pc.setRemoteDescription({ type: 'answer', sdp: body });
+          return '201';
+        }
+        """;
 
     private static async Task<(double Time, int Decoded, int Dropped, int Presented)> PlaybackAsync(IPage page)
     {

@@ -2,7 +2,8 @@
 # LL-HLS load on loopback (issue 18): a Host pinned to core 0, a headless Chromium publisher going live with H.264 +
 # Opus over WHIP (pinned to core 1), then bench/CommunityStream.HlsLoad with N clients doing blocking playlist reloads
 # and fetching every part: first with no clients (the server's CPU with the publisher alone, the baseline), then N
-# clients directly against the Host, then the same N clients through an nginx cache in front of it (proxy_cache,
+# clients directly against the Host, then the same N clients through an nginx cache in front of it (on core 0 beside
+# the origin the cache leaves nearly idle, as a CDN edge would be another machine; proxy_cache,
 # proxy_cache_lock, the cache key with the query so blocking reloads for one part coalesce). Prints every command,
 # the generator's tables and the origin requests per part counted from nginx's log. Everything on 127.0.0.1, bounded
 # by `timeout`. Take the bench lock for figures: flock /tmp/s24/bench.lock bench/run-hls-load.sh
@@ -45,7 +46,9 @@ if curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz/ready" 2>/dev/null; th
 say "Host on 127.0.0.1:$port (core 0), admin, streamer channel, stream key"
 admin_pw='Hls-Load-Root-2026!'; user_pw='Hls-Load-User-2026!'; channel=hlsstreamer; base=http://127.0.0.1:$port
 CS_ADMIN_PASSWORD=$admin_pw dotnet "$host_dll" --create-admin hladmin hladmin@example.test --DataDirectory "$data" >"$out/create-admin.log" 2>&1 || { cat "$out/create-admin.log"; exit 1; }
-read -r -a host_args <<<"${HOST_ARGS:-}"
+# All clients come from 127.0.0.1: the public listener's per-address connection limit (Chat:MaxConnectionsPerIp, 200)
+# would refuse most of them with 429, as the chat benches' hosts are told too.
+read -r -a host_args <<<"--Chat:MaxConnectionsPerIp 20000 ${HOST_ARGS:-}"
 echo "\$ ${pin0[*]} dotnet $host_dll --Http:Url $base --Admin:Url http://127.0.0.1:0 --Media:UdpPort 0 --Cluster:Port 0 --DataDirectory $data ${host_args[*]}"
 "${pin0[@]}" dotnet "$host_dll" --Http:Url "$base" --Admin:Url http://127.0.0.1:0 --Media:UdpPort 0 --Cluster:Port 0 --DataDirectory "$data" "${host_args[@]}" >"$out/host.log" 2>&1 &
 host=$!; pids+=("$host")
@@ -88,14 +91,16 @@ if [ -z "${SKIP_DIRECT:-}" ]; then
 fi
 
 if [ -z "${SKIP_NGINX:-}" ]; then
-  say "nginx cache in front (127.0.0.1:$nginx_port, core 1)"
+  # nginx stands for a CDN edge (another machine): it gets core 0 beside the origin, which the cache leaves nearly idle,
+  # rather than core 1 with the generator and the publisher (the Host's CPU is still counted by its pid alone).
+  say "nginx cache in front (127.0.0.1:$nginx_port, core 0 beside the nearly idle origin)"
   mkdir -p "$out/nginx/cache" "$out/nginx/temp" "$out/nginx/logs"
   user_line=""; [ "$(id -u)" = 0 ] && user_line="user root;"
   sed -e "s#@PREFIX@#$out/nginx#g" -e "s#@PORT@#$nginx_port#g" -e "s#@ORIGIN@#127.0.0.1:$port#g" -e "s#@USER@#$user_line#" \
     "$repo/bench/hls-nginx.conf" >"$out/nginx/nginx.conf"
-  echo "\$ ${pin1[*]} $nginx_bin -p $out/nginx -c $out/nginx/nginx.conf"
+  echo "\$ ${pin0[*]} $nginx_bin -p $out/nginx -c $out/nginx/nginx.conf"
   "$nginx_bin" -t -p "$out/nginx" -c "$out/nginx/nginx.conf" 2>&1 | tail -2
-  "${pin1[@]}" "$nginx_bin" -p "$out/nginx" -c "$out/nginx/nginx.conf"
+  "${pin0[@]}" "$nginx_bin" -p "$out/nginx" -c "$out/nginx/nginx.conf"
   for _ in $(seq 1 20); do curl -fsS -o /dev/null "http://127.0.0.1:$nginx_port/hls/$channel/index.m3u8" 2>/dev/null && break; sleep 0.5; done
   run nginx --url "http://127.0.0.1:$nginx_port/hls/$channel/index.m3u8" --baseline-cpu-percent "$baseline" --origin-log "$out/nginx/logs/access.log"
   echo "nginx cache statuses over the whole run: $(awk '{print $2}' "$out/nginx/logs/access.log" | sort | uniq -c | tr '\n' ' ')"

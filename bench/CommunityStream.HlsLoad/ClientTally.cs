@@ -17,5 +17,8 @@ internal sealed class ClientTally
     public bool ReadyFromHeader;
     public readonly List<(long Msn, int Index, long ArrivalTicks)> Arrivals = [];
 
+    /// <summary>Every part a reload inside the window listed anew (awaited or not: a client that lags gets several).</summary>
+    public readonly HashSet<(long Msn, int Index)> SeenParts = [];
+
     public void Error(string kind) => Errors[kind] = Errors.GetValueOrDefault(kind) + 1;
 }

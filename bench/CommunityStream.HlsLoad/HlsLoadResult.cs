@@ -33,7 +33,7 @@ internal sealed record HlsLoadResult
 
     public required long PlaylistBytes { get; init; }
 
-    /// <summary>Distinct parts the clients waited for inside the window.</summary>
+    /// <summary>Distinct parts the clients' reloads listed anew inside the window.</summary>
     public required long PartsProduced { get; init; }
 
     public required IReadOnlyDictionary<string, long> Errors { get; init; }
@@ -74,7 +74,7 @@ internal sealed record HlsLoadResult
         var t = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         t.AppendLine(c, $"HLS load '{Label}': {Clients} clients, {MeasuredSeconds:F0} s measured, {Url}");
-        t.AppendLine(c, $"  reloads {Reloads} ({EmptyReloads} without a new part), parts fetched {Parts}, {PartBytes / 1e6:F1} MB parts + {PlaylistBytes / 1e6:F1} MB playlists, parts awaited {PartsProduced}");
+        t.AppendLine(c, $"  reloads {Reloads} ({EmptyReloads} without a new part), parts fetched {Parts}, {PartBytes / 1e6:F1} MB parts + {PlaylistBytes / 1e6:F1} MB playlists, parts new in the window {PartsProduced}");
         t.AppendLine(c, $"  errors: {(Errors.Count == 0 ? "none" : string.Join(", ", Errors.Select(e => $"{e.Key} x{e.Value}")))}");
         t.AppendLine(c, $"  playlist delay after the part was ready ({ReadySource}): p50 {ReadyDelayMs.P50:F1} ms, p95 {ReadyDelayMs.P95:F1}, p99 {ReadyDelayMs.P99:F1}, max {ReadyDelayMs.Max:F1} (n={ReadyDelayMs.Count})");
         t.AppendLine(c, $"  fan-out spread after the first client: p50 {FanOutSpreadMs.P50:F1} ms, p95 {FanOutSpreadMs.P95:F1}, p99 {FanOutSpreadMs.P99:F1}, max {FanOutSpreadMs.Max:F1}");

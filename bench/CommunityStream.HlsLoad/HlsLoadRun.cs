@@ -46,7 +46,7 @@ internal static class HlsLoadRun
             errors[kind] = errors.GetValueOrDefault(kind) + count;
         }
         var arrivals = tallies.SelectMany(t => t.Arrivals).ToList();
-        var produced = arrivals.Select(a => (a.Msn, a.Index)).Distinct().LongCount();
+        var produced = tallies.SelectMany(t => t.SeenParts).Distinct().LongCount();
         double? serverCpu = options.ServerPids.Count > 0 ? ServerCpu.PercentOfCore(cpuEnd - cpuStart, seconds) : null;
         OriginCounts? origin = options.OriginLog is { } file && File.Exists(file)
             ? OriginLog.Count(File.ReadLines(file), wallStart, wallEnd)

@@ -52,6 +52,13 @@ internal sealed class SimulatedClient(HttpClient http, HlsLoadOptions options, M
                     continue;
                 }
                 Record(fresh[0], reload);
+                if (window.Contains(reload.ArrivalTicks))
+                {
+                    foreach (var part in fresh)
+                    {
+                        Tally.SeenParts.Add((part.Msn, part.Index));
+                    }
+                }
                 last = fresh[^1];
                 if (options.FetchParts)
                 {

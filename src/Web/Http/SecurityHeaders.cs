@@ -9,7 +9,8 @@ namespace CommunityStream.Web.Http;
 /// </summary>
 internal static class SecurityHeaders
 {
-    // 'self' covers ws:/wss: to the same host in CSP Level 3 (the chat socket); blob: for the local preview and PiP.
+    // 'self' covers ws:/wss: to the same host in CSP Level 3 (the chat socket); blob: for the local preview, PiP and the
+    // HLS fallback's MediaSource (an object URL); its playlists and parts are same-site fetches (connect-src 'self').
     public const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; " +
         "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; " +

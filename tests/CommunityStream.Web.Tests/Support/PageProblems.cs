@@ -37,7 +37,7 @@ public sealed class PageProblems
     }
 
     /// <summary>
-    /// Chromium logs every HTTP error answer as "Failed to load resource". From the JSON API or WHIP/WHEP that is an
+    /// Chromium logs every HTTP error answer as "Failed to load resource". From the JSON API, WHIP/WHEP or HLS that is an
     /// answer the page handles (a channel that is offline or does not exist, a wrong password); a failed page or
     /// asset is still a problem.
     /// </summary>
@@ -45,7 +45,7 @@ public sealed class PageProblems
         message.Text.StartsWith("Failed to load resource: the server responded with a status of", StringComparison.Ordinal)
         && Uri.TryCreate(message.Location, UriKind.Absolute, out var url)
         && (url.AbsolutePath.StartsWith("/api/", StringComparison.Ordinal) || url.AbsolutePath.StartsWith("/whep/", StringComparison.Ordinal)
-            || url.AbsolutePath.StartsWith("/whip/", StringComparison.Ordinal));
+            || url.AbsolutePath.StartsWith("/whip/", StringComparison.Ordinal) || url.AbsolutePath.StartsWith("/hls/", StringComparison.Ordinal));
 
     /// <summary>Fails with every recorded problem, if any.</summary>
     public void AssertNone() => Assert.True(_problems.IsEmpty, "page problems:\n" + string.Join("\n", _problems));

@@ -53,6 +53,7 @@ async function refreshViewers() {
     const response = await fetch(`/api/streams/${encodeURIComponent(channel)}`, { credentials: 'same-origin' });
     if (response.ok) {
       const stream = await response.json();
+      player.setStatus(stream);
       // This page's own player is one of them, whatever the list said a moment ago.
       const viewers = Math.max(1, Number(stream.viewers) || 0);
       watching.textContent = `${viewers.toLocaleString()} watching`;
@@ -81,6 +82,7 @@ fetch(`/api/streams/${encodeURIComponent(channel)}`, { credentials: 'same-origin
     }
     if (!response.ok) return;
     const stream = await response.json();
+    player.setStatus(stream);
     showTitle(stream.title);
   })
   .catch(() => {});

@@ -1,9 +1,10 @@
 // @ts-check
 // The player's DOM: the <video> (muted autoplay, so the first frame needs no click), the offline card with the
 // channel's last title, and labelled, keyboard-reachable controls: unmute, volume, fullscreen, picture-in-picture
-// (only where the browser has it) and the stats overlay.
+// (only where the browser has it), the stats overlay, and a small label saying how the video arrives (WebRTC or
+// HLS). `?playback=hls` in the page's URL forces the HLS fallback.
 import { h, replace } from '../dom.js';
-import { WhepPlayer } from './whep-player.js';
+import { LivePlayer } from './live-player.js';
 import { runStats } from './stats.js';
 
 /**
@@ -23,14 +24,22 @@ export function mountPlayer(root, options) {
   const fullscreen = h('button', { type: 'button', id: 'player-fullscreen' }, 'Fullscreen');
   const statsToggle = h('button', { type: 'button', id: 'player-stats-toggle', 'aria-expanded': 'false', 'aria-controls': 'player-stats' }, 'Stats');
   const stats = h('div', { id: 'player-stats', class: 'player-stats', hidden: true, 'aria-label': 'Stream statistics' });
+  const mode = h('span', { id: 'player-mode', class: 'player-mode', title: 'How the video arrives' }, 'WebRTC');
   replace(root, video, offline, message,
     h('div', { class: 'player-controls', role: 'group', 'aria-label': 'Player controls' },
       unmute, h('label', { for: 'player-volume', class: 'visually-hidden' }, 'Volume'), volume,
-      h('span', { class: 'spacer' }), statsToggle, pip, fullscreen),
+      h('span', { class: 'spacer' }), mode, statsToggle, pip, fullscreen),
     stats);
   root.setAttribute('data-state', 'connecting');
 
-  const player = new WhepPlayer(video, options);
+  const forceHls = new URLSearchParams(location.search).get('playback') === 'hls';
+  const player = new LivePlayer(video, { ...options, forceHls });
+  const showMode = () => {
+    mode.textContent = player.mode === 'hls' ? 'HLS' : 'WebRTC';
+    root.setAttribute('data-mode', player.mode);
+  };
+  player.addEventListener('mode', showMode);
+  showMode();
 
   const syncSound = () => {
     unmute.textContent = video.muted ? 'Unmute' : 'Mute';
@@ -66,7 +75,10 @@ export function mountPlayer(root, options) {
     stats.hidden = !show;
     statsToggle.setAttribute('aria-expanded', String(show));
     stopStats?.();
-    stopStats = show ? runStats(stats, () => player.connection(), options.channel) : null;
+    const hls = () => (player.mode === 'hls' && player.hls
+      ? { video, ahead: player.hls.bufferAhead(), holdBack: player.hls.stats.holdBack, bytes: player.hls.stats.bytes, codecs: player.hls.stats.codecs }
+      : null);
+    stopStats = show ? runStats(stats, () => player.connection(), options.channel, hls) : null;
   });
 
   player.addEventListener('state', (event) => {

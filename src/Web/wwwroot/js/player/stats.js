@@ -88,16 +88,36 @@ export function figures(a, b, serverDelayMs) {
  * @param {HTMLElement} panel
  * @param {() => RTCPeerConnection | null} connection
  * @param {string} channel
+ * @param {() => {video: HTMLVideoElement, ahead: number, holdBack: number, bytes: number, codecs: string} | null} [hls]
+ *   the HLS fallback's figures while it plays
  */
-export function runStats(panel, connection, channel) {
+export function runStats(panel, connection, channel, hls) {
   /** @type {Sample | null} */
   let previous = null;
   /** @type {number | null} */
   let serverDelay = null;
   let lastServerFetch = 0;
+  /** @type {{bytes: number, time: number} | null} */
+  let previousHls = null;
   const row = (/** @type {string} */ label, /** @type {string} */ value) => [h('dt', null, label), h('dd', null, value)];
   const tick = async () => {
     const pc = connection();
+    const viaHls = pc ? null : hls?.() ?? null;
+    if (viaHls) {
+      const { video } = viaHls;
+      const quality = video.getVideoPlaybackQuality();
+      const kbps = previousHls ? Math.round(((viaHls.bytes - previousHls.bytes) * 8) / Math.max(0.001, (performance.now() - previousHls.time) / 1000) / 1000) : 0;
+      previousHls = { bytes: viaHls.bytes, time: performance.now() };
+      replace(panel, h('dl', null,
+        row('Playback', 'LL-HLS'),
+        row('Resolution', video.videoWidth ? `${video.videoWidth}×${video.videoHeight}` : '—'),
+        row('Codecs', viaHls.codecs || '—'),
+        row('Bitrate', `${kbps.toLocaleString()} kbit/s`),
+        row('Frames dropped', `${quality.droppedVideoFrames} of ${quality.totalVideoFrames}`),
+        row('Buffered ahead', `${viaHls.ahead.toFixed(1)} s (hold-back ${viaHls.holdBack.toFixed(1)} s)`)));
+      return;
+    }
+    previousHls = null;
     if (!pc) {
       replace(panel, h('p', null, 'Not playing'));
       previous = null;

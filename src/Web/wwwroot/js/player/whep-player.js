@@ -3,7 +3,9 @@
 // first frame is the budget), and opened again whenever it is lost while the channel should be live: ICE failure,
 // a network change (`online`), a server restart. WHEP's answers drive it: 201 plays, 404 means offline (wait for the
 // chat's `stream` event, or a slow poll), 401 asks for the viewer's token (private channel), 503 waits for
-// Retry-After; anything else backs off with jitter. It never loops faster than the backoff allows.
+// Retry-After; anything else backs off with jitter. It never loops faster than the backoff allows. What suggests
+// WebRTC cannot work here while the server can (503, a session that does not reach `connected` within
+// `connectTimeoutMs`, ICE failure) is also announced as a `trouble` event, for the HLS fallback (live-player.js).
 import { negotiate, hangUp, SignallingError } from '../webrtc/signalling.js';
 import { Backoff } from '../chat/backoff.js';
 
@@ -12,7 +14,7 @@ import { Backoff } from '../chat/backoff.js';
 export class WhepPlayer extends EventTarget {
   /**
    * @param {HTMLVideoElement} video
-   * @param {{channel: string, token: (force: boolean) => Promise<string | null>, offlinePollMs?: number}} options
+   * @param {{channel: string, token: (force: boolean) => Promise<string | null>, offlinePollMs?: number, connectTimeoutMs?: number}} options
    */
   constructor(video, options) {
     super();
@@ -20,6 +22,11 @@ export class WhepPlayer extends EventTarget {
     this.channel = options.channel;
     this.getToken = options.token;
     this.offlinePollMs = options.offlinePollMs ?? 30_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.connectTimer = undefined;
+    /** Once WebRTC has worked on this page, a lost connection is the network's or the server's doing, not a reason for HLS. */
+    this.everConnected = false;
     /** @type {PlayerState} */
     this.state = 'connecting';
     this.message = '';
@@ -57,8 +64,9 @@ export class WhepPlayer extends EventTarget {
     this.teardown();
   }
 
-  /** Starts connecting now. */
+  /** Starts connecting now (again, after a stop). */
   start() {
+    this.stopped = false;
     this.connectSoon(0, true);
   }
 
@@ -131,6 +139,10 @@ export class WhepPlayer extends EventTarget {
       }
       this.session = session;
       if (this.state === 'offline' || this.state === 'error') this.set('connecting');
+      clearTimeout(this.connectTimer);
+      this.connectTimer = setTimeout(() => {
+        if (generation === this.generation && pc.connectionState !== 'connected' && !this.everConnected) this.trouble('timeout');
+      }, this.connectTimeoutMs);
     } catch (error) {
       if (generation !== this.generation) return;
       pc.close();
@@ -166,6 +178,7 @@ export class WhepPlayer extends EventTarget {
           this.set('error', 'This channel is private: sign in with an account that may watch it');
           return;
         case 503:
+          this.trouble('busy');
           this.set(this.state === 'live' ? 'connecting' : this.state, '');
           this.connectSoon(this.backoff.next((error.retryAfter ?? 0) * 1000));
           return;
@@ -174,7 +187,8 @@ export class WhepPlayer extends EventTarget {
       }
     }
     if (error?.name === 'AbortError') return;
-    // Network error (server restarting, offline) or an unexpected answer: try again later.
+    // Network error (server restarting, offline) or an unexpected answer: try again later. Not a reason for HLS,
+    // which comes from the same server.
     this.set('connecting', 'Reconnecting…');
     this.connectSoon(this.backoff.next());
   }
@@ -185,6 +199,8 @@ export class WhepPlayer extends EventTarget {
     switch (pc.connectionState) {
       case 'connected':
         clearTimeout(this.disconnectTimer);
+        clearTimeout(this.connectTimer);
+        this.everConnected = true;
         this.backoff.reset();
         this.set('live');
         return;
@@ -199,10 +215,16 @@ export class WhepPlayer extends EventTarget {
       case 'closed':
         // ICE consent lost, the server ended the session (the stream ended, the node stopped): ask WHEP again;
         // a 404 then says offline.
+        if (pc.connectionState === 'failed' && !this.everConnected) this.trouble('ice');
         this.reconnect();
         return;
       default:
     }
+  }
+
+  /** @param {'timeout' | 'busy' | 'ice'} reason */
+  trouble(reason) {
+    if (!this.stopped) this.dispatchEvent(new CustomEvent('trouble', { detail: { reason } }));
   }
 
   reconnect() {
@@ -216,6 +238,7 @@ export class WhepPlayer extends EventTarget {
     this.abort?.abort();
     this.abort = null;
     clearTimeout(this.disconnectTimer);
+    clearTimeout(this.connectTimer);
     if (this.pc) {
       const pc = this.pc;
       this.pc = null;

@@ -25,6 +25,14 @@ public sealed class HlsOptions
     /// <summary>How long a channel's playlist stays (with EXT-X-ENDLIST) after the publisher leaves; then 404.</summary>
     public int EndedGraceSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// From this many WebRTC sessions on a node (publishers and viewers), <c>GET /api/streams/{channel}</c> tells new
+    /// viewers of a channel with HLS output to play it as LL-HLS (<c>"playback": "hls"</c>): the overflow audience
+    /// goes to HTTP and a CDN while the node keeps headroom for its WebRTC viewers. Empty: 90 % of
+    /// <c>Media:MaxViewersPerNode</c>; 0: every viewer of such a channel is sent to HLS.
+    /// </summary>
+    public int? HlsOnlyFromSessions { get; set; }
+
     internal string? Validate()
     {
         if (TokenSecret is { Length: > 0 } secret && (!TryDecode(secret, out var bytes) || bytes.Length < 32))
@@ -38,6 +46,10 @@ public sealed class HlsOptions
         if (SegmentTargetMilliseconds is < 1000 or > 10_000)
         {
             return "Media:Hls:SegmentTargetMilliseconds must be 1000-10000";
+        }
+        if (HlsOnlyFromSessions is < 0)
+        {
+            return "Media:Hls:HlsOnlyFromSessions must be 0 or more";
         }
         return EndedGraceSeconds is < 0 or > 600 ? "Media:Hls:EndedGraceSeconds must be 0-600" : null;
     }

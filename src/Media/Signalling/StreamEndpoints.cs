@@ -4,6 +4,7 @@ using Akka.Hosting;
 using CommunityStream.BuildingBlocks;
 using CommunityStream.Identity.Contracts;
 using CommunityStream.Media.Hls;
+using CommunityStream.Media.Sessions;
 using CommunityStream.Media.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -44,7 +45,8 @@ internal static class StreamEndpoints
 
     private static async Task<IResult> GetAsync(
         string channel, HttpContext context, IUserDirectory users, IRequiredActor<StreamRegionMarker> region, ITokenValidator tokens,
-        HlsChannels hls, HlsMirrors mirrors, HlsAccess access, IOptions<StreamingOptions> options, ActorSystem system, CancellationToken cancel)
+        HlsChannels hls, HlsMirrors mirrors, HlsAccess access, MediaSessions sessions, IOptions<StreamingOptions> options, ActorSystem system,
+        CancellationToken cancel)
     {
         if (ChannelName.TryNormalize(channel) is not { } name || await users.FindByUsernameAsync(name, cancel) is not { Disabled: false } owner
             || !(owner.Roles.Contains(Roles.Streamer) || owner.Roles.Contains(Roles.Admin)))
@@ -67,7 +69,14 @@ internal static class StreamEndpoints
                 ? playback with { Url = HlsAccess.PlaylistUrl(name, access.Issue(name)) }
                 : playback with { Url = null, Reason = "This channel is private: send an access token ('Authorization: Bearer') for its signed HLS URL." };
         }
-        return Results.Ok(summary with { Whep = $"/whep/{name}", Hls = playback });
+        return Results.Ok(summary with { Whep = $"/whep/{name}", Hls = playback, Playback = PlaybackFor(playback, sessions.Count, options.Value) });
+    }
+
+    /// <summary>"hls" once this node's WebRTC sessions reach the overflow threshold and the channel has HLS output.</summary>
+    internal static string PlaybackFor(StreamHls hls, int sessions, StreamingOptions options)
+    {
+        var threshold = options.Hls.HlsOnlyFromSessions ?? options.MaxViewersPerNode * 9 / 10;
+        return hls.Available && sessions >= threshold ? "hls" : "webrtc";
     }
 
     private static async Task<StreamHls> HlsOfAsync(StreamSummary summary, HlsChannels hls, HlsMirrors mirrors, bool enabled, string self, CancellationToken cancel)

@@ -23,6 +23,13 @@ public sealed record StreamSummary(
     /// <summary>The channel's LL-HLS output while live: its playlist URL, or why there is none; absent elsewhere.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public StreamHls? Hls { get; init; }
+
+    /// <summary>
+    /// How a new viewer should play the channel while live: <c>"webrtc"</c> (WHEP), or <c>"hls"</c> when this node
+    /// sends its overflow audience to LL-HLS (<c>Media:Hls:HlsOnlyFromSessions</c>); absent elsewhere.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Playback { get; init; }
 }
 
 /// <summary>

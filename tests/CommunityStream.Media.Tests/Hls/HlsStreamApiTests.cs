@@ -45,4 +45,37 @@ public sealed class HlsStreamApiTests
         Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync(url)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await node.Http.GetAsync("/hls/hlsprivate/index.m3u8")).StatusCode);
     }
+
+    [Theory]
+    [InlineData("0", "hls")]
+    [InlineData("1", "webrtc")]
+    public async Task Should_send_new_viewers_to_hls_once_the_node_reaches_its_overflow_threshold(string threshold, string expected)
+    {
+        await using var node = await InProcessNode.StartAsync($"--Media:Hls:HlsOnlyFromSessions={threshold}");
+        var admin = await node.CreateAdminAsync("admin");
+        await node.RegisterAsync("hlsoverflow", admin, "viewer", "streamer");
+        var region = node.App.Services.GetRequiredService<IRequiredActor<StreamRegionMarker>>().ActorRef;
+        await region.Ask<object>(new StreamCommands.StartPublishing("hlsoverflow", "s1", node.Cluster.SelfAddress.ToString(), DateTimeOffset.UtcNow), TimeSpan.FromSeconds(10));
+        var (_, parts) = HlsNodeFixture.LiveOn(node, "hlsoverflow", isPrivate: false);
+        parts.Gop(3);
+
+        // The stream is made live through its entity: the node holds no WebRTC session, so 0 is reached and 1 is not.
+        var stream = await node.Http.GetFromJsonAsync<JsonElement>("/api/streams/hlsoverflow");
+        Assert.True(stream.GetProperty("hls").GetProperty("available").GetBoolean());
+        Assert.Equal(expected, stream.GetProperty("playback").GetString());
+    }
+
+    [Fact]
+    public async Task Should_leave_viewers_on_webrtc_when_the_channel_has_no_hls_output_whatever_the_threshold()
+    {
+        await using var node = await InProcessNode.StartAsync("--Media:Hls:HlsOnlyFromSessions=0");
+        var admin = await node.CreateAdminAsync("admin");
+        await node.RegisterAsync("hlsnone", admin, "viewer", "streamer");
+        var region = node.App.Services.GetRequiredService<IRequiredActor<StreamRegionMarker>>().ActorRef;
+        await region.Ask<object>(new StreamCommands.StartPublishing("hlsnone", "s1", node.Cluster.SelfAddress.ToString(), DateTimeOffset.UtcNow), TimeSpan.FromSeconds(10));
+
+        var stream = await node.Http.GetFromJsonAsync<JsonElement>("/api/streams/hlsnone");
+        Assert.False(stream.GetProperty("hls").GetProperty("available").GetBoolean());
+        Assert.Equal("webrtc", stream.GetProperty("playback").GetString());
+    }
 }

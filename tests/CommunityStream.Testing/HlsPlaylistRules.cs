@@ -5,7 +5,8 @@ namespace CommunityStream.Testing;
 
 /// <summary>
 /// Checks LL-HLS media playlists as this project writes them against RFC 8216bis's rules: every EXT-X-PART no longer
-/// than PART-TARGET, every segment's EXTINF rounded no longer than TARGETDURATION, PART-HOLD-BACK at least three part
+/// than PART-TARGET and, but a segment's last, at least 85 % of it (§4.4.4.9), parts listed only within the last three
+/// target durations, CAN-SKIP-UNTIL at least six target durations, no EXT-X-SKIP with EXT-X-ENDLIST, every segment's EXTINF rounded no longer than TARGETDURATION, PART-HOLD-BACK at least three part
 /// targets, consecutive MSNs, a preload hint naming the part after the last one, program date-times that increase,
 /// and across reloads the same segment keeping its URI and duration. Returns the violations (empty when it passes).
 /// </summary>
@@ -15,13 +16,17 @@ public static partial class HlsPlaylistRules
     public sealed record Segment(long Msn, string? Uri, double? Duration, DateTimeOffset? ProgramDateTime, IReadOnlyList<(double Duration, string Uri, bool Independent)> Parts);
 
     /// <summary>A parsed playlist.</summary>
-    public sealed record Playlist(int TargetDuration, double PartTarget, double PartHoldBack, long MediaSequence, int Skipped, IReadOnlyList<Segment> Segments, string? PreloadHint, bool Ended);
+    public sealed record Playlist(int TargetDuration, double PartTarget, double PartHoldBack, long MediaSequence, int Skipped, IReadOnlyList<Segment> Segments, string? PreloadHint, bool Ended)
+    {
+        /// <summary>CAN-SKIP-UNTIL in seconds, 0 when absent.</summary>
+        public double SkipUntil { get; init; }
+    }
 
     public static Playlist Parse(string text)
     {
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         int target = 0, skipped = 0;
-        double partTarget = 0, holdBack = 0;
+        double partTarget = 0, holdBack = 0, skipUntil = 0;
         long sequence = 0;
         string? hint = null;
         var ended = false;
@@ -42,6 +47,7 @@ public static partial class HlsPlaylistRules
             else if (line.StartsWith("#EXT-X-SERVER-CONTROL:", StringComparison.Ordinal))
             {
                 holdBack = Number(Attribute(line, "PART-HOLD-BACK") ?? "0");
+                skipUntil = Number(Attribute(line, "CAN-SKIP-UNTIL") ?? "0");
             }
             else if (line.StartsWith("#EXT-X-MEDIA-SEQUENCE:", StringComparison.Ordinal))
             {
@@ -83,7 +89,7 @@ public static partial class HlsPlaylistRules
         {
             segments.Add(new Segment(sequence + skipped + segments.Count, null, null, pdt, [.. parts]));
         }
-        return new Playlist(target, partTarget, holdBack, sequence, skipped, segments, hint, ended);
+        return new Playlist(target, partTarget, holdBack, sequence, skipped, segments, hint, ended) { SkipUntil = skipUntil };
     }
 
     /// <summary>The rules one playlist must follow.</summary>
@@ -108,10 +114,34 @@ public static partial class HlsPlaylistRules
         {
             problems.Add($"PART-HOLD-BACK {playlist.PartHoldBack} is below three part targets");
         }
+        if (text.Contains("CAN-SKIP-UNTIL=", StringComparison.Ordinal) && playlist.SkipUntil < 6 * playlist.TargetDuration)
+        {
+            problems.Add($"CAN-SKIP-UNTIL {playlist.SkipUntil} is below six target durations");
+        }
+        if (playlist.Ended && text.Contains("#EXT-X-SKIP:", StringComparison.Ordinal))
+        {
+            problems.Add("an ended playlist has EXT-X-SKIP");
+        }
+        // Distance from each segment's start to the playlist's end (a live segment: its parts so far).
+        var untilEnd = 0.0;
+        var fromEnd = new double[playlist.Segments.Count];
+        for (var i = playlist.Segments.Count - 1; i >= 0; i--)
+        {
+            var s = playlist.Segments[i];
+            untilEnd += s.Duration ?? s.Parts.Sum(p => p.Duration);
+            fromEnd[i] = untilEnd;
+        }
         DateTimeOffset? previous = null;
         string? lastPart = null;
+        var index = 0;
         foreach (var segment in playlist.Segments)
         {
+            if (segment.Parts.Count > 0 && fromEnd[index] > 3 * playlist.TargetDuration + 0.001 * playlist.Segments.Sum(s => s.Parts.Count + 1))
+            {
+                problems.Add($"segment {segment.Msn} lists parts {fromEnd[index]:0.000} s from the end, beyond three target durations");
+            }
+            index++;
+            var partIndex = 0;
             if (segment.Duration is { } duration && Math.Round(duration, MidpointRounding.AwayFromZero) > playlist.TargetDuration)
             {
                 problems.Add($"segment {segment.Msn} lasts {duration} s, above TARGETDURATION {playlist.TargetDuration}");
@@ -121,6 +151,10 @@ public static partial class HlsPlaylistRules
                 if (part.Duration > playlist.PartTarget)
                 {
                     problems.Add($"a part of segment {segment.Msn} lasts {part.Duration} s, above PART-TARGET {playlist.PartTarget}");
+                }
+                if (++partIndex < segment.Parts.Count && part.Duration < 0.85 * playlist.PartTarget - 0.0005)
+                {
+                    problems.Add($"part {partIndex - 1} of segment {segment.Msn} lasts {part.Duration} s, below 85 % of PART-TARGET {playlist.PartTarget} and not the segment's last");
                 }
                 if (lastPart is not null && PartNumber(part.Uri) != PartNumber(lastPart) + 1)
                 {

@@ -45,7 +45,7 @@ internal sealed partial class HlsPackaging(
 
         var epoch = Epoch(DateTimeOffset.UtcNow);
         var window = new HlsChannelWindow(feed.Channel, epoch, Settings, () => owner.Tell(SessionCommands.RequestKeyframe.Instance));
-        var packager = packagers(feed.Tracks, new CountingOutput(window, channels.Counters));
+        var packager = packagers(feed.Tracks, new CountingOutput(window, channels.Counters), Settings);
         var entry = new HlsChannel(feed.Channel, window, mirrored: false);
         channels.Set(entry)?.Close?.Invoke();
         var pump = new HlsPacketFeed(feed.Fanout.Hub, server.Materializer, packager, channels.Counters, failure =>

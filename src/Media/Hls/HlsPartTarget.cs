@@ -3,12 +3,11 @@ using CommunityStream.Media.Hls.Packaging;
 namespace CommunityStream.Media.Hls;
 
 /// <summary>
-/// EXT-X-PART-INF PART-TARGET of channels packaged here: the packager's part target (1/3 s) plus headroom. The
-/// packager cuts a part before a frame would take it past its target, but a frame's duration is the gap to the next
-/// frame, and one frame alone can exceed 1/3 s when the encoder stalls (0.43 s seen from Chromium on a loaded
-/// machine). PART-TARGET may never be below a part and never change, so it is declared as 0.5 s.
+/// EXT-X-PART-INF PART-TARGET of channels packaged here, and the packager's part target: one value (0.5 s, see
+/// <see cref="CmafPackagerOptions.Default"/>). The packager never makes a part longer (a stalled frame is cut at the
+/// part's end), so PART-TARGET needs no headroom.
 /// </summary>
 internal static class HlsPartTarget
 {
-    public static readonly TimeSpan Value = CmafPackagerOptions.Default.PartTarget + TimeSpan.FromSeconds(1.0 / 6);
+    public static readonly TimeSpan Value = CmafPackagerOptions.Default.PartTarget;
 }

@@ -18,4 +18,5 @@ internal interface IHlsPackager
 }
 
 /// <summary>Makes a channel's packager for its published tracks (H.264 video, Opus audio).</summary>
-internal delegate IHlsPackager HlsPackagerFactory(IReadOnlyList<PublishedTrack> tracks, Packaging.ICmafOutput output);
+/// <paramref name="settings"/> are the window's: the packager cuts parts at its part target and starts segments at its segment target.
+internal delegate IHlsPackager HlsPackagerFactory(IReadOnlyList<PublishedTrack> tracks, Packaging.ICmafOutput output, HlsWindowSettings settings);

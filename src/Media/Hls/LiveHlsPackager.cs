@@ -6,7 +6,8 @@ namespace CommunityStream.Media.Hls;
 /// <summary>The packager the HLS feed drives: <see cref="LiveCmafPackager"/> (H.264 and Opus RTP remuxed into CMAF).</summary>
 internal static class LiveHlsPackager
 {
-    public static readonly HlsPackagerFactory Factory = (tracks, output) => new Adapter(new LiveCmafPackager(tracks, output));
+    public static readonly HlsPackagerFactory Factory = (tracks, output, settings) => new Adapter(new LiveCmafPackager(tracks, output,
+        CmafPackagerOptions.Default with { PartTarget = settings.PartTarget, SegmentTarget = settings.SegmentTarget }));
 
     private sealed class Adapter(LiveCmafPackager packager) : IHlsPackager
     {

@@ -5,7 +5,7 @@ namespace CommunityStream.Media.Tests.Hls;
 
 public sealed class HlsChannelWindowTests
 {
-    private static readonly TimeSpan Part = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan Part = TimeSpan.FromMilliseconds(450);
 
     [Fact]
     public void Should_start_segments_at_the_first_independent_part_at_or_after_the_target()
@@ -13,7 +13,7 @@ public sealed class HlsChannelWindowTests
         var window = new HlsChannelWindow("chan", "e1", SyntheticParts.Settings);
         var parts = new SyntheticParts(window, Part);
         window.InitSegment(SyntheticParts.Init(1));
-        // GOPs of 1.2 s: the first reaching 2 s of segment is the second GOP's end, so segments hold two GOPs (2.4 s).
+        // GOPs of 1.35 s: the first reaching 2 s of segment is the second GOP's end, so segments hold two GOPs (2.7 s).
         for (var i = 0; i < 6; i++)
         {
             parts.Gop(3);
@@ -21,7 +21,7 @@ public sealed class HlsChannelWindowTests
         var playlist = HlsPlaylistRules.Parse(Text(window.Playlist(skip: false)!));
         Assert.Equal(4, playlist.TargetDuration);
         Assert.Equal([0L, 1, 2], playlist.Segments.Select(s => s.Msn));
-        Assert.Equal([2.4, 2.4], playlist.Segments.Where(s => s.Duration is not null).Select(s => s.Duration!.Value));
+        Assert.Equal([2.7, 2.7], playlist.Segments.Where(s => s.Duration is not null).Select(s => s.Duration!.Value));
         Assert.All(playlist.Segments, s => Assert.True(s.Parts[0].Independent));
         Assert.Empty(HlsPlaylistRules.Check(Text(window.Playlist(false)!)));
     }
@@ -101,7 +101,7 @@ public sealed class HlsChannelWindowTests
         Assert.StartsWith("#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:4\n", text, StringComparison.Ordinal);
         Assert.Contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=24.0,PART-HOLD-BACK=1.500\n", text, StringComparison.Ordinal);
         Assert.Contains("#EXT-X-PART-INF:PART-TARGET=0.500\n", text, StringComparison.Ordinal);
-        Assert.Contains("#EXT-X-PART:DURATION=0.400,URI=\"part-e1-0.m4s\",INDEPENDENT=YES\n", text, StringComparison.Ordinal);
+        Assert.Contains("#EXT-X-PART:DURATION=0.450,URI=\"part-e1-0.m4s\",INDEPENDENT=YES\n", text, StringComparison.Ordinal);
         Assert.Contains("#EXT-X-PROGRAM-DATE-TIME:2026-12-07T05:00:00.000Z\n", text, StringComparison.Ordinal);
         Assert.EndsWith("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-e1-7.m4s\"\n", text, StringComparison.Ordinal);
         Assert.Empty(HlsPlaylistRules.Check(text));
@@ -140,7 +140,7 @@ public sealed class HlsChannelWindowTests
         Assert.True(playlist.Ended);
         Assert.Null(playlist.PreloadHint);
         Assert.Single(playlist.Segments);
-        Assert.Equal(1.2, playlist.Segments[0].Duration);
+        Assert.Equal(1.35, playlist.Segments[0].Duration);
         Assert.Equal(HlsWaitResult.Ready, window.CheckPlaylist(5, 0));
         Assert.Equal(HlsWaitResult.Gone, window.CheckPart(3));
     }

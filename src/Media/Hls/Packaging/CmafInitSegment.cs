@@ -23,10 +23,10 @@ internal static class CmafInitSegment
     public static void Write(Mp4BoxWriter w, H264Configuration? video, int audioChannels)
     {
         var ftyp = w.Begin(Mp4BoxWriter.FourCc("ftyp"));
+        // No cmfc: a CMAF track file holds one track, and these fragments mux video and audio.
         w.UInt32(Mp4BoxWriter.FourCc("iso6"));
         w.UInt32(0);
         w.UInt32(Mp4BoxWriter.FourCc("iso6"));
-        w.UInt32(Mp4BoxWriter.FourCc("cmfc"));
         w.UInt32(Mp4BoxWriter.FourCc("isom"));
         w.UInt32(Mp4BoxWriter.FourCc("mp41"));
         w.End(ftyp);
@@ -112,12 +112,18 @@ internal static class CmafInitSegment
         w.UInt8(video.Sps[2]); // profile_compatibility
         w.UInt8(video.Sps[3]); // level_idc
         w.UInt8(0xFF); // reserved + lengthSizeMinusOne = 3
-        w.UInt8(0xE1); // reserved + one SPS
-        w.UInt16((ushort)video.Sps.Length);
-        w.Bytes(video.Sps);
-        w.UInt8(1);
-        w.UInt16((ushort)video.Pps.Length);
-        w.Bytes(video.Pps);
+        w.UInt8((byte)(0xE0 | video.SpsSet.Count)); // reserved + numOfSequenceParameterSets (at most 32 kept)
+        foreach (var sps in video.SpsSet)
+        {
+            w.UInt16((ushort)sps.Length);
+            w.Bytes(sps);
+        }
+        w.UInt8((byte)video.PpsSet.Count);
+        foreach (var pps in video.PpsSet)
+        {
+            w.UInt16((ushort)pps.Length);
+            w.Bytes(pps);
+        }
         if (H264SequenceParameterSet.IsHighProfile(video.Info.ProfileIdc))
         {
             w.UInt8((byte)(0xFC | video.Info.ChromaFormatIdc));

@@ -2,8 +2,8 @@ namespace CommunityStream.Media.Hls.Packaging;
 
 /// <summary>
 /// One CMAF chunk of a live channel (a <c>moof</c> and its <c>mdat</c>, audio and video muxed): an LL-HLS part.
-/// The packager cuts a part at every IDR and otherwise once it holds about a part target of video, so a segment
-/// can begin at any <see cref="Independent"/> part.
+/// The packager cuts a part once it holds about a part target of media, and at an IDR only where a segment is due:
+/// an <see cref="Independent"/> part is where the window starts a segment.
 /// </summary>
 /// <param name="Bytes">The chunk as served (moof + mdat); never changed after it is handed over.</param>
 /// <param name="Duration">Media time the part covers, on the video timeline (audio only: its own).</param>

@@ -29,8 +29,11 @@ internal sealed class H264Depacketizer
     private bool _unitHasSlice;
     private int _fragmentStart = -1;
     private int _expected = -1;
-    private byte[]? _sps;
-    private byte[]? _pps;
+    private const int MaxParameterSetsEach = 32;
+    private const int FarBehind = 1024;
+    private readonly SortedDictionary<uint, byte[]> _sps = [];
+    private readonly SortedDictionary<uint, byte[]> _pps = [];
+    private bool _parameterSetsChanged;
     private H264Configuration? _configuration;
     private bool _waitingForIdr = true;
     private int _droppedWhileWaiting;
@@ -90,6 +93,12 @@ internal sealed class H264Depacketizer
             _expected = sequence;
         }
         var ahead = (short)(sequence - (ushort)_expected);
+        if (ahead < -FarBehind)
+        {
+            // A jump far back (the sender restarted its numbering; no retransmission is this late): resync as on a
+            // far jump forward, instead of counting every packet late until the numbering catches up.
+            ahead = (short)(4 * _limits.ReorderPackets + 1);
+        }
         if (ahead < 0 || (ahead > 0 && _held.ContainsKey(sequence)))
         {
             LatePackets++;
@@ -102,7 +111,7 @@ internal sealed class H264Depacketizer
         }
         else if (ahead > 4 * _limits.ReorderPackets)
         {
-            // A jump far beyond the window: what is held will never be completed.
+            // A jump far beyond the window (either way): what is held will never be completed.
             DrainHeld(force: true);
             Lost();
             _expected = sequence;
@@ -314,13 +323,26 @@ internal sealed class H264Depacketizer
             return;
         }
         var type = nal[0] & 0x1F;
-        if (type == 7 && (_sps is null || !nal.SequenceEqual(_sps)))
+        if (type is not (7 or 8))
         {
-            _sps = nal.ToArray();
+            return;
         }
-        else if (type == 8 && (_pps is null || !nal.SequenceEqual(_pps)))
+        // Every id is kept (a stream may switch between PPS ids); avcC carries them all, bounded per kind.
+        if (type == 7 && nal.Length < 5)
         {
-            _pps = nal.ToArray();
+            return;
+        }
+        var reader = new RbspBitReader(type == 7 ? nal[4..] : nal[1..]); // after profile, constraints and level
+        var id = reader.ReadUnsignedExpGolomb();
+        var sets = type == 7 ? _sps : _pps;
+        if (reader.Overrun || id > (type == 7 ? 31u : 255u) || (!sets.ContainsKey(id) && sets.Count >= MaxParameterSetsEach))
+        {
+            return;
+        }
+        if (!sets.TryGetValue(id, out var known) || !nal.SequenceEqual(known))
+        {
+            sets[id] = nal.ToArray();
+            _parameterSetsChanged = true;
         }
     }
 
@@ -395,20 +417,22 @@ internal sealed class H264Depacketizer
     /// <summary>Brings <see cref="_configuration"/> up to the parameter sets last seen; false when there are none usable.</summary>
     private bool CurrentConfiguration()
     {
-        if (_sps is null || _pps is null)
+        if (_sps.Count == 0 || _pps.Count == 0)
         {
             return false;
         }
-        if (_configuration is not null && ReferenceEquals(_configuration.Sps, _sps) && ReferenceEquals(_configuration.Pps, _pps))
+        if (_configuration is not null && !_parameterSetsChanged)
         {
             return true;
         }
-        var info = H264SequenceParameterSet.TryParse(_sps);
+        var spsSet = _sps.Values.ToArray();
+        var info = H264SequenceParameterSet.TryParse(spsSet[0]);
         if (info is null)
         {
             return false;
         }
-        _configuration = new H264Configuration(_sps, _pps, info);
+        _configuration = new H264Configuration(spsSet, [.. _pps.Values], info);
+        _parameterSetsChanged = false;
         return true;
     }
 }

@@ -7,10 +7,18 @@ namespace CommunityStream.Media.Hls.Packaging;
 /// Remuxes one publisher's H.264 and Opus RTP into CMAF for LL-HLS, without transcoding: an init segment, then
 /// parts of one moof (a traf per track) and one mdat each, handed to <see cref="ICmafOutput"/> in order.
 /// <list type="bullet">
-/// <item>A part is cut at every IDR (it starts Independent) and before a frame would take it past the part target,
-/// so part durations never exceed it. A frame's duration is the gap to the next frame's timestamp, so a frame joins
-/// its part only when the next one arrives: parts are one frame late. A part is closed as soon as another frame of
-/// the same duration would not fit, instead of waiting for that frame.</item>
+/// <item>The packager decides where segments start: an IDR starts an Independent part only when the segment in
+/// progress has lasted <see cref="CmafPackagerOptions.SegmentTarget"/> (or the codec configuration changed), and the
+/// window starts a segment at every Independent part (and, like this packager, after
+/// <see cref="CmafPackagerOptions.HardCut"/>). An IDR elsewhere (a viewer's PLI) stays inside its part, still a sync
+/// sample. So only a segment's last part can be short; every other part lasts between
+/// <see cref="CmafPackagerOptions.PartFloor"/> and the part target (RFC 8216bis §4.4.4.9).</item>
+/// <item>A frame's duration is the gap to the next frame's timestamp, so a frame joins its part only when the next
+/// one arrives: parts are one frame late. A part is closed as soon as another frame of the same duration would not
+/// fit. A frame that would take its part past the target (the encoder stalled) lasts only to the part's end, and the
+/// next frame's decode time jumps: fMP4 allows gaps (tfdt), ffmpeg reads them, and the web player jumps a buffer gap.
+/// With audio, the stall is noticed on audio time: once audio is a quarter part target past the part's end, the frame
+/// is closed there and audio carries the parts (live, not when video resumes), as while waiting for an IDR.</item>
 /// <item>Opus packets go into the part whose video ends after their start (a packet's duration, too, is the gap to
 /// the next one, or its TOC when that gap is implausible).</item>
 /// <item>Timelines start at 0 at the first IDR (90 kHz video, 48 kHz audio) and stay continuous: 32-bit RTP
@@ -36,7 +44,9 @@ internal sealed class LiveCmafPackager
     private readonly CmafPackagerOptions _options;
     private readonly TimeProvider _clock;
     private readonly long _targetVideoTicks;
+    private readonly long _floorVideoTicks;
     private readonly long _targetAudioTicks;
+    private readonly long _floorAudioTicks;
     private readonly bool _hasAudio;
     private readonly H264Depacketizer? _depacketizer;
     private readonly Mp4BoxWriter _writer = new(64 * 1024);
@@ -60,6 +70,9 @@ internal sealed class LiveCmafPackager
     private ulong _partVideoStart;
     private long _partVideoDuration;
     private bool _partIndependent;
+    private bool _pendingStartsSegment;
+    private bool _segmentOpen;
+    private TimeSpan _segmentDuration;
     private bool _videoStalled;
     private long _droppedSeen;
 
@@ -83,6 +96,8 @@ internal sealed class LiveCmafPackager
         _clock = clock ?? TimeProvider.System;
         _targetVideoTicks = (long)Math.Round(_options.PartTarget.TotalSeconds * VideoHz);
         _targetAudioTicks = (long)Math.Round(_options.PartTarget.TotalSeconds * AudioHz);
+        _floorVideoTicks = (long)Math.Ceiling(_options.PartFloor.TotalSeconds * VideoHz);
+        _floorAudioTicks = (long)Math.Ceiling(_options.PartFloor.TotalSeconds * AudioHz);
         var video = tracks.FirstOrDefault(t => t.Kind == MediaKind.Video);
         if (video is not null)
         {
@@ -149,7 +164,10 @@ internal sealed class LiveCmafPackager
             CloseAudio(samples > 0 ? (uint)samples : DefaultOpusSamples);
         }
         FlushPart();
-        FlushPart(audioAlone: true); // audio beyond the last video frame
+        while (_audio.Count > 0)
+        {
+            FlushPart(audioAlone: true); // audio beyond the last video frame
+        }
     }
 
     private void PushVideo(MediaPacket packet)
@@ -166,8 +184,9 @@ internal sealed class LiveCmafPackager
         DrainAccessUnits();
         if (_depacketizer.WaitingForIdr && _pendingVideo is not null)
         {
-            // Video stops here until an IDR: close the last good frame and its part; audio carries on alone.
-            CloseVideoFrame(_lastVideoDuration);
+            // Video stops here until an IDR: the last good frame lasts to its part's end (no short part); audio
+            // carries on alone.
+            CloseVideoFrame(_targetVideoTicks - _partVideoDuration);
             FlushPart();
             _videoStalled = true;
         }
@@ -200,13 +219,16 @@ internal sealed class LiveCmafPackager
             var delta = media - _pendingVideoMedia;
             CloseVideoFrame(!gap && delta > 0 && delta <= MaxVideoGap ? delta : _lastVideoDuration);
         }
-        if (unit.Idr)
+        if (_videoStalled && _queuedAudioDuration >= _floorAudioTicks)
+        {
+            FlushPart(); // the audio-only part in progress is long enough to end where video resumes
+        }
+        var newConfiguration = unit.Idr && !unit.Configuration.SameAs(_initConfiguration);
+        _pendingStartsSegment = newConfiguration || (unit.Idr && SegmentDue());
+        if (newConfiguration)
         {
             FlushPart();
-            if (!unit.Configuration.SameAs(_initConfiguration))
-            {
-                EmitInit(unit.Configuration);
-            }
+            EmitInit(unit.Configuration);
         }
         _pendingVideo = unit;
         _pendingVideoMedia = media;
@@ -214,27 +236,51 @@ internal sealed class LiveCmafPackager
         _videoStalled = false;
     }
 
-    private void CloseVideoFrame(long duration)
+    /// <summary>
+    /// Whether an IDR here would start a segment in the window: the segment in progress, with the part held now,
+    /// has lasted the segment target. Durations are summed as the window sums them (the parts' TimeSpans). When the
+    /// part held now starts a segment itself (it is independent, or the segment passed the hard cut), only it counts.
+    /// </summary>
+    private bool SegmentDue()
+    {
+        var held = VideoSpan(_partVideoDuration);
+        if (_partVideo.Count > 0 && (_partIndependent || (_segmentOpen && _segmentDuration >= _options.HardCut)))
+        {
+            return held >= _options.SegmentTarget;
+        }
+        return !_segmentOpen || _segmentDuration + held >= _options.SegmentTarget;
+    }
+
+    private static TimeSpan VideoSpan(long ticks) => TimeSpan.FromSeconds((double)ticks / VideoHz);
+
+    private void CloseVideoFrame(long wanted)
     {
         var frame = _pendingVideo!;
+        var startsSegment = _pendingStartsSegment;
         _pendingVideo = null;
-        if (_partVideo.Count > 0 && (frame.Idr || _partVideoDuration + duration > _targetVideoTicks))
+        _pendingStartsSegment = false;
+        if (_partVideo.Count > 0 && (startsSegment || (_partVideoDuration + wanted > _targetVideoTicks && _partVideoDuration >= _floorVideoTicks)))
         {
             FlushPart();
         }
+        // A frame that would take its part past the target lasts to the part's end; the next frame's tfdt jumps.
+        var duration = Math.Min(wanted, _targetVideoTicks - _partVideoDuration);
         if (_partVideo.Count == 0)
         {
             _partVideoStart = _pendingVideoDecode;
-            _partIndependent = frame.Idr;
+            _partIndependent = startsSegment;
         }
         _partVideo.Add(new CmafSample(frame.Data, (uint)duration, frame.Idr));
         _partVideoDuration += duration;
-        _lastVideoDuration = duration;
+        if (duration == wanted)
+        {
+            _lastVideoDuration = duration;
+        }
         _videoMediaEnd = _pendingVideoMedia + duration;
         _videoDecodeEnd = _pendingVideoDecode + (ulong)duration;
-        if (_partVideoDuration + duration > _targetVideoTicks)
+        if (_partVideoDuration >= _floorVideoTicks && _partVideoDuration + _lastVideoDuration > _targetVideoTicks)
         {
-            FlushPart(); // another frame like this one would not fit: no need to wait for it
+            FlushPart(); // another frame like the last would not fit: no need to wait for it
         }
     }
 
@@ -287,17 +333,33 @@ internal sealed class LiveCmafPackager
         var data = _pendingAudio!;
         _pendingAudio = null;
         var audioDriven = _depacketizer is null || _videoStalled;
-        if (audioDriven && _audio.Count > 0 && _queuedAudioDuration + duration > _targetAudioTicks)
+        if (audioDriven && _audio.Count > 0 && _queuedAudioDuration + duration > _targetAudioTicks && _queuedAudioDuration >= _floorAudioTicks)
         {
             FlushPart();
         }
-        _audio.Enqueue((_audioDecodeEnd, new CmafSample(data, duration, true)));
-        _queuedAudioDuration += duration;
+        // As for video: a packet that would take an audio-driven part past the target lasts to its end (the next
+        // packet's time jumps); none lasts longer than a part target.
+        var sampleDuration = (uint)Math.Max(1, Math.Min(duration, audioDriven ? _targetAudioTicks - _queuedAudioDuration : _targetAudioTicks));
+        _audio.Enqueue((_audioDecodeEnd, new CmafSample(data, sampleDuration, true)));
+        _queuedAudioDuration += sampleDuration;
         _audioDecodeEnd += duration;
         if (_audio.Count > _options.MaxQueuedAudioSamples)
         {
             _queuedAudioDuration -= _audio.Dequeue().Sample.Duration;
             DroppedAudioPackets++;
+        }
+        while (audioDriven && _queuedAudioDuration >= _targetAudioTicks)
+        {
+            FlushPart();
+        }
+        if (!audioDriven && _pendingVideo is not null
+            && _audioDecodeEnd * (ulong)VideoHz / (ulong)AudioHz > _pendingVideoDecode + (ulong)(_targetVideoTicks - _partVideoDuration + _targetVideoTicks / 4))
+        {
+            // Audio is well past where the pending frame's part must end: the encoder stalled. The frame lasts to
+            // the part's end and audio carries the parts until video resumes (its decode time jumps).
+            CloseVideoFrame(_targetVideoTicks - _partVideoDuration);
+            FlushPart();
+            _videoStalled = true;
         }
     }
 
@@ -329,7 +391,9 @@ internal sealed class LiveCmafPackager
         var videoEnd = _partVideoStart + (ulong)_partVideoDuration;
         ulong audioStart = 0;
         long audioDuration = 0;
-        while (_audio.Count > 0 && (!hasVideo || _audio.Peek().DecodeTime * (ulong)VideoHz / (ulong)AudioHz < videoEnd))
+        while (_audio.Count > 0 && (hasVideo
+            ? _audio.Peek().DecodeTime * (ulong)VideoHz / (ulong)AudioHz < videoEnd
+            : _partAudio.Count == 0 || audioDuration + _audio.Peek().Sample.Duration <= _targetAudioTicks))
         {
             var (decodeTime, sample) = _audio.Dequeue();
             if (_partAudio.Count == 0)
@@ -349,7 +413,12 @@ internal sealed class LiveCmafPackager
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_partAudio), audioStart);
         var duration = hasVideo ? TimeSpan.FromSeconds((double)_partVideoDuration / VideoHz) : TimeSpan.FromSeconds((double)audioDuration / AudioHz);
         var start = hasVideo ? TimeSpan.FromSeconds((double)_partVideoStart / VideoHz) : TimeSpan.FromSeconds((double)audioStart / AudioHz);
-        var independent = hasVideo ? _partIndependent : _depacketizer is null;
+        // Audio-only channels: every part could start a segment, but only one at the segment target is marked so,
+        // because the window starts a segment at every independent part.
+        var independent = hasVideo ? _partIndependent : _depacketizer is null && (!_segmentOpen || _segmentDuration >= _options.SegmentTarget);
+        var startsSegment = !_segmentOpen || independent || _segmentDuration >= _options.HardCut;
+        _segmentDuration = startsSegment ? duration : _segmentDuration + duration;
+        _segmentOpen = true;
         _partVideo.Clear();
         _partAudio.Clear();
         _partVideoDuration = 0;

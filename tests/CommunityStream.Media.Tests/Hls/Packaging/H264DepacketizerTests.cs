@@ -215,6 +215,74 @@ public sealed class H264DepacketizerTests
     }
 
     [Fact]
+    public void Every_pps_id_is_kept_a_new_one_changes_the_configuration_and_at_most_32_are_kept()
+    {
+        var d = new H264Depacketizer();
+        byte[] pps1 = [0x68, 0x52, 0xE0, 0xF2, 0xC8]; // pic_parameter_set_id 1 (ue "010")
+        d.Push(1, 0, false, Stap(Sps, Pps, pps1));
+        d.Push(2, 0, true, Nal(0x65, 100, 1));
+        d.Push(3, 3000, true, Nal(0x41, 50, 2));
+        d.Push(4, 6000, false, Stap(Sps, Pps)); // repeated, unchanged: same configuration
+        d.Push(5, 6000, true, Nal(0x65, 100, 3));
+        byte[] pps0Changed = [0x68, 0xCE, 0x3C, 0x80];
+        d.Push(6, 9000, false, Stap(Sps, pps0Changed));
+        d.Push(7, 9000, true, Nal(0x65, 100, 4));
+        var units = ReadAll(d);
+        Assert.Equal(4, units.Count);
+        Assert.Equal([Pps, pps1], units[0].Configuration.PpsSet);
+        Assert.Same(units[0].Configuration, units[2].Configuration);
+        Assert.Equal([pps0Changed, pps1], units[3].Configuration.PpsSet);
+        Assert.False(units[3].Configuration.SameAs(units[2].Configuration));
+
+        // Ids 2..60: only 32 ids in all are kept, the first ones seen.
+        ushort seq = 8;
+        for (uint id = 2; id <= 60; id++)
+        {
+            d.Push(seq++, 12_000, false, Stap(PpsWithId(id)));
+        }
+        d.Push(seq++, 12_000, true, Nal(0x65, 100, 5));
+        var last = ReadAll(d).Single().Configuration;
+        Assert.Equal(32, last.PpsSet.Count);
+        Assert.Equal(PpsWithId(31), last.PpsSet[^1]);
+    }
+
+    /// <summary>A PPS NAL whose pic_parameter_set_id is <paramref name="id"/> (Exp-Golomb), then seq_parameter_set_id 0.</summary>
+    private static byte[] PpsWithId(uint id)
+    {
+        var value = Convert.ToString(id + 1, 2);
+        var bits = new string('0', value.Length - 1) + value + "1";
+        bits = bits.PadRight((bits.Length + 7) / 8 * 8 + 8, '1');
+        var bytes = new List<byte> { 0x68 };
+        for (var i = 0; i < bits.Length; i += 8)
+        {
+            bytes.Add(Convert.ToByte(bits.Substring(i, 8), 2));
+        }
+        return [.. bytes];
+    }
+
+    [Fact]
+    public void A_sequence_jump_far_back_resyncs_like_one_far_ahead_instead_of_counting_every_packet_late()
+    {
+        var d = new H264Depacketizer();
+        d.Push(10_000, 0, false, Stap(Sps, Pps));
+        d.Push(10_001, 0, true, Nal(0x65, 100, 1));
+        // The sender restarts its numbering 5000 back: the first packet after the jump resyncs (a loss: wait for an IDR).
+        d.Push(5_000, 3000, true, Nal(0x41, 50, 2));
+        d.Push(5_001, 6000, false, Stap(Sps, Pps));
+        d.Push(5_002, 6000, true, Nal(0x65, 100, 3));
+        d.Push(5_003, 9000, true, Nal(0x41, 50, 4));
+        var units = ReadAll(d);
+        Assert.Equal(0, d.LatePackets);
+        Assert.Equal([0u, 6000u, 9000u], units.Select(u => u.Timestamp));
+        Assert.True(units[1].Idr);
+        // A packet a little late (within the reorder window's reach) is still only late, not a resync.
+        d.Push(4_990, 9000, true, Nal(0x41, 50, 5));
+        Assert.Equal(1, d.LatePackets);
+        d.Push(5_004, 12_000, true, Nal(0x41, 50, 6));
+        Assert.Equal(12_000u, ReadAll(d).Single().Timestamp);
+    }
+
+    [Fact]
     public void Random_and_truncated_payloads_never_throw_and_never_make_it_hold_more_than_its_limits()
     {
         var random = new Random(6184);

@@ -52,13 +52,16 @@ public sealed class LiveCmafPackagerTests
         return (traf.Child("tfdt").UInt64(4), duration, count);
     }
 
+    private static uint SampleFlags(CmafPart part, int index) =>
+        Mp4TestBox.ParseAll(part.Bytes.ToArray())[0].All("traf").First().Child("trun").UInt32(12 + index * 12 + 8);
+
     [Fact]
-    public void Parts_are_cut_at_each_idr_and_before_the_target_with_a_continuous_decode_time_across_a_timestamp_wrap()
+    public void Parts_fill_the_part_target_an_idr_starts_a_part_only_where_a_segment_is_due_and_decode_time_is_continuous_across_a_wrap()
     {
         var output = new CapturingCmafOutput();
         var start = new DateTimeOffset(2026, 12, 7, 5, 0, 0, TimeSpan.Zero);
         var packager = new LiveCmafPackager([Video], output, clock: new FixedClock(start));
-        var pictures = Pictures(95, gop: 45);
+        var pictures = Pictures(95, gop: 40);
         foreach (var packet in H264TestStream.Packets(pictures, firstTimestamp: uint.MaxValue - 30_000, firstSequence: 65_000, frameTicks: 3000, mtu: 1000))
         {
             packager.Push(packet);
@@ -68,10 +71,15 @@ public sealed class LiveCmafPackagerTests
         var beforeFinish = output.Parts.Count;
         packager.Finish();
 
-        // 45-frame GOPs at 30 fps in parts of at most 10 frames: 10+10+10+10+5, twice, then 5.
-        Assert.Equal([10, 10, 10, 10, 5, 10, 10, 10, 10, 5, 5], output.Parts.Select(p => Track(p, 1).Samples));
-        Assert.Equal([true, false, false, false, false, true, false, false, false, false, true], output.Parts.Select(p => p.Independent));
-        Assert.Equal(10, beforeFinish); // the part before the IDR goes out as soon as the IDR arrives; the last waits for Finish
+        // IDRs at frames 0, 40 and 80 (30 fps), parts of 15 frames (0.5 s). The IDR of frame 40 comes 1.33 s into the
+        // segment (target 2 s): it stays inside its part as a sync sample. The IDR of frame 80 comes 2.67 s in: the
+        // part before it ends there (a segment's last part may be short) and frame 80 starts an independent part.
+        Assert.Equal([15, 15, 15, 15, 15, 5, 15], output.Parts.Select(p => Track(p, 1).Samples));
+        Assert.Equal([true, false, false, false, false, false, true], output.Parts.Select(p => p.Independent));
+        Assert.Equal(CmafFragmentWriter.SyncSampleFlags, SampleFlags(output.Parts[2], 10));
+        Assert.Equal(CmafFragmentWriter.NonSyncSampleFlags, SampleFlags(output.Parts[2], 9));
+        Assert.Equal(6, beforeFinish); // the part before the IDR goes out as soon as the IDR arrives; the last waits for Finish
+        PartRules.AssertFollowed(output, CmafPackagerOptions.Default);
         ulong expected = 0;
         foreach (var part in output.Parts)
         {
@@ -86,16 +94,26 @@ public sealed class LiveCmafPackagerTests
     }
 
     [Fact]
-    public void A_longer_part_target_holds_more_frames()
+    public void A_shorter_part_target_holds_fewer_frames_and_25_fps_fills_96_percent_of_half_a_second()
     {
         var output = new CapturingCmafOutput();
-        var packager = new LiveCmafPackager([Video], output, CmafPackagerOptions.Default with { PartTarget = TimeSpan.FromSeconds(0.5) });
+        var packager = new LiveCmafPackager([Video], output, CmafPackagerOptions.Default with { PartTarget = TimeSpan.FromSeconds(1.0 / 3) });
         foreach (var packet in H264TestStream.Packets(Pictures(60, gop: 60), 0, 0, 3000, 1000))
         {
             packager.Push(packet);
         }
         packager.Finish();
-        Assert.Equal([15, 15, 15, 15], output.Parts.Select(p => Track(p, 1).Samples));
+        Assert.Equal([10, 10, 10, 10, 10, 10], output.Parts.Select(p => Track(p, 1).Samples));
+
+        var at25 = new CapturingCmafOutput();
+        var packager25 = new LiveCmafPackager([Video], at25);
+        foreach (var packet in H264TestStream.Packets(Pictures(50, gop: 50), 0, 0, 3600, 1000))
+        {
+            packager25.Push(packet);
+        }
+        packager25.Finish();
+        Assert.Equal([12, 12, 12, 12, 2], at25.Parts.Select(p => Track(p, 1).Samples));
+        PartRules.AssertFollowed(at25, CmafPackagerOptions.Default);
     }
 
     [Fact]
@@ -170,20 +188,22 @@ public sealed class LiveCmafPackagerTests
             }
             Assert.Equal(videoSamples > 0 && Track(part, 1).Samples > 0 && part.Independent, part.Independent);
         }
-        // While video waits (frames 20–59, 1.33 s), parts carry audio alone and are not independent.
+        // The last good frame (19) lasts to its part's end (1 s); while video waits (to frame 60, 2 s), parts carry
+        // audio alone and are not independent.
         var stalled = output.Parts.Where(p => Track(p, 1).Samples == 0).ToList();
-        Assert.True(stalled.Count >= 3, $"{stalled.Count} audio-only parts");
+        Assert.True(stalled.Count >= 2, $"{stalled.Count} audio-only parts");
+        PartRules.AssertFollowed(output, CmafPackagerOptions.Default);
         Assert.All(stalled, p => Assert.False(p.Independent));
         var resumed = output.Parts.First(p => Track(p, 1).Samples > 0 && Track(p, 1).Decode > 0 && p.Independent);
         Assert.Equal(60ul * 3000, Track(resumed, 1).Decode); // video resumes at the IDR's own time
     }
 
     [Fact]
-    public void An_audio_only_publisher_gets_independent_parts_cut_on_audio_time()
+    public void An_audio_only_publisher_gets_parts_of_the_part_target_cut_on_audio_time_independent_where_segments_start()
     {
         var output = new CapturingCmafOutput();
         var packager = new LiveCmafPackager([Audio], output);
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 150; i++)
         {
             packager.Push(H264TestStream.Packet(MediaKind.Audio, 111, (ushort)i, uint.MaxValue - 4800 + (uint)i * 960, false, [0xF8, 1, 2, 3]));
         }
@@ -191,8 +211,9 @@ public sealed class LiveCmafPackagerTests
 
         Assert.Single(output.Inits);
         Assert.Single(Mp4TestBox.ParseAll(output.Inits[0])[1].All("trak"));
-        Assert.All(output.Parts, p => Assert.True(p.Independent));
-        Assert.Equal([16, 16, 16, 16, 16, 16, 4], output.Parts.Select(p => Track(p, 2).Samples));
+        Assert.Equal([25, 25, 25, 25, 25, 25], output.Parts.Select(p => Track(p, 2).Samples));
+        Assert.Equal([true, false, false, false, true, false], output.Parts.Select(p => p.Independent));
+        PartRules.AssertFollowed(output, CmafPackagerOptions.Default);
         ulong expected = 0;
         foreach (var part in output.Parts)
         {
@@ -201,7 +222,129 @@ public sealed class LiveCmafPackagerTests
             Assert.Equal(TimeSpan.FromSeconds(duration / 48_000.0), part.Duration);
             expected += (ulong)duration;
         }
-        Assert.Equal(100ul * 960, expected);
+        Assert.Equal(150ul * 960, expected);
+    }
+
+    /// <summary>Frames 0–119 at 30 fps (one IDR) with <paramref name="stallSeconds"/> between frames 59 and 60, and
+    /// optionally 20 ms Opus packets throughout, in arrival (time) order; each item says which frame it belongs to.</summary>
+    private static List<(MediaPacket Packet, int Frame)> StalledStream(double stallSeconds, bool audio)
+    {
+        var stall = (uint)(stallSeconds * 90_000);
+        var events = new List<(double Time, MediaPacket Packet, int Frame)>();
+        var pictures = Pictures(120, gop: 1000);
+        ushort sequence = 0;
+        for (var i = 0; i < pictures.Count; i++)
+        {
+            var timestamp = (uint)(i * 3000) + (i >= 60 ? stall : 0);
+            foreach (var packet in H264TestStream.Packets([pictures[i]], timestamp, sequence, 3000, 1000))
+            {
+                events.Add((timestamp / 90_000.0, packet, i));
+                sequence++;
+            }
+        }
+        if (audio)
+        {
+            var packets = (int)((4 + stallSeconds) / 0.02);
+            for (var i = 0; i < packets; i++)
+            {
+                events.Add((i * 0.02 + 0.001, H264TestStream.Packet(MediaKind.Audio, 111, (ushort)i, (uint)i * 960, false, [0xF8, (byte)i]), -1));
+            }
+        }
+        return events.OrderBy(e => e.Time).Select(e => (e.Packet, e.Frame)).ToList();
+    }
+
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(10.0)]
+    public void A_stalled_video_only_publisher_makes_no_part_over_the_target_and_the_next_frame_keeps_its_own_time(double stallSeconds)
+    {
+        var output = new CapturingCmafOutput();
+        var packager = new LiveCmafPackager([Video], output);
+        foreach (var (packet, _) in StalledStream(stallSeconds, audio: false))
+        {
+            packager.Push(packet);
+        }
+        packager.Finish();
+
+        PartRules.AssertFollowed(output, CmafPackagerOptions.Default);
+        Assert.Equal(120, output.Parts.Sum(p => Track(p, 1).Samples));
+        // Frame 59 lasts at most to its part's end; frame 60's decode time jumps to its own time (a gap in tfdt).
+        var resumed = output.Parts.Select(p => Track(p, 1)).First(t => t.Decode >= 60 * 3000);
+        Assert.Equal(60ul * 3000 + (ulong)(stallSeconds * 90_000), resumed.Decode);
+    }
+
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(10.0)]
+    public void A_stalled_publisher_with_audio_gets_audio_only_parts_of_the_target_during_the_stall_and_video_resumes_at_its_time(double stallSeconds)
+    {
+        var output = new CapturingCmafOutput();
+        var packager = new LiveCmafPackager([Video, Audio], output);
+        var stream = StalledStream(stallSeconds, audio: true);
+        var audioCount = stream.Count(e => e.Frame < 0);
+        var partsBeforeResume = -1;
+        foreach (var (packet, frame) in stream)
+        {
+            if (frame == 60 && partsBeforeResume < 0)
+            {
+                partsBeforeResume = output.Parts.Count;
+            }
+            packager.Push(packet);
+        }
+        packager.Finish();
+
+        PartRules.AssertFollowed(output, CmafPackagerOptions.Default);
+        Assert.Equal(120, output.Parts.Sum(p => Track(p, 1).Samples));
+        Assert.Equal(audioCount, output.Parts.Sum(p => Track(p, 2).Samples));
+        // The stall is noticed on audio time: audio-only parts go out during it, not when video resumes.
+        var audioOnlyBeforeResume = output.Parts.Take(partsBeforeResume).Count(p => Track(p, 1).Samples == 0);
+        Assert.True(audioOnlyBeforeResume >= (int)(stallSeconds / 0.5) - 2, $"{audioOnlyBeforeResume} audio-only parts during a {stallSeconds} s stall");
+        var resumed = output.Parts.Select(p => Track(p, 1)).First(t => t.Decode >= 60 * 3000);
+        Assert.Equal(60ul * 3000 + (ulong)(stallSeconds * 90_000), resumed.Decode);
+    }
+
+    [Theory]
+    [InlineData(18)]
+    [InlineData(7)]
+    [InlineData(2026)]
+    public void With_jittered_frames_and_idrs_at_random_the_window_puts_segment_starts_exactly_where_the_packager_made_independent_parts(int seed)
+    {
+        var random = new Random(seed);
+        var output = new CapturingCmafOutput();
+        var packager = new LiveCmafPackager([Video, Audio], output);
+        var events = new List<(double Time, MediaPacket Packet)>();
+        ushort sequence = 0;
+        uint timestamp = 0;
+        var nextIdr = 0;
+        for (var i = 0; i < 900; i++)
+        {
+            var idr = i == nextIdr;
+            if (idr)
+            {
+                nextIdr += random.Next(5, 90); // viewers' PLIs and the window's keyframe requests, at any time
+            }
+            List<byte[]> picture = idr
+                ? [Mp4BoxLayoutTests.BaselineSps, Mp4BoxLayoutTests.BaselinePps, Slice(0x65, 900)]
+                : [Slice(0x41, 100 + i)];
+            foreach (var packet in H264TestStream.Packets([picture], timestamp, sequence, 3000, 1000))
+            {
+                events.Add((timestamp / 90_000.0, packet));
+                sequence++;
+            }
+            timestamp += (uint)random.Next(2600, 3400) + (random.Next(100) == 0 ? 30_000u : 0u);
+        }
+        for (var i = 0; i < (int)(timestamp / 90_000.0 / 0.02); i++)
+        {
+            events.Add((i * 0.02 + random.NextDouble() * 0.03, H264TestStream.Packet(MediaKind.Audio, 111, (ushort)i, (uint)i * 960, false, [0xF8, 1])));
+        }
+        foreach (var (_, packet) in events.OrderBy(e => e.Time))
+        {
+            packager.Push(packet);
+        }
+        packager.Finish();
+
+        PartRules.AssertFollowed(output, CmafPackagerOptions.Default);
+        Assert.True(output.Parts.Count(p => p.Independent) >= 5);
     }
 
     [Fact]

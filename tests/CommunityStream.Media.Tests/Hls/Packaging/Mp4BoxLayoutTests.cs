@@ -78,13 +78,14 @@ public sealed class Mp4BoxLayoutTests
     }
 
     [Fact]
-    public void Init_segment_starts_with_the_cmaf_ftyp_and_carries_avcC_and_dOps_byte_for_byte()
+    public void Init_segment_starts_with_an_iso6_ftyp_without_cmfc_and_carries_avcC_and_dOps_byte_for_byte()
     {
         var sps = H264SequenceParameterSet.TryParse(BaselineSps)!;
         var init = CmafInitSegment.Build(new H264Configuration(BaselineSps, BaselinePps, sps), audioChannels: 2);
 
-        Assert.Equal("00000020" + "66747970" + "69736F36" + "00000000" + "69736F36" + "636D6663" + "69736F6D" + "6D703431",
-            Convert.ToHexString(init.AsSpan(0, 32)));
+        // No cmfc brand: CMAF fragments carry one track, these mux video and audio.
+        Assert.Equal("0000001C" + "66747970" + "69736F36" + "00000000" + "69736F36" + "69736F6D" + "6D703431",
+            Convert.ToHexString(init.AsSpan(0, 28)));
         var boxes = Mp4TestBox.ParseAll(init);
         Assert.Equal(["ftyp", "moov"], boxes.Select(b => b.Type));
         var moov = boxes[1];
@@ -122,6 +123,17 @@ public sealed class Mp4BoxLayoutTests
         var trex = moov.Child("mvex").All("trex").ToList();
         Assert.Equal([1u, 2u], trex.Select(t => t.UInt32(4)));
         Assert.All(trex, t => Assert.Equal(32, t.Size));
+    }
+
+    [Fact]
+    public void AvcC_carries_every_parameter_set_id_in_id_order()
+    {
+        var sps = H264SequenceParameterSet.TryParse(BaselineSps)!;
+        byte[] pps1 = [0x68, 0x52, 0xE0, 0xF2, 0xC8];
+        var init = CmafInitSegment.Build(new H264Configuration([BaselineSps], [BaselinePps, pps1], sps), audioChannels: 0);
+        var avcC = Mp4TestBox.ParseAll(init)[1].Path("trak/mdia/minf/stbl/stsd/avc1/avcC");
+        var expected = "0142C00DFFE1" + "0018" + Convert.ToHexString(BaselineSps) + "02" + "0005" + Convert.ToHexString(BaselinePps) + "0005" + Convert.ToHexString(pps1);
+        Assert.Equal(expected, Convert.ToHexString(avcC.Body.ToArray()));
     }
 
     [Fact]

@@ -27,6 +27,8 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _mediator;
     private readonly DeferredReplies _replies = new();
+    // Senders of decisions still being written, oldest first: told `unavailable` when the journal fails them.
+    private readonly Queue<IActorRef> _awaitingDurability = new();
     private RoomState _state;
     private RoomState _decided;
     private (Create Command, IActorRef Sender)? _pendingCreate;
@@ -157,18 +159,31 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         }
         var remaining = decision.Events.Count;
         _replies.Persisting(remaining);
+        _awaitingDurability.Enqueue(sender);
         PersistAllAsync(decision.Events, persisted =>
         {
             _state = _state.Apply(persisted);
             // Durable: acknowledge first (then the replies that waited for this event), then tell everyone.
             if (--remaining == 0)
             {
+                _awaitingDurability.Dequeue();
                 sender.Tell(decision.Reply);
             }
             _replies.Persisted();
             Publish(persisted);
             MaybeSnapshot();
         });
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // The journal failed the write (its transaction did not commit): nothing of it is acknowledged, and the
+        // writers hear so now rather than at their ask timeout. The actor then stops and recovers from the journal.
+        while (_awaitingDurability.TryDequeue(out var waiting))
+        {
+            waiting.Tell(new Rejected("unavailable", "The message could not be stored; safe to retry with the same clientId."));
+        }
+        base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)

@@ -129,9 +129,10 @@ internal sealed class SqliteJournalWriter : IDisposable
                 operation.Completion.TrySetResult();
             }
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A broken connection is opened afresh for the next batch; the failed writes were rolled back.
+            // Whatever failed, the writes were rolled back and are failed; the thread lives on, and a possibly broken
+            // connection is opened afresh for the next batch.
             CloseConnection();
             foreach (var operation in operations)
             {

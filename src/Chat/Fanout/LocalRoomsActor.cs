@@ -37,9 +37,7 @@ internal sealed class LocalRoomsActor : ReceiveActor
             {
                 // A fresh name per generation: the previous subscriber of the room may still be stopping.
                 var name = $"{attach.Room.Value}-{++_generation}";
-                // Arguments, not an expression: Props.Create(() => new …) compiles a dynamic method per captured argument
-                // on every call, and a JIT compile per room opened kept the tiered JIT busy while rooms filled up.
-                entry = (Context.ActorOf(Props.Create<LocalRoomSubscriber>(attach.Room, roomRegion, options, metrics), name), 0);
+                entry = (Context.ActorOf(Props.Create(() => new LocalRoomSubscriber(attach.Room, roomRegion, options, metrics)), name), 0);
                 metrics.RoomOpened();
             }
             _rooms[attach.Room] = (entry.Subscriber, entry.Connections + 1);

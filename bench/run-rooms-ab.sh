@@ -11,6 +11,8 @@
 #   list, every summary line also gives its CPU as a ratio to the node run of the same round.
 #   In ARGS, @PGDB@ becomes "--Persistence:Provider PostgreSql --Persistence:ConnectionString <fresh database>"
 #   (needs PG_CS, a connection string whose user may CREATE DATABASE, e.g. the last line of .ci/start-postgres.sh).
+# The Host's admin listener is PORT+1; the generator reads its stage histograms (communitystream_chat_stage_*,
+# communitystream_journal_*) from /metrics over the measured window into LABEL.json (`serverStages`) and the summary.
 # Environment: ROOMS (1000), MEMBERS (10 per room), RATE (1 msg/s per room), DURATION (40: measured run, seconds),
 #              WARMUP (2: the generator's --warmup), WARMUP_RUN (0: seconds of the throwaway run; 0 = a fresh server),
 #              REPEAT (1: rounds of the whole list), PORT (8080), GEN_PROCESSES (1: generator processes), FIGURES_OUT,
@@ -31,8 +33,9 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 out=${FIGURES_OUT:-$(mktemp -d /tmp/rooms-ab.XXXXXX)}
 mkdir -p "$out"
 rooms=${ROOMS:-1000}; members=${MEMBERS:-10}; dur=${DURATION:-40}; rate=${RATE:-1}; repeat=${REPEAT:-1}
-warmup=${WARMUP:-2}; warmup_run=${WARMUP_RUN:-0}; port=${PORT:-8080}
-[ $# -ge 3 ] && [ $(($# % 3)) = 0 ] || { sed -n '2,19p' "$0"; exit 2; }
+warmup=${WARMUP:-2}; warmup_run=${WARMUP_RUN:-0}; port=${PORT:-8080}; admin_port=$((port + 1))
+metrics_key=rooms-ab-metrics-key-0123456789abcdef
+[ $# -ge 3 ] && [ $(($# % 3)) = 0 ] || { sed -n '2,21p' "$0"; exit 2; }
 # shellcheck source=bench/chat-ab-common.sh
 source "$repo/bench/chat-ab-common.sh"
 chat_ab_build 3 "$@"
@@ -82,8 +85,11 @@ run_variant() { # label dll args
     if [[ "$args" == *@PGDB@* ]]; then
       extra+=(--Persistence:Provider PostgreSql --Persistence:ConnectionString "$(fresh_pg)")
     fi
-    chat_ab_start_host "$label" "$dll" "http://127.0.0.1:$port" --DataDirectory "$data" --Media:UdpPort 0 "${extra[@]}" || return
-    auth=(--tokens-file "$out/$label.tokens" --setup create --admin "admin:$admin_pw" --create-room-path /api/rooms)
+    # A fixed admin port and key: the generator reads the Host's stage histograms from /metrics over the measured window.
+    chat_ab_start_host "$label" "$dll" "http://127.0.0.1:$port" --DataDirectory "$data" --Media:UdpPort 0 \
+      --Admin:Url "http://127.0.0.1:$admin_port" --Admin:ApiKey "$metrics_key" "${extra[@]}" || return
+    auth=(--tokens-file "$out/$label.tokens" --setup create --admin "admin:$admin_pw" --create-room-path /api/rooms
+      --server-metrics "http://127.0.0.1:$admin_port/metrics" --server-metrics-key "$metrics_key")
   fi
   if [ "$warmup_run" != 0 ]; then
     generator "$label.warm" "$warmup_run" "${auth[@]}"
@@ -99,6 +105,10 @@ run_variant() { # label dll args
     "\($l): sent \(.messagesPublished) acked \(.acks) errors \(.errorCodes | tostring) deliveries \(.deliveries)/\(.expectedDeliveries)" +
     " latency ms p50 \(.latency.p50 / 10 | floor / 100) p90 \(.latency.p90 / 10 | floor / 100) p99 \(.latency.p99 / 10 | floor / 100)" +
     " max \(.latency.max / 1000 | floor) undelivered \(.undeliveredAtEnd) server CPU s \(.server.cpuSeconds) load \($before) -> \($after)"' \
+    "$out/$label.json" | tee -a "$out/summary.txt"
+  # The Host's own stages over the same window (p50 / p99 ms; journal batch sizes in writes), when it has them.
+  [ -s "$out/$label.json" ] && jq -r --arg l "$label" '(.serverStages // {}) | to_entries | select(length > 0) |
+    "\($l) stages p50/p99: " + (map("\(.key | sub("communitystream_"; "") | sub("_seconds$"; "")) \(.value.p50)/\(.value.p99)") | join(", "))' \
     "$out/$label.json" | tee -a "$out/summary.txt"
   [ -s "$out/$label.json" ] || echo "$label: no result (see $out/$label.lg.log and $out/$label.host.log)" | tee -a "$out/summary.txt"
   rm -rf "$data"

@@ -15,7 +15,7 @@ internal sealed class Coordinator(LoadGenOptions options, IReadOnlyList<string> 
     /// <summary>Options a child must not inherit: the parent does them, or passes its own value.</summary>
     private static readonly HashSet<string> ParentOnly =
     [
-        "--processes", "--json", "--server-pid", "--server-pids", "--users", "--setup", "--admin", "--create-room-path",
+        "--processes", "--json", "--server-pid", "--server-pids", "--server-metrics", "--server-metrics-key", "--users", "--setup", "--admin", "--create-room-path",
         "--source-addresses", "--slice", "--token", "--tokens-file", "--clock", "--ramp-rate", "--connect-concurrency",
     ];
 
@@ -121,6 +121,12 @@ internal sealed class Coordinator(LoadGenOptions options, IReadOnlyList<string> 
             var tokensFile = Path.Combine(work.FullName, "tokens");
             await File.WriteAllLinesAsync(tokensFile, tokens);
             using var watch = options.ServerPids.Count > 0 ? new ServerWatch(options.ServerPids) : null;
+            // Children keep their own schedules: the parent's stage window is the whole run.
+            using var stages = options.ServerMetrics is { } metricsUrl ? new ServerStages(metricsUrl, options.ServerMetricsKey) : null;
+            if (stages is not null)
+            {
+                await stages.StartAsync();
+            }
             var started = Stopwatch.StartNew();
             var children = new List<(Process Process, string Json)>();
             var slices = Slices(options.SliceStart, options.EffectiveSliceCount, options.Processes);
@@ -155,6 +161,7 @@ internal sealed class Coordinator(LoadGenOptions options, IReadOnlyList<string> 
 
             var results = new List<RunResult>();
             var heldKnownLater = watch?.Finish(0);
+            var serverStages = stages is null ? null : await stages.FinishAsync();
             var deadline = schedule.Total + TimeSpan.FromSeconds(30);
             foreach (var (process, json) in children)
             {
@@ -188,6 +195,7 @@ internal sealed class Coordinator(LoadGenOptions options, IReadOnlyList<string> 
             }
 
             merged.Server = server;
+            merged.ServerStages = serverStages;
             merged.Processes = options.Processes;
             if (results.Count < options.Processes)
             {

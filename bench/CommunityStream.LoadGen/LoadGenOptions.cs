@@ -70,6 +70,12 @@ internal sealed class LoadGenOptions
 
     public IReadOnlyList<int> ServerPids { get; set; } = [];
 
+    /// <summary>The server's Prometheus endpoint: its stage histograms over the measured window go into the result.</summary>
+    public Uri? ServerMetrics { get; set; }
+
+    /// <summary>Bearer credential for <see cref="ServerMetrics"/> (the Host's <c>Admin:ApiKey</c>).</summary>
+    public string? ServerMetricsKey { get; set; }
+
     public string? Json { get; set; }
 
     public int Processes { get; set; } = 1;
@@ -129,6 +135,10 @@ internal sealed class LoadGenOptions
                                            on their own (a fresh server's start; independent of --warmup; default 0: off)
           --idle                           flag: connect and hold until the end, no join, no publishing
           --server-pid PID / --server-pids a,b   sample server RSS and CPU from /proc
+          --server-metrics URL             scrape the server's /metrics when latency counting starts and when publishing
+                                           ends; its stage histograms (communitystream_chat_stage_*, _journal_*) over that
+                                           window go into the result (one process only; with --processes: the whole run)
+          --server-metrics-key KEY         bearer key for --server-metrics (the Host's Admin:ApiKey)
           --json FILE                      write the machine-readable result
           --processes K                    split over K child processes (each gets its share of connections and addresses)
           --clock monotonic|wall           stamp clock (default monotonic; wall µs when --processes > 1)
@@ -196,6 +206,8 @@ internal sealed class LoadGenOptions
                 case "--idle": options.Idle = true; break;
                 case "--server-pid":
                 case "--server-pids": options.ServerPids = [.. options.ServerPids, .. List(Value()).Select(p => PositiveInt(arg, p))]; break;
+                case "--server-metrics": options.ServerMetrics = new Uri(Value()); break;
+                case "--server-metrics-key": options.ServerMetricsKey = Value(); break;
                 case "--json": options.Json = Value(); break;
                 case "--processes": options.Processes = PositiveInt(arg, Value()); break;
                 case "--clock": options.Clock = Enum.Parse<StampClock>(Value(), ignoreCase: true); break;

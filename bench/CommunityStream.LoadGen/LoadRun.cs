@@ -70,6 +70,8 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
 
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds:F1}s] ramp done: {stats.Opened} opened, {stats.Failed} failed"));
         var publishSeconds = 0.0;
+        using var stages = options.ServerMetrics is { } metricsUrl ? new ServerStages(metricsUrl, options.ServerMetricsKey) : null;
+        Dictionary<string, StageFigures>? serverStages = null;
         if (!options.Idle)
         {
             // Give joins a moment to be answered before the first message.
@@ -88,7 +90,14 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
             var publishers = connections.Where(c => c.IsPublisher && c.Open)
                 .Select(c => PublishLoopAsync(c, options.Rate / layout.PublishersPerRoom[c.Room], roomJson[c.Room], stats))
                 .ToList();
+            if (stages is not null)
+            {
+                // The server's window is the generator's: from the end of the warm-up to the end of publishing.
+                await Task.Delay(TimeSpan.FromSeconds(warmup));
+                await stages.StartAsync();
+            }
             await Task.WhenAll(publishers);
+            serverStages = stages is null ? null : await stages.FinishAsync();
             publishSeconds = Math.Max(0, (_clock.Elapsed - start).TotalSeconds);
         }
 
@@ -106,7 +115,9 @@ internal sealed class LoadRun(LoadGenOptions options, IReadOnlyList<string> toke
         await Task.WhenAny(Task.WhenAll(loops), Task.Delay(1000));
         await progressStop.CancelAsync();
         await progress;
-        return Summarize(stats, connections, held, publishSeconds, serverFigures);
+        var result = Summarize(stats, connections, held, publishSeconds, serverFigures);
+        result.ServerStages = serverStages;
+        return result;
     }
 
     private async Task RunConnectionAsync(ChatConnection connection, EndPoint server, IPAddress? source, string target, string roomJson, RunStats stats, SemaphoreSlim inFlight)

@@ -92,6 +92,9 @@ internal sealed class RunResult
 
     public ServerFigures? Server { get; set; }
 
+    /// <summary>The server's own stage histograms over the measured window (<c>--server-metrics</c>), by metric name.</summary>
+    public Dictionary<string, StageFigures>? ServerStages { get; set; }
+
     public GeneratorFigures Generator { get; set; } = new();
 
     /// <summary>Recomputes derived figures (latency percentiles, expected deliveries, rate) from the raw ones.</summary>
@@ -234,6 +237,10 @@ internal sealed class RunResult
         Row("acked but undelivered at end", $"{UndeliveredAtEnd} (receivers that got nothing: {SilentReceivers})");
         Row("deliveries per second", DeliveriesPerSecond.ToString("F0", ci));
         Row("latency µs p50/p99/p99.9/max", $"{Latency.P50} / {Latency.P99} / {Latency.P999} / {Latency.Max} ({Latency.Count} after warm-up)");
+        foreach (var (name, stage) in ServerStages ?? [])
+        {
+            Row(name.Replace("communitystream_", "", StringComparison.Ordinal), $"p50 {stage.P50} p90 {stage.P90} p99 {stage.P99} mean {stage.Mean} {stage.Unit} ({stage.Count})");
+        }
         if (LatencyFirstWindow is { } first)
         {
             Row("first window: latency µs p50/p99/max", $"{first.P50} / {first.P99} / {first.Max} ({first.Count})");

@@ -23,6 +23,12 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     public bool SqliteCheckpointsInBackground { get; init; }
 
     /// <summary>
+    /// Whether the Host's own SQLite journal writes the Akka.Persistence events (one connection, multi-row group
+    /// commits) rather than Akka.Persistence.Sql; both use the same tables. Ignored for PostgreSQL.
+    /// </summary>
+    public bool SqliteDedicatedJournal { get; init; } = true;
+
+    /// <summary>
     /// Pragmas every SQLite connection runs after opening; SQLite keeps them per connection. Several writers
     /// (journal, snapshots, Identity) share one file, so wait for the lock instead of failing at once, and
     /// commit without an fsync unless <see cref="SqliteSynchronous"/> asks for one. (WAL, which NORMAL needs

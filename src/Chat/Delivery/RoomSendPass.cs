@@ -46,12 +46,15 @@ internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize
 
         private Segment? _outboxes;
         private int _state;
+        // When the kick that queued the current pass came (0: stages not read), for the first-write stage.
+        private long _kickedAt;
 
         public void Kick(Segment outboxes)
         {
             Volatile.Write(ref _outboxes, outboxes);
             if (Interlocked.Exchange(ref _state, RunAgain) == Idle)
             {
+                _kickedAt = metrics.StagesEnabled ? Stopwatch.GetTimestamp() : 0;
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
             }
         }
@@ -69,6 +72,11 @@ internal sealed class RoomSendPass(int sliceSize = RoomSendPass.DefaultSliceSize
                 for (var i = start; i < end; i++)
                 {
                     sends += outboxes[i].SendQueued();
+                    if (sends > 0 && _kickedAt != 0)
+                    {
+                        metrics.FirstWrite(_kickedAt);
+                        _kickedAt = 0;
+                    }
                 }
             }
             // A kick during the pass set RunAgain: go round once more for what it queued.

@@ -117,6 +117,7 @@ internal sealed class LocalRoomSubscriber : ReceiveActor, IWithTimers
 
     private void OnMessage(MessageBroadcast broadcast)
     {
+        _metrics.ReachedSubscriber(broadcast.PublishedAt);
         var offset = broadcast.Message.Offset;
         if (offset <= _lastOffset)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
 using CommunityStream.Chat.Delivery;
@@ -113,6 +114,7 @@ internal sealed partial class ChatConnection
 
     private async Task StartRoomCommandAsync(ClientFrame frame, CancellationToken shutdown)
     {
+        var receivedAt = _metrics.StagesEnabled ? Stopwatch.GetTimestamp() : 0;
         if (RoomId.TryParse(frame.Room) is not { } room || Array.IndexOf(_rooms, room) < 0)
         {
             Reject("not_joined", "The room is not joined on this connection.", frame.Ref);
@@ -121,7 +123,7 @@ internal sealed partial class ChatConnection
         IRoomCommand command;
         if (frame.Type == "send")
         {
-            command = new RoomCommands.Post(room, User, frame.Text!, frame.ClientId);
+            command = new RoomCommands.Post(room, User, frame.Text!, frame.ClientId, receivedAt == 0 ? 0 : DateTime.UtcNow.Ticks);
         }
         else if (User is { } user)
         {
@@ -136,10 +138,10 @@ internal sealed partial class ChatConnection
         // on the first command (the read loop's thread): an idle socket never posts.
         _inFlight ??= new SemaphoreSlim(MaxInFlightCommands);
         await _inFlight.WaitAsync(shutdown);
-        _ = AskRoomAsync(command, frame.Ref);
+        _ = AskRoomAsync(command, frame.Ref, receivedAt);
     }
 
-    private async Task AskRoomAsync(IRoomCommand command, string? reference)
+    private async Task AskRoomAsync(IRoomCommand command, string? reference, long receivedAt)
     {
         try
         {
@@ -150,6 +152,7 @@ internal sealed partial class ChatConnection
                 case Acked ack:
                     _outbox.Enqueue(ServerFrames.Ack(ack, reference));
                     _metrics.Posted();
+                    _metrics.Acked(receivedAt);
                     break;
                 case Moderated moderated:
                     _outbox.Enqueue(ServerFrames.Write(w =>

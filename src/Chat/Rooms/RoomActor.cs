@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
+using CommunityStream.Chat.Telemetry;
 using CommunityStream.Identity.Contracts;
 using Microsoft.Extensions.Options;
 using static CommunityStream.Chat.Rooms.RoomCommands;
@@ -26,7 +28,10 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     private readonly PresenceTally _presence;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _mediator;
+    private readonly ChatMetrics _metrics;
     private readonly DeferredReplies _replies = new();
+    // Senders of decisions still being written, oldest first: told `unavailable` when the journal fails them.
+    private readonly Queue<IActorRef> _awaitingDurability = new();
     private RoomState _state;
     private RoomState _decided;
     private (Create Command, IActorRef Sender)? _pendingCreate;
@@ -34,7 +39,14 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     private DateTime _ownerRetryAt;
 
     public RoomActor(string entityId, IUserDirectory directory, IOptions<ChatOptions> options)
+        : this(entityId, directory, options, ChatMetrics.Unmetered)
     {
+    }
+
+    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
+    public RoomActor(string entityId, IUserDirectory directory, IOptions<ChatOptions> options, ChatMetrics metrics)
+    {
+        _metrics = metrics;
         _id = RoomId.TryParse(entityId) ?? throw new ArgumentException($"Invalid room id '{entityId}'.", nameof(entityId));
         _directory = directory;
         _options = options.Value;
@@ -144,6 +156,12 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void Decide(IRoomCommand command)
     {
+        var decidedAt = 0L;
+        if (_metrics.StagesEnabled)
+        {
+            decidedAt = Stopwatch.GetTimestamp();
+            _metrics.ReachedRoom((command as Post)?.SentAt ?? 0);
+        }
         var decision = _decided.Process(command, DateTimeOffset.UtcNow);
         var sender = Sender;
         if (decision.Events.Count == 0)
@@ -157,18 +175,32 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         }
         var remaining = decision.Events.Count;
         _replies.Persisting(remaining);
+        _awaitingDurability.Enqueue(sender);
         PersistAllAsync(decision.Events, persisted =>
         {
             _state = _state.Apply(persisted);
             // Durable: acknowledge first (then the replies that waited for this event), then tell everyone.
+            _metrics.Persisted(decidedAt);
             if (--remaining == 0)
             {
+                _awaitingDurability.Dequeue();
                 sender.Tell(decision.Reply);
             }
             _replies.Persisted();
             Publish(persisted);
             MaybeSnapshot();
         });
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // The journal failed the write (its transaction did not commit): nothing of it is acknowledged, and the
+        // writers hear so now rather than at their ask timeout. The actor then stops and recovers from the journal.
+        while (_awaitingDurability.TryDequeue(out var waiting))
+        {
+            waiting.Tell(new Rejected("unavailable", "The message could not be stored; safe to retry with the same clientId."));
+        }
+        base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
@@ -300,7 +332,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     {
         IRoomBroadcast? broadcast = @event switch
         {
-            MessagePosted posted => new RoomBroadcasts.MessageBroadcast(_id, _state.Epoch, posted.Message),
+            MessagePosted posted => new RoomBroadcasts.MessageBroadcast(_id, _state.Epoch, posted.Message, DateTime.UtcNow.Ticks),
             IModerationEvent moderation => new RoomBroadcasts.ModerationBroadcast(_id, moderation),
             _ => null,
         };

@@ -13,8 +13,11 @@ public interface IRoomCommand : IWithRoomId;
 /// <summary>The commands and queries a room understands. All of them cross the cluster.</summary>
 public static class RoomCommands
 {
-    /// <summary>Post a message; replied with <see cref="RoomReplies.Acked"/> once durable, or <see cref="RoomReplies.Rejected"/>.</summary>
-    public sealed record Post(RoomId Room, ChatUser? User, string Text, string? ClientId) : IRoomCommand;
+    /// <summary>
+    /// Post a message; replied with <see cref="RoomReplies.Acked"/> once durable, or <see cref="RoomReplies.Rejected"/>.
+    /// <paramref name="SentAt"/> is when the gateway read it (UTC ticks; 0 when unknown), for the stage histograms.
+    /// </summary>
+    public sealed record Post(RoomId Room, ChatUser? User, string Text, string? ClientId, long SentAt = 0) : IRoomCommand;
 
     /// <summary>Join (read) the room: replied with <see cref="RoomReplies.Joined"/> carrying history or a recovery range.</summary>
     public sealed record Join(RoomId Room, ChatUser? User, int History, RecoverPosition? Recover) : IRoomCommand;

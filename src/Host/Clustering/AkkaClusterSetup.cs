@@ -14,6 +14,7 @@ using CommunityStream.BuildingBlocks;
 using CommunityStream.Host.Clustering.Formation;
 using CommunityStream.Host.Clustering.Leases;
 using CommunityStream.Host.Configuration;
+using CommunityStream.Host.Storage.Journal;
 using LinqToDB;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -67,6 +68,10 @@ public static class AkkaClusterSetup
             // SQLite has one writer at a time: concurrent journal transactions only wait on each other's lock.
             // One writer lets the others' events batch into its next transaction instead.
             builder.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);
+            if (settings.Database.SqliteDedicatedJournal)
+            {
+                builder.WithDedicatedSqliteJournal(settings.Database);
+            }
         }
         // The DataOptions overload takes no snapshot builder: the same snapshot settings again, for the health check.
         builder.WithSnapshot(
@@ -79,6 +84,27 @@ public static class AkkaClusterSetup
             snapshot => snapshot.WithHealthCheck(HealthStatus.Unhealthy, tags: [ReadyTag, "snapshot-store"]));
 
         return builder.WithFormationGate(cluster);
+    }
+
+    /// <summary>
+    /// Every persistent actor's events go through the Host's own SQLite journal (<see cref="SqliteEventJournal"/>): one
+    /// writer on a file with one write lock, so rooms, streams and probes never contend for it. Akka.Persistence.Sql
+    /// stays configured on the same tables for the snapshot store and Persistence.Query (room lists, exports, sweeps).
+    /// </summary>
+    private static void WithDedicatedSqliteJournal(this AkkaConfigurationBuilder builder, DatabaseOptions database)
+    {
+        var type = typeof(SqliteEventJournal);
+        builder.AddHocon(
+            $$""""
+            akka.persistence.journal.plugin = "{{SqliteEventJournal.PluginId}}"
+            {{SqliteEventJournal.PluginId}} {
+              class = "{{type.FullName}}, {{type.Assembly.GetName().Name}}"
+              plugin-dispatcher = "akka.actor.default-dispatcher"
+              connection-string = """{{database.ConnectionString}}"""
+              pragmas = """{{database.SqliteConnectionPragmas}}"""
+            }
+            """",
+            HoconAddMode.Prepend);
     }
 
     /// <summary>

@@ -138,10 +138,17 @@ public static class HostSettingsReader
         {
             throw Invalid("Persistence:SqliteSynchronous", $"'{synchronousText}' is unknown (use Normal or Full)");
         }
+        var journalText = section["SqliteJournal"] ?? "Dedicated";
+        var dedicated = journalText.Equals("Dedicated", StringComparison.OrdinalIgnoreCase);
+        if (!dedicated && !journalText.Equals("AkkaPersistenceSql", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Invalid("Persistence:SqliteJournal", $"'{journalText}' is unknown (use Dedicated or AkkaPersistenceSql)");
+        }
         return new DatabaseOptions(provider, connectionString)
         {
             SqliteSynchronous = synchronous,
             SqliteCheckpointsInBackground = provider == DatabaseProvider.Sqlite,
+            SqliteDedicatedJournal = dedicated,
         };
     }
 

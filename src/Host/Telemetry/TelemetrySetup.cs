@@ -5,6 +5,7 @@ using CommunityStream.BuildingBlocks;
 using CommunityStream.Chat;
 using CommunityStream.Host.Admin;
 using CommunityStream.Host.Configuration;
+using CommunityStream.Host.Storage.Journal;
 using CommunityStream.Identity;
 using CommunityStream.Media;
 using OpenTelemetry.Exporter;
@@ -45,7 +46,7 @@ public static class TelemetrySetup
             .WithMetrics(metrics =>
             {
                 metrics
-                    .AddMeter(ChatModule.MeterName, MediaModule.MeterName, IdentityModule.MeterName, ClusterMetrics.MeterName)
+                    .AddMeter(ChatModule.MeterName, MediaModule.MeterName, IdentityModule.MeterName, ClusterMetrics.MeterName, JournalMetrics.MeterName)
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddPrometheusExporter();

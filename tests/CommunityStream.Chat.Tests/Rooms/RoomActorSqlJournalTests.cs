@@ -23,6 +23,13 @@ public sealed class RoomActorSqlJournalTests
     public Task Should_ack_duplicates_sent_during_writes_without_failing_the_sqlite_journal() =>
         OnSqliteAsync(AckDuplicatesDuringWritesAsync);
 
+    [Fact]
+    public async Task Should_ack_duplicates_sent_during_writes_without_failing_the_hosts_own_sqlite_journal()
+    {
+        using var directory = new TempDirectory();
+        await RunAsync(SqlJournal.OnSqliteDedicated(directory), AckDuplicatesDuringWritesAsync);
+    }
+
     [SkippableFact]
     public Task Should_ack_duplicates_sent_during_writes_without_failing_the_postgres_journal() =>
         OnPostgresAsync(AckDuplicatesDuringWritesAsync);

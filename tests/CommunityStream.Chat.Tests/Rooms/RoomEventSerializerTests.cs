@@ -77,7 +77,46 @@ public sealed class RoomEventSerializerTests : IDisposable
         await OnSqliteAsync(directory, Binding, async system => Assert.Equal(["old 1", "old 2", "new 3"], await HistoryAsync(system, room)));
     }
 
+    [Fact]
+    public async Task Should_recover_a_room_written_by_Akka_Persistence_Sql_on_the_hosts_own_journal_snapshots_included()
+    {
+        using var directory = new TempDirectory();
+        var room = new RoomId("alice_" + Guid.NewGuid().ToString("N")[..8]);
+        // Past the snapshot interval: the own journal recovers from Akka.Persistence.Sql's snapshot and the pruned events after it.
+        var texts = Enumerable.Range(1, new ChatOptions().SnapshotEvery + 3).Select(i => $"m{i}").ToArray();
+        await OnSqliteAsync(directory, Binding, async system =>
+        {
+            await PostAsync(system, room, texts[..^2]);
+            // The snapshot store writes on after the room stopped: wait for it while the system runs.
+            await Eventually.Until(
+                () => CountAsync(directory, $"SELECT count(*) FROM snapshot WHERE persistence_id = 'room-{room.Value}';"),
+                count => count == 1, TimeSpan.FromSeconds(10), "the room's snapshot");
+        });
+
+        var dedicated = SqlJournal.OnSqliteDedicated(directory, Binding);
+        try
+        {
+            Assert.Equal(texts[..^2].TakeLast(50), await HistoryAsync(dedicated, room));
+            await PostAsync(dedicated, room, texts[^2..]);
+        }
+        finally
+        {
+            await dedicated.Terminate();
+        }
+
+        await OnSqliteAsync(directory, Binding, async system => Assert.Equal(texts.TakeLast(50), await HistoryAsync(system, room)));
+    }
+
     public void Dispose() => _system.Dispose();
+
+    private static async Task<long> CountAsync(TempDirectory directory, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory.Path, "journal.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private static async Task PostAsync(ActorSystem system, RoomId room, params string[] texts)
     {
@@ -103,7 +142,7 @@ public sealed class RoomEventSerializerTests : IDisposable
     }
 
     private static IActorRef StartRoom(ActorSystem system, RoomId room) =>
-        system.ActorOf(Props.Create(() => new RoomActor(room.Value, new Streamers(), Options.Create(new ChatOptions()))));
+        system.ActorOf(Props.Create(() => new RoomActor(room.Value, new Streamers(), Options.Create(new ChatOptions { RateLimitMessages = 100_000 }))));
 
     private static async Task OnSqliteAsync(TempDirectory directory, string extra, Func<ActorSystem, Task> test)
     {

@@ -37,6 +37,8 @@ public sealed class SerializationTests : IDisposable
         new RoomReplies.Messages(Room, "e-1", 42, [Message]),
         new RoomReplies.Info(Room, "e-1", 42, 5, Settings, "Alice", ["bob", "carol"]),
         new RoomBroadcasts.MessageBroadcast(Room, "e-1", Message),
+        new RoomBroadcasts.MessageBroadcast(Room, "e-1", Message, Now.UtcTicks),
+        new RoomCommands.Post(Room, User, "hi", "c-1", Now.UtcTicks),
         new RoomBroadcasts.ModerationBroadcast(Room, new UserTimedOut("carol", 60, Now.AddSeconds(60), "alice", Now)),
         new RoomBroadcasts.PresenceBroadcast(Room, 5, null),
         new RoomCommands.GetAdminView(Room),

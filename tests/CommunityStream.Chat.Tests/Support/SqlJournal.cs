@@ -21,6 +21,29 @@ internal static class SqlJournal
         // The Host's SQLite setting: one writer, the others' events batch into its next transaction.
         Create(ProviderName.SQLiteMS, $"Data Source={Path.Combine(directory.Path, "journal.db")}", "akka.persistence.journal.sql.parallelism = 1\n" + extra);
 
+    /// <summary>
+    /// The Host's own SQLite journal (its default on SQLite) on the same file and tables; snapshots and queries stay
+    /// on Akka.Persistence.Sql, as in the Host.
+    /// </summary>
+    public static ActorSystem OnSqliteDedicated(TempDirectory directory, string extra = "")
+    {
+        var connectionString = $"Data Source={Path.Combine(directory.Path, "journal.db")}";
+        return Create(ProviderName.SQLiteMS, connectionString, $$"""
+            akka.persistence.journal.plugin = "{{DedicatedPluginId}}"
+            {{DedicatedPluginId}} {
+              class = "CommunityStream.Host.Storage.Journal.SqliteEventJournal, CommunityStream.Host"
+              plugin-dispatcher = "akka.actor.default-dispatcher"
+              connection-string = "{{connectionString}}"
+              pragmas = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;"
+              circuit-breaker.max-failures = 1
+            }
+            {{extra}}
+            """);
+    }
+
+    /// <summary>Where the Host's own SQLite journal is configured.</summary>
+    public const string DedicatedPluginId = "akka.persistence.journal.communitystream-sqlite";
+
     private static ActorSystem Create(string provider, string connectionString, string extra = "")
     {
         var config = ConfigurationFactory.ParseString($"""
@@ -49,7 +72,7 @@ internal static class SqlJournal
     /// <summary>Fails with the journal's last caught exception if any journal call failed (its breaker is open).</summary>
     public static async Task AssertHealthyAsync(ActorSystem system)
     {
-        var health = await Persistence.Instance.Apply(system).CheckJournalHealthAsync(PluginId);
+        var health = await Persistence.Instance.Apply(system).CheckJournalHealthAsync(system.Settings.Config.GetString("akka.persistence.journal.plugin"));
         Assert.True(health.Status == PersistenceHealthStatus.Healthy, $"Journal {health.Status}: {health.Description}: {health.Exception}");
     }
 }

@@ -62,6 +62,13 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, after.Value("communitystream_cluster_members", "status=up"));
         Assert.Equal(0, after.Value("communitystream_cluster_unreachable"));
         await Eventually.Until(() => ScrapeAsync(node), s => s.Value("communitystream_cluster_entities", "type=room") == 1, Timeout, "the room entity counted by the shard probe");
+        // The post's way through the stages: gateway to room, persisted, acked, broadcast to the subscriber, first socket write.
+        var stages = await Eventually.Until(() => ScrapeAsync(node), s => s.Value("communitystream_chat_stage_first_write_seconds_count") >= 1, Timeout, "the post's first socket write");
+        foreach (var stage in new[] { "to_room", "persist", "ack", "to_subscriber" })
+        {
+            Assert.True(stages.Value($"communitystream_chat_stage_{stage}_seconds_count") >= 1, $"stage {stage} recorded");
+        }
+        Assert.True(stages.Value("communitystream_journal_transaction_duration_seconds_count") >= 1, "journal transactions recorded");
 
         var untouched = await ScrapeAsync(other);
         Assert.Equal(0, untouched.Value("communitystream_chat_messages_posted_total"));

@@ -1,0 +1,129 @@
+using Microsoft.Data.Sqlite;
+
+namespace CommunityStream.Host.Storage.Journal;
+
+/// <summary>
+/// Replays and highest sequence numbers on a connection of their own, so that reads never wait behind the writer's
+/// queue (WAL: readers see every committed transaction and never block the writer). Microsoft.Data.Sqlite runs
+/// synchronously, so reads run on the thread pool, one at a time on the one connection.
+/// </summary>
+internal sealed class SqliteJournalReader(string connectionString, string pragmas) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private SqliteConnection? _connection;
+    private SqliteCommand? _replay;
+    private SqliteCommand? _highest;
+
+    /// <summary>Live events of <paramref name="persistenceId"/> in [from, to], oldest first, at most <paramref name="max"/>.</summary>
+    public Task ReplayAsync(string persistenceId, long from, long to, long max, Action<SqliteJournalReadRow> onRow) =>
+        RunAsync(() =>
+        {
+            var command = _replay!;
+            command.Parameters[0].Value = persistenceId;
+            command.Parameters[1].Value = from;
+            command.Parameters[2].Value = to;
+            command.Parameters[3].Value = max;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                onRow(new SqliteJournalReadRow(
+                    reader.GetInt64(0),
+                    (byte[])reader.GetValue(1),
+                    reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.GetInt64(5)));
+            }
+            return 0L;
+        });
+
+    /// <summary>The highest sequence number of <paramref name="persistenceId"/> from <paramref name="from"/>, deleted events included; 0 when none.</summary>
+    public Task<long> HighestSequenceNrAsync(string persistenceId, long from) =>
+        RunAsync(() =>
+        {
+            var command = _highest!;
+            command.Parameters[0].Value = persistenceId;
+            command.Parameters[1].Value = from;
+            return command.ExecuteScalar() is long highest ? highest : 0L;
+        });
+
+    private async Task<T> RunAsync<T>(Func<T> read)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return await Task.Run(() =>
+            {
+                try
+                {
+                    Open();
+                    return read();
+                }
+                catch (SqliteException)
+                {
+                    Close();
+                    throw;
+                }
+            });
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Open()
+    {
+        if (_connection is not null)
+        {
+            return;
+        }
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using (var setup = connection.CreateCommand())
+            {
+                setup.CommandText = pragmas;
+                setup.ExecuteNonQuery();
+            }
+            SqliteJournalSchema.Ensure(connection);
+            _replay = connection.CreateCommand();
+            _replay.CommandText =
+                "SELECT sequence_number, message, manifest, identifier, writer_uuid, created FROM journal "
+                + "WHERE persistence_id = $p AND sequence_number >= $from AND sequence_number <= $to AND deleted = 0 "
+                + "ORDER BY sequence_number LIMIT $max;";
+            _replay.Parameters.Add("$p", SqliteType.Text);
+            _replay.Parameters.Add("$from", SqliteType.Integer);
+            _replay.Parameters.Add("$to", SqliteType.Integer);
+            _replay.Parameters.Add("$max", SqliteType.Integer);
+            _replay.Prepare();
+            _highest = connection.CreateCommand();
+            _highest.CommandText = "SELECT MAX(sequence_number) FROM journal WHERE persistence_id = $p AND sequence_number >= $from;";
+            _highest.Parameters.Add("$p", SqliteType.Text);
+            _highest.Parameters.Add("$from", SqliteType.Integer);
+            _highest.Prepare();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+        _connection = connection;
+    }
+
+    private void Close()
+    {
+        _replay?.Dispose();
+        _highest?.Dispose();
+        _connection?.Dispose();
+        _replay = _highest = null;
+        _connection = null;
+    }
+
+    public void Dispose()
+    {
+        Close();
+        _gate.Dispose();
+    }
+}

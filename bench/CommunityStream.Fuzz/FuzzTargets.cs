@@ -5,7 +5,7 @@ namespace CommunityStream.Fuzz;
 /// <summary>Every target, by its <c>--target</c> name.</summary>
 internal static class FuzzTargets
 {
-    public static readonly IReadOnlyList<string> Names = ["ws", "wsguard", "json", "sdp", "stun", "dtls", "rtp", "rtcp"];
+    public static readonly IReadOnlyList<string> Names = ["ws", "wsguard", "json", "sdp", "stun", "dtls", "rtp", "rtcp", "h264"];
 
     public static IReadOnlyList<FuzzTarget> Select(string name) =>
         name == "all" ? [.. Names.Select(Create)] : [Create(name)];
@@ -20,6 +20,7 @@ internal static class FuzzTargets
         "dtls" => new DtlsTarget(),
         "rtp" => new RtpTarget(),
         "rtcp" => new RtcpTarget(),
+        "h264" => new H264Target(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown target"),
     };
 }

@@ -173,6 +173,10 @@ internal sealed class H264Depacketizer
 
     private void Process(uint timestamp, bool marker, ReadOnlySpan<byte> payload, long receivedAt)
     {
+        if (payload.Length == 0)
+        {
+            return; // padding only (bandwidth probes): a sequence number, no media
+        }
         if (_unitStarted && timestamp != _unitTimestamp)
         {
             FinishUnit();
@@ -183,27 +187,20 @@ internal sealed class H264Depacketizer
             _unitTimestamp = timestamp;
             _unitReceivedAt = receivedAt;
         }
-        if (payload.Length == 0)
+        switch (payload[0] & 0x1F)
         {
-            _unitBroken = true;
-        }
-        else
-        {
-            switch (payload[0] & 0x1F)
-            {
-                case >= 1 and <= 23:
-                    AddNal(payload);
-                    break;
-                case StapA:
-                    AddAggregate(payload[1..]);
-                    break;
-                case FuA:
-                    AddFragment(payload);
-                    break;
-                default:
-                    _unitBroken = true; // STAP-B, MTAP, FU-B: packetization mode 2, never negotiated
-                    break;
-            }
+            case >= 1 and <= 23:
+                AddNal(payload);
+                break;
+            case StapA:
+                AddAggregate(payload[1..]);
+                break;
+            case FuA:
+                AddFragment(payload);
+                break;
+            default:
+                _unitBroken = true; // STAP-B, MTAP, FU-B: packetization mode 2, never negotiated
+                break;
         }
         if (marker)
         {

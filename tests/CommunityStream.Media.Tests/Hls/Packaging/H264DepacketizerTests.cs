@@ -110,6 +110,21 @@ public sealed class H264DepacketizerTests
     }
 
     [Fact]
+    public void Padding_only_packets_between_pictures_take_a_sequence_number_and_break_nothing()
+    {
+        var d = new H264Depacketizer();
+        d.Push(1, 0, false, Stap(Sps, Pps));
+        d.Push(2, 0, true, Nal(0x65, 30, 1));
+        d.Push(3, 0, false, []); // a bandwidth probe: RTP padding only, the previous picture's timestamp
+        d.Push(4, 0, false, []);
+        d.Push(5, 3000, true, Nal(0x41, 30, 2));
+
+        Assert.Equal([true, false], ReadAll(d).Select(u => u.Idr));
+        Assert.Equal(0, d.DroppedUnits);
+        Assert.False(d.TakeKeyframeRequest());
+    }
+
+    [Fact]
     public void Packets_reordered_within_the_window_give_the_same_access_unit()
     {
         var idr = Nal(0x65, 4000, 7);

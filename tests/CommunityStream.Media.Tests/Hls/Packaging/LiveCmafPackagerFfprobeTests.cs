@@ -69,6 +69,41 @@ public sealed class LiveCmafPackagerFfprobeTests
         Assert.Equal(0, output.KeyframeRequests);
     }
 
+    [SkippableFact]
+    public async Task After_a_lost_packet_the_stream_still_decodes_cleanly_with_video_resuming_at_the_next_idr_and_all_audio()
+    {
+        FfmpegTools.RequireOrSkip();
+        using var directory = new TempDirectory();
+        var (units, opus) = await GenerateMedia(directory.Path, seconds: 4);
+        var packets = Interleave(units, opus);
+        var firstOfFrame15 = packets.FindIndex(p => p.Kind == MediaKind.Video && p.Timestamp == unchecked(0xFFFF_0000 + 15 * 3000));
+        packets.RemoveAt(firstOfFrame15);
+        var output = new CapturingCmafOutput();
+        var packager = new LiveCmafPackager(Tracks, output);
+
+        foreach (var packet in packets)
+        {
+            packager.Push(packet);
+        }
+        packager.Finish();
+
+        Assert.Equal(1, output.KeyframeRequests);
+        var file = Path.Combine(directory.Path, "lossy.mp4");
+        await File.WriteAllBytesAsync(file, output.File());
+        var (listing, errors) = await FfmpegTools.Run(FfmpegTools.Ffprobe, "-v", "error", "-show_entries", "packet=stream_index,pts", "-of", "csv=p=0", file);
+        Assert.Equal("", errors);
+        var rows = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Split(',').Select(long.Parse).ToArray()).ToList();
+        var video = rows.Where(r => r[0] == 0).Select(r => r[1]).ToList();
+        // Frames 0–14, then nothing decodable until the IDR of frame 60, which keeps its own time.
+        Assert.Equal(Enumerable.Range(0, 15).Concat(Enumerable.Range(60, units.Count - 60)).Select(f => f * 3000L), video);
+        var audio = rows.Where(r => r[0] == 1).ToList();
+        Assert.Equal(opus.Count, audio.Count);
+        AssertSteps(audio, 960, "audio");
+        var (_, decodeErrors) = await FfmpegTools.Run(FfmpegTools.Ffmpeg, "-v", "error", "-i", file, "-f", "null", "-");
+        Assert.Equal("", decodeErrors);
+        Assert.All(output.Parts, p => Assert.True(p.Duration <= CmafPackagerOptions.Default.PartTarget));
+    }
+
     private static void AssertSteps(List<long[]> packets, long step, string what)
     {
         for (var i = 1; i < packets.Count; i++)

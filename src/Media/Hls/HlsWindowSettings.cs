@@ -29,8 +29,8 @@ internal sealed record HlsWindowSettings(TimeSpan SegmentTarget, TimeSpan PartTa
     /// <summary>A segment this long is cut at its next part even if that part is not independent.</summary>
     public TimeSpan HardCut => 2 * SegmentTarget - PartTarget;
 
-    /// <summary>PART-HOLD-BACK: three part targets, the spec's minimum.</summary>
-    public TimeSpan PartHoldBack => 3 * PartTarget;
+    /// <summary>PART-HOLD-BACK: three part targets as written (rounded up to the millisecond), the spec's minimum.</summary>
+    public TimeSpan PartHoldBack => 3 * TimeSpan.FromMilliseconds(Math.Ceiling(PartTarget.TotalMilliseconds));
 
     /// <summary>CAN-SKIP-UNTIL: the spec's minimum of six target durations.</summary>
     public int SkipUntil => 6 * TargetDuration;

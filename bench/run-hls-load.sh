@@ -12,6 +12,7 @@
 #   PORT=8096         the Host's HTTP port          NGINX_PORT=8097  nginx's port
 #   HOST_ARGS="..."   extra Host settings           HLS_LOAD_OUT=DIR  output directory (default: a new temp directory)
 #   SKIP_DIRECT=1 / SKIP_NGINX=1   leave out one of the two loaded runs
+#   GEN_ARGS="--no-parts"          extra generator options for the loaded runs (reloads only: a lighter generator)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 clients=${1:-2000}; seconds=${2:-30}
@@ -76,7 +77,9 @@ sleep 3 # a few segments in the window before anyone measures
 
 run() { # label, extra args...
   local label=$1; shift
-  local args=(--clients "$clients" --duration "$seconds" --ramp 10 --server-pid "$host" --label "$label" --json "$out/$label.json" "$@")
+  read -r -a gen_args <<<"${GEN_ARGS:-}"
+  [ "$label" = baseline ] && gen_args=()
+  local args=(--clients "$clients" --duration "$seconds" --ramp 10 --server-pid "$host" --label "$label" --json "$out/$label.json" "${gen_args[@]}" "$@")
   echo "\$ ${pin1[*]} dotnet $gen ${args[*]}   (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
   timeout $((seconds + 120)) "${pin1[@]}" dotnet "$gen" "${args[@]}" 2>>"$out/hlsload.log" || echo "(generator exited with $?)"
 }

@@ -49,8 +49,12 @@ public sealed class OpenApiDocumentProcessTests
         ("DELETE", "/whep/{channel}/sessions/{id}", "200 404 503", None),
         ("PATCH", "/whep/{channel}/sessions/{id}", TricklePatch, None),
         ("GET", "/api/streams", "200", None),
-        ("GET", "/api/streams/{channel}", "200 404 503", None),
+        ("GET", "/api/streams/{channel}", "200 404 503", OptionalBearer),
         ("PATCH", "/api/streams/{channel}", "200 400 401 403 415 503", Bearer),
+        ("GET", "/hls/{channel}/{file}", "200 304 400 403 404 503", None),
+        ("HEAD", "/hls/{channel}/{file}", "200 304 400 403 404 503", None),
+        ("GET", "/hls/{channel}/{token}/{file}", "200 304 400 403 404 503", None),
+        ("HEAD", "/hls/{channel}/{token}/{file}", "200 304 400 403 404 503", None),
         // docs/web.md, "Endpoints"
         ("GET", "/api/emotes", "200", None),
     ];

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CommunityStream.Media.Streams;
 
 /// <summary>
@@ -14,10 +16,12 @@ public sealed record StreamSummary(
     string? PublisherNode,
     StreamQuality Quality)
 {
-    /// <summary>The WHEP endpoint while live (<c>/whep/{channel}</c>).</summary>
+    /// <summary>The WHEP endpoint while live (<c>/whep/{channel}</c>); absent elsewhere.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Whep { get; init; }
 
-    /// <summary>The channel's LL-HLS output while live: its playlist URL, or why there is none.</summary>
+    /// <summary>The channel's LL-HLS output while live: its playlist URL, or why there is none; absent elsewhere.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public StreamHls? Hls { get; init; }
 }
 

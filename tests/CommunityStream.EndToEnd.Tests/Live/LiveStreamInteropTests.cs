@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CommunityStream.EndToEnd.Tests.Support;
@@ -69,6 +70,26 @@ public sealed class LiveStreamInteropTests(ChromiumFixture chromium)
             // Packets flowed in the interval, so their forwarding delays were recorded (a bucket's bound is above 0).
             var delayP50 = quality.GetProperty("forwardingDelayP50Milliseconds").GetDouble();
             Assert.True(delayP50 > 0 && quality.GetProperty("forwardingDelayP99Milliseconds").GetDouble() >= delayP50, quality.ToString());
+
+            // Both ways to watch: WHEP always; LL-HLS only for H.264, with the reason otherwise.
+            var summary = await Eventually.Until(() => node.Http.GetFromJsonAsync<JsonElement>($"/api/streams/{streamer.Channel}"),
+                s => s.GetProperty("hls").ValueKind == JsonValueKind.Object && (codec != "H264" || s.GetProperty("hls").GetProperty("available").GetBoolean()),
+                TimeSpan.FromSeconds(10), "the stream's HLS status");
+            Assert.Equal($"/whep/{streamer.Channel}", summary.GetProperty("whep").GetString());
+            var hls = summary.GetProperty("hls");
+            using var playlist = await node.Http.GetAsync($"/hls/{streamer.Channel}/index.m3u8");
+            if (codec == "H264")
+            {
+                Assert.Equal($"/hls/{streamer.Channel}/index.m3u8", hls.GetProperty("url").GetString());
+                Assert.Equal(HttpStatusCode.OK, playlist.StatusCode);
+            }
+            else
+            {
+                Assert.False(hls.GetProperty("available").GetBoolean());
+                Assert.Contains(codec, hls.GetProperty("reason").GetString(), StringComparison.Ordinal);
+                Assert.Equal(HttpStatusCode.NotFound, playlist.StatusCode);
+                Assert.Contains(codec, await playlist.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
 
             Assert.Equal(200, await publisher.EvaluateAsync<int>(WhipWhepScripts.Unpublish, streamer.StreamKey));
             foreach (var viewer in new[] { first, late })

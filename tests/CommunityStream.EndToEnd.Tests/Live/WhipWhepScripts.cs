@@ -16,7 +16,8 @@ internal static class WhipWhepScripts
           const codecs = RTCRtpSender.getCapabilities('video').codecs;
           const wanted = codecs.filter(c => c.mimeType.toLowerCase() === 'video/' + codec.toLowerCase()
             && (codec !== 'H264' || (c.sdpFmtpLine || '').includes('packetization-mode=1')));
-          video.setCodecPreferences([...wanted, ...codecs.filter(c => !wanted.includes(c))]);
+          // Only the wanted codec (and the repair formats): the server would otherwise choose (it prefers H.264 for HLS).
+          video.setCodecPreferences([...wanted, ...codecs.filter(c => /video\/(rtx|red|ulpfec|flexfec)/i.test(c.mimeType))]);
           await pc.setLocalDescription(await pc.createOffer());
           const response = await fetch(url, { method: 'POST', body: pc.localDescription.sdp,
             headers: { 'Content-Type': 'application/sdp', 'Authorization': 'Bearer ' + key } });

@@ -156,6 +156,24 @@ public sealed class HlsEndpointTests(HlsNodeFixture fixture) : IClassFixture<Hls
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync($"/hls/hlssecret/{token}/part-ephlssecret-0.m4s")).StatusCode);
     }
 
+    [Fact]
+    public async Task Should_count_responses_by_kind_and_their_bytes_on_the_media_meter()
+    {
+        var (_, parts) = fixture.Live("hlsmeter");
+        parts.Gop(3);
+        using var metrics = new InstrumentReader(fixture.Node.App.Services);
+        var partsBefore = metrics.Count("communitystream.media.hls.requests", "kind=part");
+        var playlistsBefore = metrics.Count("communitystream.media.hls.requests", "kind=playlist");
+        var bytesBefore = metrics.Count("communitystream.media.hls.sent.bytes");
+        var body = await Http.GetByteArrayAsync("/hls/hlsmeter/part-ephlsmeter-1.m4s");
+        var playlist = await Http.GetByteArrayAsync("/hls/hlsmeter/index.m3u8");
+        Assert.Equal(partsBefore + 1, metrics.Count("communitystream.media.hls.requests", "kind=part"));
+        Assert.Equal(playlistsBefore + 1, metrics.Count("communitystream.media.hls.requests", "kind=playlist"));
+        // Other tests of the class may serve bytes meanwhile: at least these two bodies were counted.
+        Assert.True(metrics.Count("communitystream.media.hls.sent.bytes") >= bytesBefore + body.Length + playlist.Length);
+        Assert.NotNull(metrics.Read("communitystream.media.hls.waiting"));
+    }
+
     private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detail)
     {
         using (response)

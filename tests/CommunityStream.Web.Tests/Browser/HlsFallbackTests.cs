@@ -140,6 +140,64 @@ public sealed class HlsFallbackTests(BrowserFixture browser) : IAsyncLifetime
         problems.AssertNone();
     }
 
+    [SkippableFact]
+    public async Task The_servers_HLS_only_mode_moves_a_new_viewer_to_HLS_and_HLS_unavailable_keeps_WebRTC()
+    {
+        browser.SkipIfUnavailable();
+        Skip.If(_hls is null, _unavailable);
+        var admin = await _node.CreateAdminAsync("admin");
+        await WatchAccounts.CreateStreamerAsync(_node, admin, "overflow", "Overflow");
+        await WatchAccounts.CreateStreamerAsync(_node, admin, "vp8caster", "VP8 only");
+
+        // HLS-only (overflow audience): the status says playback "hls"; the page goes there without WHEP failing.
+        await using var overflow = await browser.NewContextAsync(_node.BaseAddress);
+        await overflow.RouteAsync("**/api/streams/overflow", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200,
+            ContentType = "application/json",
+            Body = """{"channel":"overflow","title":"Overflow","live":true,"viewers":1,"playback":"hls","whep":"/whep/overflow","hls":{"available":true,"url":"/hls/overflow/index.m3u8","reason":null}}""",
+        }));
+        await _hls!.RouteAsync(overflow, "overflow");
+        var page = await overflow.NewPageAsync();
+        var problems = await PageProblems.WatchAsync(page);
+        await page.GotoAsync("/c/overflow");
+        await PlaysFromHlsAsync(page);
+        problems.AssertNone();
+
+        // A channel without HLS (a VP8 publisher): WHEP refused again and again, and the page stays on WebRTC.
+        await using var vp8 = await browser.NewContextAsync(_node.BaseAddress);
+        var whepAttempts = 0;
+        var hlsRequests = 0;
+        await vp8.RouteAsync("**/whep/**", route =>
+        {
+            Interlocked.Increment(ref whepAttempts);
+            return route.FulfillAsync(new RouteFulfillOptions
+            {
+                Status = 503,
+                ContentType = "application/problem+json",
+                Body = """{"title":"The node is full","status":503}""",
+                Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+            });
+        });
+        await vp8.RouteAsync("**/api/streams/vp8caster", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200,
+            ContentType = "application/json",
+            Body = """{"channel":"vp8caster","title":"VP8 only","live":true,"viewers":1,"whep":"/whep/vp8caster","hls":{"available":false,"url":null,"reason":"HLS needs H.264: this stream is VP8."}}""",
+        }));
+        await vp8.RouteAsync("**/hls/**", route =>
+        {
+            Interlocked.Increment(ref hlsRequests);
+            return route.FulfillAsync(new RouteFulfillOptions { Status = 404 });
+        });
+        var vp8Page = await vp8.NewPageAsync();
+        await vp8Page.GotoAsync("/c/vp8caster");
+        await Eventually.Until(() => Task.FromResult(Volatile.Read(ref whepAttempts)), n => n >= 3, Wait, "WHEP to be tried three times");
+        Assert.Equal("webrtc", await vp8Page.Locator("#player").GetAttributeAsync("data-mode"));
+        await Expect(vp8Page.Locator("#player-mode")).ToHaveTextAsync("WebRTC");
+        Assert.Equal(0, Volatile.Read(ref hlsRequests));
+    }
+
     private static async Task PlaysFromHlsAsync(IPage page)
     {
         await Expect(page.Locator("#player")).ToHaveAttributeAsync("data-mode", "hls", new() { Timeout = 15_000 });

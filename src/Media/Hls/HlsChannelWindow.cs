@@ -19,6 +19,7 @@ internal sealed class HlsChannelWindow : ICmafOutput
     private readonly Dictionary<int, ReadOnlyMemory<byte>> _inits = [];
     private readonly List<Action<HlsWindowEvent>> _listeners = [];
     private readonly Action? _keyframeWanted;
+    private readonly HlsPartClock _written = new();
     private TaskCompletionSource _changed = NewSignal();
     private HlsPlaylistWriter.Rendered? _full;
     private HlsPlaylistWriter.Rendered? _delta;
@@ -230,6 +231,25 @@ internal sealed class HlsChannelWindow : ICmafOutput
         }
     }
 
+    /// <summary>
+    /// When this node's window took the part a blocking reload for <paramref name="msn"/>/<paramref name="part"/>
+    /// waited for (the wall clock; <see cref="HlsOptions.PartReadyHeader"/>): that part, or, for a part index past a
+    /// complete segment's last or no part at all, the next segment's first part; null when it is not (or no longer) here.
+    /// </summary>
+    public DateTimeOffset? AwaitedPartWrittenAt(long msn, int? part)
+    {
+        lock (_gate)
+        {
+            var segment = _segments.Find(s => s.Msn == msn);
+            if (segment is not null && part is { } p && p < segment.Parts.Count)
+            {
+                return _written.WrittenAt(segment.Parts[p].Number);
+            }
+            var next = _segments.Find(s => s.Msn == msn + 1);
+            return next is { Parts.Count: > 0 } ? _written.WrittenAt(next.Parts[0].Number) : null;
+        }
+    }
+
     /// <summary>Where a request for part <paramref name="number"/> stands: the next part (the preload hint) is waited for.</summary>
     public HlsWaitResult CheckPart(long number)
     {
@@ -325,6 +345,7 @@ internal sealed class HlsChannelWindow : ICmafOutput
             Prune();
         }
         _segments[^1].Add(part);
+        _written.Record(part.Number, DateTimeOffset.UtcNow);
         _nextNumber = part.Number + 1;
         _nextMsn = part.Msn + 1;
         _lastInitOfParts = part.InitId;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
@@ -20,6 +21,7 @@ namespace CommunityStream.Media.Hls;
 internal static class HlsEndpoints
 {
     public const string PlaylistType = "application/vnd.apple.mpegurl";
+    public const string PartReadyHeader = "X-Part-Ready";
     private const string Immutable = "public, max-age=31536000, immutable";
 
     public static void Map(IEndpointRouteBuilder endpoints)
@@ -90,7 +92,7 @@ internal static class HlsEndpoints
         hls.Touch();
         return resource.Kind switch
         {
-            HlsResourceKind.Playlist => await PlaylistAsync(window, context, services.Channels.Counters, cancel),
+            HlsResourceKind.Playlist => await PlaylistAsync(window, context, services.Channels.Counters, services.Options.Value.Hls.PartReadyHeader, cancel),
             _ when resource.Epoch != window.Epoch => Problems.Status(StatusCodes.Status404NotFound, "No such HLS resource.", "It belongs to an earlier run of this channel."),
             HlsResourceKind.Init => window.Init((int)resource.Number) is { } init
                 ? Write(context, services.Channels.Counters, HlsRequestKind.Init, "video/mp4", $"\"{window.Epoch}-i{resource.Number}\"", Immutable, [init])
@@ -102,7 +104,7 @@ internal static class HlsEndpoints
         };
     }
 
-    private static async Task<IResult> PlaylistAsync(HlsChannelWindow window, HttpContext context, HlsCounters counters, CancellationToken cancel)
+    private static async Task<IResult> PlaylistAsync(HlsChannelWindow window, HttpContext context, HlsCounters counters, bool partReadyHeader, CancellationToken cancel)
     {
         var (query, problem) = HlsPlaylistQuery.Parse(context.Request.Query);
         if (query is null)
@@ -138,6 +140,10 @@ internal static class HlsEndpoints
         // A blocking response answers its query for good (a later one only adds parts), so caches key it by the
         // query; a plain reload is fresh for a second, HTTP's finest max-age (half a part target would be below it).
         var cache = query.Msn is null ? "public, max-age=1" : "public, max-age=60";
+        if (partReadyHeader && query.Msn is { } awaited && window.AwaitedPartWrittenAt(awaited, query.Part) is { } written)
+        {
+            context.Response.Headers[PartReadyHeader] = written.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        }
         return Write(context, counters, query.Msn is null ? HlsRequestKind.Playlist : HlsRequestKind.BlockingPlaylist, PlaylistType, playlist.ETag, cache, [playlist.Body]);
     }
 

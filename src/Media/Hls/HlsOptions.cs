@@ -33,6 +33,13 @@ public sealed class HlsOptions
     /// </summary>
     public int? HlsOnlyFromSessions { get; set; }
 
+    /// <summary>
+    /// Bench aid, off by default: blocking playlist responses carry <c>X-Part-Ready</c>, the Unix time in
+    /// milliseconds (wall clock) at which this node's window took the part the request waited for, so a client on the
+    /// same machine can measure how soon after a part is written its blocking reload returns (bench/README.md).
+    /// </summary>
+    public bool PartReadyHeader { get; set; }
+
     internal string? Validate()
     {
         if (TokenSecret is { Length: > 0 } secret && (!TryDecode(secret, out var bytes) || bytes.Length < 32))

@@ -25,6 +25,15 @@ internal sealed class RawSocket : IDisposable
         return new RawSocket(socket);
     }
 
+    /// <summary>Connects to <paramref name="target"/> (e.g. IPv4 loopback on a node listening on every address).</summary>
+    public static async Task<RawSocket> ConnectAsync(IPEndPoint target, IPAddress source)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        socket.Bind(new IPEndPoint(source, 0));
+        await socket.ConnectAsync(target);
+        return new RawSocket(socket);
+    }
+
     public static byte[] UpgradeHead => Encoding.ASCII.GetBytes(
         $"GET /ws HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {Key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
 
@@ -128,6 +137,43 @@ internal sealed class RawSocket : IDisposable
             return true;
         }
         catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Sends one masked text frame (a zero mask) holding <paramref name="json"/>.</summary>
+    public Task SendTextAsync(string json)
+    {
+        var payload = Encoding.UTF8.GetBytes(json);
+        return SendAsync([.. FrameHeader(fin: true, opcode: 1, (ulong)payload.Length), .. payload]);
+    }
+
+    /// <summary>Ends the connection with a reset (SO_LINGER 0), as a crashed client or a middlebox would.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
+    /// <summary>Reads until the server ends the connection: true for an orderly end (FIN), false for a reset.</summary>
+    public async Task<bool> EndsOrderlyAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, cancel.Token);
+                if (read == 0)
+                {
+                    return true;
+                }
+                _pending.AddRange(buffer.AsSpan(0, read).ToArray());
+            }
+        }
+        catch (SocketException)
         {
             return false;
         }

@@ -124,6 +124,12 @@ internal sealed partial class ChatAcceptListener : IConnectionListener
     public async ValueTask DisposeAsync()
     {
         await UnbindAsync();
+        // Connections handed over that Kestrel never accepted: closed here, their per-address counts given back.
+        while (_handed.Reader.TryRead(out var untaken))
+        {
+            _acceptor.ReleaseUntaken(untaken);
+            await untaken.DisposeAsync();
+        }
         _contexts.Dispose();
         _stopping.Dispose();
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using CommunityStream.Chat.Delivery;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -25,7 +26,25 @@ internal sealed class ChatAcceptListenerFactory(IServiceProvider services, IOpti
     public bool CanBind(EndPoint endpoint) => endpoint is ChatAcceptEndPoint || _kestrel.CanBind(endpoint);
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default) =>
-        endpoint is ChatAcceptEndPoint chat && DirectSocket.IsSupported && services.GetRequiredService<IOptions<ChatOptions>>().Value.AcceptSocketsItself
-            ? ValueTask.FromResult<IConnectionListener>(ChatAcceptListener.Bind(chat, Acceptor, transport.Value, loggers))
-            : _kestrel.BindAsync(endpoint, cancellationToken);
+        endpoint switch
+        {
+            ChatAcceptEndPoint chat when DirectSocket.IsSupported && services.GetRequiredService<IOptions<ChatOptions>>().Value.AcceptSocketsItself =>
+                ValueTask.FromResult<IConnectionListener>(ChatAcceptListener.Bind(chat, Acceptor, transport.Value, loggers)),
+            ChatAcceptEndPoint chat => BindByKestrelAsync(new IPEndPoint(chat.Address, chat.Port), cancellationToken),
+            _ => _kestrel.BindAsync(endpoint, cancellationToken),
+        };
+
+    // The own path is off: Kestrel's transport binds, and the any-address falls back to IPv4 on a host without IPv6, as
+    // ListenAnyIP does.
+    private async ValueTask<IConnectionListener> BindByKestrelAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _kestrel.BindAsync(endpoint, cancellationToken);
+        }
+        catch (SocketException ex) when (endpoint.Address.Equals(IPAddress.IPv6Any) && ex.SocketErrorCode == SocketError.AddressFamilyNotSupported)
+        {
+            return await _kestrel.BindAsync(new IPEndPoint(IPAddress.Any, endpoint.Port), cancellationToken);
+        }
+    }
 }

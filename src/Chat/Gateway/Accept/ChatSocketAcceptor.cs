@@ -7,6 +7,7 @@ using CommunityStream.BuildingBlocks;
 using CommunityStream.Chat.Delivery;
 using CommunityStream.Chat.Gateway.Framing;
 using CommunityStream.Identity.Contracts;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,9 +23,16 @@ namespace CommunityStream.Chat.Gateway.Accept;
 /// </summary>
 internal sealed partial class ChatSocketAcceptor(IServiceProvider services)
 {
+    // After a 408, the most bytes read (in chunks) from a client that keeps sending.
+    private const int DrainLimit = 64 * 1024;
+    private const int DrainChunk = 1024;
+
     // The first wait for more of a head that arrived in pieces; doubled up to the last (a peek cannot wait for more bytes).
     private static readonly TimeSpan FirstHeadPoll = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan LastHeadPoll = TimeSpan.FromMilliseconds(200);
+
+    // After a 408: how long the acceptor reads what the client still sends before closing.
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(1);
 
     private static ReadOnlySpan<byte> RequestTimeout => "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"u8;
 
@@ -121,6 +129,16 @@ internal sealed partial class ChatSocketAcceptor(IServiceProvider services)
         }
     }
 
+    /// <summary>Gives back the per-address count of a connection handed to Kestrel that Kestrel never took (the listener stopped).</summary>
+    internal void ReleaseUntaken(ConnectionContext connection)
+    {
+        if (connection.Items.ContainsKey(ChatSocketConnectionMiddleware.PeerCountedByTransport))
+        {
+            var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+            _perAddress.Release(peer, _proxies.Trusts(peer));
+        }
+    }
+
     // True when Kestrel took the connection (its count, if any, with it).
     private static bool Hand(ChatAcceptListener listener, Socket socket, bool peerCounted)
     {
@@ -138,14 +156,15 @@ internal sealed partial class ChatSocketAcceptor(IServiceProvider services)
     }
 
     // The request when the first bytes are a whole chat upgrade; null with nothing received when they are not (or may
-    // not be) one; null with the bytes received when no whole head came in time. Nothing is consumed.
+    // not be) one; null with the bytes received when no whole head came in time. Nothing is consumed. The buffer is
+    // rented only around each peek (a stalled head holds none while it waits), and an unchanged count is not parsed
+    // again (peeked bytes are always the stream's first ones: the same count is the same bytes).
     private static async Task<(UpgradeRequest? Request, int? TimedOutWith)> PeekUpgradeAsync(Socket socket, TimeSpan headTimeout, CancellationToken stopping)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(headTimeout);
-        // One byte over the longest head taken: a longer one is left to HTTP.
-        var buffer = ArrayPool<byte>.Shared.Rent(UpgradeRequest.MaxHeadBytes + 1);
         var received = 0;
+        var parsed = -1;
         var poll = FirstHeadPoll;
         try
         {
@@ -153,16 +172,29 @@ internal sealed partial class ChatSocketAcceptor(IServiceProvider services)
             await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, timeout.Token);
             while (true)
             {
-                received = await socket.ReceiveAsync(buffer.AsMemory(0, UpgradeRequest.MaxHeadBytes + 1), SocketFlags.Peek, timeout.Token);
-                if (received == 0)
+                // One byte over the longest head taken: a longer one is left to HTTP.
+                var buffer = ArrayPool<byte>.Shared.Rent(UpgradeRequest.MaxHeadBytes + 1);
+                try
                 {
-                    // The client closed (or half-closed) before a request: Kestrel ends it as it would.
-                    return (null, null);
+                    received = await socket.ReceiveAsync(buffer.AsMemory(0, UpgradeRequest.MaxHeadBytes + 1), SocketFlags.Peek, timeout.Token);
+                    if (received == 0)
+                    {
+                        // The client closed (or half-closed) before a request: Kestrel ends it as it would.
+                        return (null, null);
+                    }
+                    if (received != parsed)
+                    {
+                        parsed = received;
+                        var verdict = UpgradeRequest.TryParse(new ReadOnlySequence<byte>(buffer, 0, received), out var request);
+                        if (verdict != UpgradeRequest.Verdict.NeedMore)
+                        {
+                            return (request, null);
+                        }
+                    }
                 }
-                var verdict = UpgradeRequest.TryParse(new ReadOnlySequence<byte>(buffer, 0, received), out var request);
-                if (verdict != UpgradeRequest.Verdict.NeedMore)
+                finally
                 {
-                    return (request, null);
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
                 // The head came in pieces: a peek returns at once while any byte is there, so look again a little later.
                 await Task.Delay(poll, timeout.Token);
@@ -173,19 +205,51 @@ internal sealed partial class ChatSocketAcceptor(IServiceProvider services)
         {
             return (null, received);
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
+    // Answers an unfinished head with 408. The peeked bytes are read (and dropped) first and the answer is followed by a
+    // FIN and a short drain: a close with unread bytes in the kernel sends RST, which can discard the answer on its way.
     private static async Task AnswerTimeoutAsync(Socket socket, int received)
     {
-        if (received > 0)
+        if (received == 0)
         {
-            await socket.SendAsync(RequestTimeout.ToArray(), SocketFlags.None);
+            socket.Shutdown(SocketShutdown.Both);
+            return;
         }
-        socket.Shutdown(SocketShutdown.Both);
+        var sink = ArrayPool<byte>.Shared.Rent(DrainChunk);
+        try
+        {
+            for (var left = received; left > 0;)
+            {
+                var read = await socket.ReceiveAsync(sink.AsMemory(0, Math.Min(left, sink.Length)), SocketFlags.None);
+                if (read == 0)
+                {
+                    break;
+                }
+                left -= read;
+            }
+            await socket.SendAsync(RequestTimeout.ToArray(), SocketFlags.None);
+            socket.Shutdown(SocketShutdown.Send);
+            // Until the client's FIN, a bounded count of bytes, or a moment: whatever it still sends must not reset the answer.
+            using var drain = new CancellationTokenSource(DrainTime);
+            for (var drained = 0; drained < DrainLimit;)
+            {
+                var read = await socket.ReceiveAsync(sink, SocketFlags.None, drain.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+                drained += read;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The drain's moment passed: close anyway.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sink);
+        }
     }
 
     private Func<Task<(WebSocket, DirectSocket?)>> Accepting(Socket socket, UpgradeRequest request, ClientMessageLimits limits) =>

@@ -35,11 +35,32 @@ internal sealed partial class ChatWebSocket
         {
             return;
         }
-        var reason = Encoding.UTF8.GetBytes(statusDescription ?? "");
-        var payload = new byte[2 + Math.Min(reason.Length, ClientFrameReader.MaxControlPayload - 2)];
-        BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)closeStatus);
-        reason.AsSpan(0, payload.Length - 2).CopyTo(payload.AsSpan(2));
-        await SendFrameAsync(0x80 | ClientFrameReader.Close, payload, cancellationToken);
+        await SendFrameAsync(0x80 | ClientFrameReader.Close, ClosePayload(closeStatus, statusDescription), cancellationToken);
+    }
+
+    /// <summary>
+    /// A close frame's payload: the code, then the reason cut to the 123 bytes left (§5.5) at a character's start, so it
+    /// stays valid UTF-8 (§5.5.1). 1005, 1006 and 1015 are never sent (§7.4.1): 1005 becomes 1000, the others 1011.
+    /// </summary>
+    internal static byte[] ClosePayload(WebSocketCloseStatus status, string? description)
+    {
+        var code = (int)status switch
+        {
+            1005 => 1000,
+            1006 or 1015 => 1011,
+            var other => other,
+        };
+        var reason = Encoding.UTF8.GetBytes(description ?? "");
+        var length = Math.Min(reason.Length, ClientFrameReader.MaxControlPayload - 2);
+        // A continuation byte (10xxxxxx) at the cut means the cut splits a character: leave all of it out.
+        while (length < reason.Length && length > 0 && (reason[length] & 0xC0) == 0x80)
+        {
+            length--;
+        }
+        var payload = new byte[2 + length];
+        BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)code);
+        reason.AsSpan(0, length).CopyTo(payload.AsSpan(2));
+        return payload;
     }
 
     public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
@@ -48,7 +69,7 @@ internal sealed partial class ChatWebSocket
     /// <summary>The keep-alive wheel's visit (on its thread): a ping, or the end of a peer silent since the last one.</summary>
     internal void OnKeepAliveVisit()
     {
-        if (_pinged && !_received)
+        if (_pinged && !_received && !Unread())
         {
             Abort();
             return;
@@ -58,6 +79,19 @@ internal sealed partial class ChatWebSocket
         if (State == WebSocketState.Open)
         {
             _ = PingAsync();
+        }
+    }
+
+    // Bytes waiting in the kernel mean our reader is behind (e.g. held by the in-flight limit), not that the peer is gone.
+    private bool Unread()
+    {
+        try
+        {
+            return _socket.Available > 0;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
         }
     }
 
@@ -97,6 +131,10 @@ internal sealed partial class ChatWebSocket
             }
             payload.Span.CopyTo(frame.AsSpan(headerLength));
             await _direct.WriteInTurnAsync(frame.AsMemory(0, headerLength + payload.Length), cancellationToken);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            throw Broken(ex);
         }
         finally
         {

@@ -101,7 +101,14 @@ internal sealed partial class ChatWebSocket : WebSocket
             if (_headerRead == 0 && !_reader.InMessage)
             {
                 // Between messages: wait for the next byte with no buffer and no clock.
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, CancellationToken.None);
+                try
+                {
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+                {
+                    throw Broken(ex);
+                }
             }
             if (await ReadHeaderAsync() is not { } error)
             {
@@ -264,28 +271,35 @@ internal sealed partial class ChatWebSocket : WebSocket
     private async ValueTask<int> ReceiveTimedAsync(Memory<byte> buffer, bool timed = true)
     {
         int received;
-        if (!timed)
+        try
         {
-            received = await _socket.ReceiveAsync(buffer, SocketFlags.None, CancellationToken.None);
+            if (!timed)
+            {
+                received = await _socket.ReceiveAsync(buffer, SocketFlags.None, CancellationToken.None);
+            }
+            else
+            {
+                var left = _messageStarted + _messageTimeoutMs - Environment.TickCount64;
+                if (left <= 0)
+                {
+                    TimedOut();
+                    return -1;
+                }
+                using var timeout = new CancellationTokenSource((int)Math.Min(left, int.MaxValue));
+                try
+                {
+                    received = await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    TimedOut();
+                    return -1;
+                }
+            }
         }
-        else
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            var left = _messageStarted + _messageTimeoutMs - Environment.TickCount64;
-            if (left <= 0)
-            {
-                TimedOut();
-                return -1;
-            }
-            using var timeout = new CancellationTokenSource((int)Math.Min(left, int.MaxValue));
-            try
-            {
-                received = await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                TimedOut();
-                return -1;
-            }
+            throw Broken(ex);
         }
         if (received == 0 && !buffer.IsEmpty)
         {
@@ -293,6 +307,14 @@ internal sealed partial class ChatWebSocket : WebSocket
         }
         _received = true;
         return received;
+    }
+
+    // A reset or closed socket is the peer gone, as ManagedWebSocket reports it: the connection ends without a close
+    // handshake, an error log or a 1011 attempt (any client could cause those at will).
+    private WebSocketException Broken(Exception error)
+    {
+        Abort();
+        return new WebSocketException(WebSocketError.ConnectionClosedPrematurely, error);
     }
 
     private void TimedOut()

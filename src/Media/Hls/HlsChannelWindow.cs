@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CommunityStream.Media.Hls.Packaging;
 
 namespace CommunityStream.Media.Hls;
@@ -10,9 +9,10 @@ namespace CommunityStream.Media.Hls;
 /// playlist, and the waits of blocking requests. On the publisher's node it is the packager's
 /// <see cref="ICmafOutput"/> and decides where segments start (see <see cref="HlsWindowSettings"/>); on other nodes
 /// a mirror feeds it the publisher node's <see cref="HlsWindowEvent"/>s through <see cref="Apply"/>.
-/// Thread-safe: the one feeding thread and any number of request threads; waits are tasks, never blocked threads.
+/// Thread-safe: the one feeding thread and any number of request threads; waits are tasks, never blocked threads
+/// (HlsChannelWindow.Waits.cs).
 /// </summary>
-internal sealed class HlsChannelWindow : ICmafOutput
+internal sealed partial class HlsChannelWindow : ICmafOutput
 {
     private readonly Lock _gate = new();
     private readonly List<HlsSegment> _segments = [];
@@ -28,15 +28,19 @@ internal sealed class HlsChannelWindow : ICmafOutput
     private int _initId;
     private int _lastInitOfParts;
     private bool _keyframeAsked;
+    private bool _needKeyframe;
     private long _parts;
+    private long _bytes;
+    private long _partsDropped;
 
-    /// <summary>A window that is fed by a packager here (the publisher's node).</summary>
-    public HlsChannelWindow(string channel, string epoch, HlsWindowSettings settings, Action? keyframeWanted = null)
+    /// <summary>A window that is fed by a packager here (the publisher's node); its first segment is <paramref name="firstMsn"/>.</summary>
+    public HlsChannelWindow(string channel, string epoch, HlsWindowSettings settings, Action? keyframeWanted = null, long firstMsn = 0)
     {
         Channel = channel;
         Epoch = epoch;
         Settings = settings;
         _keyframeWanted = keyframeWanted;
+        _nextMsn = firstMsn;
     }
 
     /// <summary>A mirror's window: numbering and timing as the publisher's node announced them.</summary>
@@ -53,6 +57,21 @@ internal sealed class HlsChannelWindow : ICmafOutput
     public long PartsAdded => Interlocked.Read(ref _parts);
 
     public bool Ended { get; private set; }
+
+    /// <summary>Parts refused for exceeding <see cref="HlsWindowSettings.MaxPartBytes"/> (and the parts after them until a keyframe).</summary>
+    public long PartsDropped => Interlocked.Read(ref _partsDropped);
+
+    /// <summary>Bytes of the parts in the window now.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
+    }
 
     internal long DiscontinuitySequence { get; private set; }
 
@@ -75,8 +94,21 @@ internal sealed class HlsChannelWindow : ICmafOutput
             {
                 return;
             }
+            if (part.Bytes.Length > Settings.MaxPartBytes || (_needKeyframe && !part.Independent))
+            {
+                // Too large to keep or to mirror (a hostile or broken publisher): dropped, and so is everything that
+                // depends on it until the next keyframe, which starts a segment behind EXT-X-DISCONTINUITY.
+                Interlocked.Increment(ref _partsDropped);
+                if (!_needKeyframe)
+                {
+                    _needKeyframe = true;
+                    _keyframeWanted?.Invoke();
+                }
+                return;
+            }
             var live = _segments.Count > 0 ? _segments[^1] : null;
-            var newInit = _initId != _lastInitOfParts;
+            var newInit = _initId != _lastInitOfParts || _needKeyframe;
+            _needKeyframe = false;
             var starts = live is null || newInit
                 || (part.Independent && live.Duration >= Settings.SegmentTarget)
                 || live.Duration >= Settings.HardCut;
@@ -161,7 +193,8 @@ internal sealed class HlsChannelWindow : ICmafOutput
             {
                 return null;
             }
-            if (skip)
+            // RFC 8216bis §6.2.5.1: _HLS_skip is ignored once the playlist has EXT-X-ENDLIST.
+            if (skip && !Ended)
             {
                 return _delta is { } delta && delta.Version == _version ? delta : _delta = HlsPlaylistWriter.Render(this, _segments, _version, skip: true);
             }
@@ -200,78 +233,6 @@ internal sealed class HlsChannelWindow : ICmafOutput
         {
             var segment = _segments.Find(s => s.Msn == msn);
             return segment is { Complete: true } ? [.. segment.Parts] : null;
-        }
-    }
-
-    /// <summary>Where a blocking reload for <paramref name="msn"/> (and part <paramref name="part"/> of it) stands (RFC 8216bis §6.2.5.2).</summary>
-    public HlsWaitResult CheckPlaylist(long msn, int? part)
-    {
-        lock (_gate)
-        {
-            if (Ended)
-            {
-                return HlsWaitResult.Ready;
-            }
-            if (_segments.Count == 0)
-            {
-                return msn > 2 ? HlsWaitResult.TooFar : HlsWaitResult.Wait;
-            }
-            var live = _segments[^1];
-            if (msn > live.Msn + 2)
-            {
-                return HlsWaitResult.TooFar;
-            }
-            if (msn < live.Msn)
-            {
-                return HlsWaitResult.Ready;
-            }
-            // Without _HLS_part the whole segment msn must be there: it is complete once the next one starts.
-            return msn == live.Msn && part is { } p && p < live.Parts.Count ? HlsWaitResult.Ready : HlsWaitResult.Wait;
-        }
-    }
-
-    /// <summary>Where a request for part <paramref name="number"/> stands: the next part (the preload hint) is waited for.</summary>
-    public HlsWaitResult CheckPart(long number)
-    {
-        lock (_gate)
-        {
-            if (number < _nextNumber)
-            {
-                return HlsWaitResult.Ready;
-            }
-            return number == _nextNumber && !Ended ? HlsWaitResult.Wait : HlsWaitResult.Gone;
-        }
-    }
-
-    /// <summary>Waits until <paramref name="check"/> is no longer <see cref="HlsWaitResult.Wait"/>, or the timeout; returns its last answer.</summary>
-    public async Task<HlsWaitResult> WaitAsync(Func<HlsChannelWindow, HlsWaitResult> check, TimeSpan timeout, CancellationToken cancel)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                var result = check(this);
-                if (result != HlsWaitResult.Wait)
-                {
-                    return result;
-                }
-                changed = _changed.Task;
-            }
-            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (left <= TimeSpan.Zero)
-            {
-                return HlsWaitResult.Wait;
-            }
-            try
-            {
-                await changed.WaitAsync(left, cancel).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                return HlsWaitResult.Wait;
-            }
         }
     }
 
@@ -325,6 +286,8 @@ internal sealed class HlsChannelWindow : ICmafOutput
             Prune();
         }
         _segments[^1].Add(part);
+        _bytes += part.Part.Bytes.Length;
+        PruneBytes();
         _nextNumber = part.Number + 1;
         _nextMsn = part.Msn + 1;
         _lastInitOfParts = part.InitId;
@@ -343,14 +306,39 @@ internal sealed class HlsChannelWindow : ICmafOutput
         while (complete > HlsWindowSettings.MinSegments && retained - _segments[0].Duration >= Settings.Retain)
         {
             retained -= _segments[0].Duration;
-            // EXT-X-DISCONTINUITY-SEQUENCE counts the tags that left the playlist.
-            if (_segments[0].Discontinuity)
-            {
-                DiscontinuitySequence++;
-            }
-            _segments.RemoveAt(0);
+            RemoveOldest();
             complete--;
         }
+        RemoveUnusedInits();
+    }
+
+    private void PruneBytes()
+    {
+        // A window over its byte cap drops its oldest complete segments, even below the retention and the minimum.
+        if (_bytes <= Settings.MaxWindowBytes)
+        {
+            return;
+        }
+        while (_bytes > Settings.MaxWindowBytes && _segments.Count > 1)
+        {
+            RemoveOldest();
+        }
+        RemoveUnusedInits();
+    }
+
+    private void RemoveOldest()
+    {
+        // EXT-X-DISCONTINUITY-SEQUENCE counts the tags that left the playlist.
+        if (_segments[0].Discontinuity)
+        {
+            DiscontinuitySequence++;
+        }
+        _bytes -= _segments[0].Length;
+        _segments.RemoveAt(0);
+    }
+
+    private void RemoveUnusedInits()
+    {
         foreach (var id in _inits.Keys.ToList())
         {
             if (id != _initId && !_segments.Exists(s => s.InitId == id))

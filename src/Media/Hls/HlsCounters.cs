@@ -9,6 +9,7 @@ internal sealed class HlsCounters
     private long _bytes;
     private long _dropped;
     private long _mirrors;
+    private long _refused;
 
     /// <summary>Parts the packagers on this node produced.</summary>
     public long PartsProduced => Interlocked.Read(ref _parts);
@@ -39,7 +40,24 @@ internal sealed class HlsCounters
         Interlocked.Add(ref _bytes, bytes);
     }
 
-    public void WaitStarted() => Interlocked.Increment(ref _waiting);
+    /// <summary>Counts a held request unless <paramref name="cap"/> are held already; pair a true answer with <see cref="WaitEnded"/>.</summary>
+    public bool TryWaitStart(long cap) => TryIncrement(ref _waiting, cap);
+
+    /// <summary>Requests refused because too many were held (503).</summary>
+    public long WaitsRefused => Interlocked.Read(ref _refused);
+
+    public void WaitRefused() => Interlocked.Increment(ref _refused);
+
+    /// <summary>Increments <paramref name="count"/> unless that would exceed <paramref name="cap"/>.</summary>
+    internal static bool TryIncrement(ref long count, long cap)
+    {
+        if (Interlocked.Increment(ref count) <= cap)
+        {
+            return true;
+        }
+        Interlocked.Decrement(ref count);
+        return false;
+    }
 
     public void WaitEnded() => Interlocked.Decrement(ref _waiting);
 }

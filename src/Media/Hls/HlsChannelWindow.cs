@@ -173,6 +173,7 @@ internal sealed partial class HlsChannelWindow : ICmafOutput
             {
                 snapshot.Add(HlsWindowEnded.Instance);
             }
+            snapshot.Add(HlsSnapshotSent.Instance);
             foreach (var change in snapshot)
             {
                 listener(change);
@@ -247,7 +248,7 @@ internal sealed partial class HlsChannelWindow : ICmafOutput
     {
         switch (change)
         {
-            case HlsWindowBegin:
+            case HlsWindowBegin or HlsSnapshotSent:
                 return;
             case HlsInitAdded init:
                 _initId = init.Id;

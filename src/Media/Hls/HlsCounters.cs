@@ -10,6 +10,7 @@ internal sealed class HlsCounters
     private long _dropped;
     private long _mirrors;
     private long _refused;
+    private long _partsDropped;
 
     /// <summary>Parts the packagers on this node produced.</summary>
     public long PartsProduced => Interlocked.Read(ref _parts);
@@ -33,6 +34,11 @@ internal sealed class HlsCounters
     public void PartProduced() => Interlocked.Increment(ref _parts);
 
     public void PacketDropped() => Interlocked.Increment(ref _dropped);
+
+    /// <summary>Parts the windows on this node dropped for exceeding their byte cap (and the parts after them until a keyframe).</summary>
+    public long PartsDropped => Interlocked.Read(ref _partsDropped);
+
+    public void PartDropped() => Interlocked.Increment(ref _partsDropped);
 
     public void Served(HlsRequestKind kind, long bytes)
     {

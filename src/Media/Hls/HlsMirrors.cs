@@ -128,6 +128,9 @@ internal sealed partial class HlsMirrors : IDisposable
                 {
                     case HlsWindowBegin begin when mirror is null:
                         mirror = new HlsChannel(channel, new HlsChannelWindow(channel, begin), mirrored: true);
+                        break;
+                    case HlsSnapshotSent when mirror is not null:
+                        // Served from here on: the mirror now holds what the publisher's node held when it subscribed.
                         begun.TrySetResult(mirror);
                         break;
                     case { } change when mirror is not null:

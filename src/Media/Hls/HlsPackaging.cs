@@ -121,7 +121,13 @@ internal sealed partial class HlsPackaging(
         public void Part(CmafPart part)
         {
             counters.PartProduced();
+            // One feeding thread: a change of the window's count during this call is this part's drop.
+            var dropped = window.PartsDropped;
             window.Part(part);
+            if (window.PartsDropped != dropped)
+            {
+                counters.PartDropped();
+            }
         }
 
         public void KeyframeWanted() => window.KeyframeWanted();

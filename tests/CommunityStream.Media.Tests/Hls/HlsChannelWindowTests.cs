@@ -335,8 +335,10 @@ public sealed class HlsChannelWindowTests
         parts.Next(independent: false);
         HlsChannelWindow? mirror = null;
         using var assembler = new HlsWireAssembler();
+        var received = new List<HlsWindowEvent>();
         using var subscription = origin.Subscribe(change =>
         {
+            received.Add(change);
             // Through the wire form, as between nodes.
             foreach (var chunk in HlsWireCodec.Encode(change))
             {
@@ -351,6 +353,9 @@ public sealed class HlsChannelWindowTests
                 }
             }
         });
+        // The snapshot ends with its marker (a mirror node serves requests only from then on).
+        Assert.IsType<HlsSnapshotSent>(received[^1]);
+        Assert.Single(received, e => e is HlsSnapshotSent);
         Assert.Equal(origin.Playlist(false)!.Body, mirror!.Playlist(false)!.Body);
         origin.InitSegment(SyntheticParts.Init(2));
         for (var i = 0; i < 10; i++)

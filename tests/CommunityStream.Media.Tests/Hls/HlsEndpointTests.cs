@@ -95,6 +95,10 @@ public sealed class HlsEndpointTests(HlsNodeFixture fixture) : IClassFixture<Hls
         Assert.Equal("1", over.Headers.RetryAfter!.ToString());
         await AssertProblem(over, HttpStatusCode.ServiceUnavailable, "Too many blocking requests");
         Assert.True(fixture.Channels.Counters.WaitsRefused > refusedBefore);
+        using (var metrics = new InstrumentReader(fixture.Node.App.Services))
+        {
+            Assert.True(metrics.Count("communitystream.media.hls.waits.refused") > refusedBefore);
+        }
         // What is already there is not held, so it is served whatever the cap.
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/hls/hlscap/index.m3u8?_HLS_msn=0&_HLS_part=1")).StatusCode);
         parts.Next(independent: false);

@@ -144,6 +144,11 @@ internal sealed partial class HlsMirrors : IDisposable
         _ = done.ContinueWith(ended =>
         {
             begun.TrySetException(ended.Exception?.GetBaseException() ?? new InvalidOperationException("The HLS link ended before the window began."));
+            if (ended.IsFaulted && Volatile.Read(ref closedHere) == 0)
+            {
+                // Remembered for a while: the next requests do not make the publisher's node send its window again.
+                _failedAt[channel] = Environment.TickCount64;
+            }
             if (mirror is null)
             {
                 return;
@@ -158,7 +163,6 @@ internal sealed partial class HlsMirrors : IDisposable
             if (ended.IsFaulted)
             {
                 LogLinkFailed(_logger, ended.Exception!.GetBaseException(), channel);
-                _failedAt[channel] = Environment.TickCount64;
                 _channels.Remove(mirror);
                 // Held requests get their 503 now rather than after the blocking timeout.
                 mirror.Window!.Abandon();

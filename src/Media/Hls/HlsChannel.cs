@@ -8,6 +8,7 @@ namespace CommunityStream.Media.Hls;
 internal sealed class HlsChannel(string name, HlsChannelWindow? window, bool mirrored, string? unavailableReason = null)
 {
     private long _lastRequest = Environment.TickCount64;
+    private long _waiting;
 
     public string Name { get; } = name;
 
@@ -23,6 +24,14 @@ internal sealed class HlsChannel(string name, HlsChannelWindow? window, bool mir
 
     /// <summary>Set when the entry should go (a mirror's link ends, the owner's stop); the registry's owner disposes it.</summary>
     public Action? Close { get; set; }
+
+    /// <summary>Blocking requests held for this channel on this node now.</summary>
+    public long Waiting => Interlocked.Read(ref _waiting);
+
+    /// <summary>Counts a held request unless <paramref name="cap"/> are held already; pair a true answer with <see cref="WaitEnded"/>.</summary>
+    public bool TryWaitStart(long cap) => HlsCounters.TryIncrement(ref _waiting, cap);
+
+    public void WaitEnded() => Interlocked.Decrement(ref _waiting);
 
     public void Touch() => Interlocked.Exchange(ref _lastRequest, Environment.TickCount64);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CommunityStream.Media.Hls.Packaging;
 
 namespace CommunityStream.Media.Hls;
@@ -10,9 +9,10 @@ namespace CommunityStream.Media.Hls;
 /// playlist, and the waits of blocking requests. On the publisher's node it is the packager's
 /// <see cref="ICmafOutput"/> and decides where segments start (see <see cref="HlsWindowSettings"/>); on other nodes
 /// a mirror feeds it the publisher node's <see cref="HlsWindowEvent"/>s through <see cref="Apply"/>.
-/// Thread-safe: the one feeding thread and any number of request threads; waits are tasks, never blocked threads.
+/// Thread-safe: the one feeding thread and any number of request threads; waits are tasks, never blocked threads
+/// (HlsChannelWindow.Waits.cs).
 /// </summary>
-internal sealed class HlsChannelWindow : ICmafOutput
+internal sealed partial class HlsChannelWindow : ICmafOutput
 {
     private readonly Lock _gate = new();
     private readonly List<HlsSegment> _segments = [];
@@ -29,15 +29,19 @@ internal sealed class HlsChannelWindow : ICmafOutput
     private int _initId;
     private int _lastInitOfParts;
     private bool _keyframeAsked;
+    private bool _needKeyframe;
     private long _parts;
+    private long _bytes;
+    private long _partsDropped;
 
-    /// <summary>A window that is fed by a packager here (the publisher's node).</summary>
-    public HlsChannelWindow(string channel, string epoch, HlsWindowSettings settings, Action? keyframeWanted = null)
+    /// <summary>A window that is fed by a packager here (the publisher's node); its first segment is <paramref name="firstMsn"/>.</summary>
+    public HlsChannelWindow(string channel, string epoch, HlsWindowSettings settings, Action? keyframeWanted = null, long firstMsn = 0)
     {
         Channel = channel;
         Epoch = epoch;
         Settings = settings;
         _keyframeWanted = keyframeWanted;
+        _nextMsn = firstMsn;
     }
 
     /// <summary>A mirror's window: numbering and timing as the publisher's node announced them.</summary>
@@ -54,6 +58,21 @@ internal sealed class HlsChannelWindow : ICmafOutput
     public long PartsAdded => Interlocked.Read(ref _parts);
 
     public bool Ended { get; private set; }
+
+    /// <summary>Parts refused for exceeding <see cref="HlsWindowSettings.MaxPartBytes"/> (and the parts after them until a keyframe).</summary>
+    public long PartsDropped => Interlocked.Read(ref _partsDropped);
+
+    /// <summary>Bytes of the parts in the window now.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
+    }
 
     internal long DiscontinuitySequence { get; private set; }
 
@@ -76,8 +95,21 @@ internal sealed class HlsChannelWindow : ICmafOutput
             {
                 return;
             }
+            if (part.Bytes.Length > Settings.MaxPartBytes || (_needKeyframe && !part.Independent))
+            {
+                // Too large to keep or to mirror (a hostile or broken publisher): dropped, and so is everything that
+                // depends on it until the next keyframe, which starts a segment behind EXT-X-DISCONTINUITY.
+                Interlocked.Increment(ref _partsDropped);
+                if (!_needKeyframe)
+                {
+                    _needKeyframe = true;
+                    _keyframeWanted?.Invoke();
+                }
+                return;
+            }
             var live = _segments.Count > 0 ? _segments[^1] : null;
-            var newInit = _initId != _lastInitOfParts;
+            var newInit = _initId != _lastInitOfParts || _needKeyframe;
+            _needKeyframe = false;
             var starts = live is null || newInit
                 || (part.Independent && live.Duration >= Settings.SegmentTarget)
                 || live.Duration >= Settings.HardCut;
@@ -116,41 +148,6 @@ internal sealed class HlsChannelWindow : ICmafOutput
         }
     }
 
-    /// <summary>
-    /// Hands <paramref name="listener"/> the events that rebuild the window as it is now, then every later event, all
-    /// under the window's lock and in order (so nothing is missed or doubled; the listener must not block).
-    /// </summary>
-    public IDisposable Subscribe(Action<HlsWindowEvent> listener)
-    {
-        lock (_gate)
-        {
-            var snapshot = new List<HlsWindowEvent> { new HlsWindowBegin(Epoch, Settings, DiscontinuitySequence) };
-            var initsSent = new HashSet<int>();
-            foreach (var segment in _segments)
-            {
-                if (initsSent.Add(segment.InitId))
-                {
-                    snapshot.Add(new HlsInitAdded(segment.InitId, _inits[segment.InitId]));
-                }
-                snapshot.AddRange(segment.Parts);
-            }
-            if (_initId != 0 && initsSent.Add(_initId))
-            {
-                snapshot.Add(new HlsInitAdded(_initId, _inits[_initId]));
-            }
-            if (Ended)
-            {
-                snapshot.Add(HlsWindowEnded.Instance);
-            }
-            foreach (var change in snapshot)
-            {
-                listener(change);
-            }
-            _listeners.Add(listener);
-            return new Unsubscriber(this, listener);
-        }
-    }
-
     // ---- what requests read ----------------------------------------------------------------------------------
 
     /// <summary>The media playlist now (cached until the next change): the full one, or the delta update (EXT-X-SKIP).</summary>
@@ -162,7 +159,8 @@ internal sealed class HlsChannelWindow : ICmafOutput
             {
                 return null;
             }
-            if (skip)
+            // RFC 8216bis §6.2.5.1: _HLS_skip is ignored once the playlist has EXT-X-ENDLIST.
+            if (skip && !Ended)
             {
                 return _delta is { } delta && delta.Version == _version ? delta : _delta = HlsPlaylistWriter.Render(this, _segments, _version, skip: true);
             }
@@ -204,97 +202,6 @@ internal sealed class HlsChannelWindow : ICmafOutput
         }
     }
 
-    /// <summary>Where a blocking reload for <paramref name="msn"/> (and part <paramref name="part"/> of it) stands (RFC 8216bis §6.2.5.2).</summary>
-    public HlsWaitResult CheckPlaylist(long msn, int? part)
-    {
-        lock (_gate)
-        {
-            if (Ended)
-            {
-                return HlsWaitResult.Ready;
-            }
-            if (_segments.Count == 0)
-            {
-                return msn > 2 ? HlsWaitResult.TooFar : HlsWaitResult.Wait;
-            }
-            var live = _segments[^1];
-            if (msn > live.Msn + 2)
-            {
-                return HlsWaitResult.TooFar;
-            }
-            if (msn < live.Msn)
-            {
-                return HlsWaitResult.Ready;
-            }
-            // Without _HLS_part the whole segment msn must be there: it is complete once the next one starts.
-            return msn == live.Msn && part is { } p && p < live.Parts.Count ? HlsWaitResult.Ready : HlsWaitResult.Wait;
-        }
-    }
-
-    /// <summary>
-    /// When this node's window took the part a blocking reload for <paramref name="msn"/>/<paramref name="part"/>
-    /// waited for (the wall clock; <see cref="HlsOptions.PartReadyHeader"/>): that part, or, for a part index past a
-    /// complete segment's last or no part at all, the next segment's first part; null when it is not (or no longer) here.
-    /// </summary>
-    public DateTimeOffset? AwaitedPartWrittenAt(long msn, int? part)
-    {
-        lock (_gate)
-        {
-            var segment = _segments.Find(s => s.Msn == msn);
-            if (segment is not null && part is { } p && p < segment.Parts.Count)
-            {
-                return _written.WrittenAt(segment.Parts[p].Number);
-            }
-            var next = _segments.Find(s => s.Msn == msn + 1);
-            return next is { Parts.Count: > 0 } ? _written.WrittenAt(next.Parts[0].Number) : null;
-        }
-    }
-
-    /// <summary>Where a request for part <paramref name="number"/> stands: the next part (the preload hint) is waited for.</summary>
-    public HlsWaitResult CheckPart(long number)
-    {
-        lock (_gate)
-        {
-            if (number < _nextNumber)
-            {
-                return HlsWaitResult.Ready;
-            }
-            return number == _nextNumber && !Ended ? HlsWaitResult.Wait : HlsWaitResult.Gone;
-        }
-    }
-
-    /// <summary>Waits until <paramref name="check"/> is no longer <see cref="HlsWaitResult.Wait"/>, or the timeout; returns its last answer.</summary>
-    public async Task<HlsWaitResult> WaitAsync(Func<HlsChannelWindow, HlsWaitResult> check, TimeSpan timeout, CancellationToken cancel)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                var result = check(this);
-                if (result != HlsWaitResult.Wait)
-                {
-                    return result;
-                }
-                changed = _changed.Task;
-            }
-            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (left <= TimeSpan.Zero)
-            {
-                return HlsWaitResult.Wait;
-            }
-            try
-            {
-                await changed.WaitAsync(left, cancel).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                return HlsWaitResult.Wait;
-            }
-        }
-    }
-
     // The lock is reentrant: the check passed to WaitAsync calls these under it.
     internal long NextPartNumber => _nextNumber;
 
@@ -306,7 +213,7 @@ internal sealed class HlsChannelWindow : ICmafOutput
     {
         switch (change)
         {
-            case HlsWindowBegin:
+            case HlsWindowBegin or HlsSnapshotSent:
                 return;
             case HlsInitAdded init:
                 _initId = init.Id;
@@ -345,6 +252,8 @@ internal sealed class HlsChannelWindow : ICmafOutput
             Prune();
         }
         _segments[^1].Add(part);
+        _bytes += part.Part.Bytes.Length;
+        PruneBytes();
         _written.Record(part.Number, DateTimeOffset.UtcNow);
         _nextNumber = part.Number + 1;
         _nextMsn = part.Msn + 1;
@@ -364,14 +273,39 @@ internal sealed class HlsChannelWindow : ICmafOutput
         while (complete > HlsWindowSettings.MinSegments && retained - _segments[0].Duration >= Settings.Retain)
         {
             retained -= _segments[0].Duration;
-            // EXT-X-DISCONTINUITY-SEQUENCE counts the tags that left the playlist.
-            if (_segments[0].Discontinuity)
-            {
-                DiscontinuitySequence++;
-            }
-            _segments.RemoveAt(0);
+            RemoveOldest();
             complete--;
         }
+        RemoveUnusedInits();
+    }
+
+    private void PruneBytes()
+    {
+        // A window over its byte cap drops its oldest complete segments, even below the retention and the minimum.
+        if (_bytes <= Settings.MaxWindowBytes)
+        {
+            return;
+        }
+        while (_bytes > Settings.MaxWindowBytes && _segments.Count > 1)
+        {
+            RemoveOldest();
+        }
+        RemoveUnusedInits();
+    }
+
+    private void RemoveOldest()
+    {
+        // EXT-X-DISCONTINUITY-SEQUENCE counts the tags that left the playlist.
+        if (_segments[0].Discontinuity)
+        {
+            DiscontinuitySequence++;
+        }
+        _bytes -= _segments[0].Length;
+        _segments.RemoveAt(0);
+    }
+
+    private void RemoveUnusedInits()
+    {
         foreach (var id in _inits.Keys.ToList())
         {
             if (id != _initId && !_segments.Exists(s => s.InitId == id))
@@ -382,15 +316,4 @@ internal sealed class HlsChannelWindow : ICmafOutput
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private sealed class Unsubscriber(HlsChannelWindow window, Action<HlsWindowEvent> listener) : IDisposable
-    {
-        public void Dispose()
-        {
-            lock (window._gate)
-            {
-                window._listeners.Remove(listener);
-            }
-        }
-    }
 }

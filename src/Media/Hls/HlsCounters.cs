@@ -9,6 +9,8 @@ internal sealed class HlsCounters
     private long _bytes;
     private long _dropped;
     private long _mirrors;
+    private long _refused;
+    private long _partsDropped;
 
     /// <summary>Parts the packagers on this node produced.</summary>
     public long PartsProduced => Interlocked.Read(ref _parts);
@@ -33,13 +35,35 @@ internal sealed class HlsCounters
 
     public void PacketDropped() => Interlocked.Increment(ref _dropped);
 
+    /// <summary>Parts the windows on this node dropped for exceeding their byte cap (and the parts after them until a keyframe).</summary>
+    public long PartsDropped => Interlocked.Read(ref _partsDropped);
+
+    public void PartDropped() => Interlocked.Increment(ref _partsDropped);
+
     public void Served(HlsRequestKind kind, long bytes)
     {
         Interlocked.Increment(ref _requests[(int)kind]);
         Interlocked.Add(ref _bytes, bytes);
     }
 
-    public void WaitStarted() => Interlocked.Increment(ref _waiting);
+    /// <summary>Counts a held request unless <paramref name="cap"/> are held already; pair a true answer with <see cref="WaitEnded"/>.</summary>
+    public bool TryWaitStart(long cap) => TryIncrement(ref _waiting, cap);
+
+    /// <summary>Requests refused because too many were held (503).</summary>
+    public long WaitsRefused => Interlocked.Read(ref _refused);
+
+    public void WaitRefused() => Interlocked.Increment(ref _refused);
+
+    /// <summary>Increments <paramref name="count"/> unless that would exceed <paramref name="cap"/>.</summary>
+    internal static bool TryIncrement(ref long count, long cap)
+    {
+        if (Interlocked.Increment(ref count) <= cap)
+        {
+            return true;
+        }
+        Interlocked.Decrement(ref count);
+        return false;
+    }
 
     public void WaitEnded() => Interlocked.Decrement(ref _waiting);
 }

@@ -6,6 +6,7 @@ using CommunityStream.BuildingBlocks;
 using CommunityStream.Media.Signalling;
 using CommunityStream.Media.Streams;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,7 @@ internal static class HlsEndpoints
     private static async Task<IResult> ServeAsync(string channel, string? token, string file, HttpContext context, HlsRequestServices services, CancellationToken cancel)
     {
         var response = context.Response;
+        HlsCors.Apply(response, services.AnyOrigin, services.ExposedHeaders);
         // Errors are not for caches: a channel that is offline now may be live in a second.
         response.Headers.CacheControl = "no-store";
         if (ChannelName.TryNormalize(channel) is not { } name || HlsNames.Parse(file) is not { } resource)
@@ -89,10 +91,16 @@ internal static class HlsEndpoints
             return Problems.Status(StatusCodes.Status403Forbidden, "This channel is private.",
                 "Its HLS URLs carry a token: take the playlist URL from GET /api/streams/{channel} with an access token.");
         }
+        if (isPrivate == false && token is not null)
+        {
+            // Any token segment on a public channel would be a free cache-busting key.
+            return Problems.Status(StatusCodes.Status404NotFound, "No such HLS resource.", "This channel is public: its URLs have no token.");
+        }
         hls.Touch();
+        var held = new HeldRequests(hls, services.Channels.Counters, services.Options.Value.Hls);
         return resource.Kind switch
         {
-            HlsResourceKind.Playlist => await PlaylistAsync(window, context, services.Channels.Counters, services.Options.Value.Hls.PartReadyHeader, cancel),
+            HlsResourceKind.Playlist => await PlaylistAsync(window, context, held, services.Options.Value.Hls.PartReadyHeader, cancel),
             _ when resource.Epoch != window.Epoch => Problems.Status(StatusCodes.Status404NotFound, "No such HLS resource.", "It belongs to an earlier run of this channel."),
             HlsResourceKind.Init => window.Init((int)resource.Number) is { } init
                 ? Write(context, services.Channels.Counters, HlsRequestKind.Init, "video/mp4", $"\"{window.Epoch}-i{resource.Number}\"", Immutable, [init])
@@ -100,12 +108,13 @@ internal static class HlsEndpoints
             HlsResourceKind.Segment => window.FindSegment(resource.Number) is { } parts
                 ? Write(context, services.Channels.Counters, HlsRequestKind.Segment, "video/iso.segment", $"\"{window.Epoch}-s{resource.Number}\"", Immutable, [.. parts.Select(p => p.Part.Bytes)])
                 : Problems.Status(StatusCodes.Status404NotFound, "No such segment.", "It is not complete yet, or no longer in the window."),
-            _ => await PartAsync(window, resource.Number, context, services.Channels.Counters, cancel),
+            _ => await PartAsync(window, resource.Number, context, held, cancel),
         };
     }
 
-    private static async Task<IResult> PlaylistAsync(HlsChannelWindow window, HttpContext context, HlsCounters counters, bool partReadyHeader, CancellationToken cancel)
+    private static async Task<IResult> PlaylistAsync(HlsChannelWindow window, HttpContext context, HeldRequests held, bool partReadyHeader, CancellationToken cancel)
     {
+        var counters = held.Counters;
         var (query, problem) = HlsPlaylistQuery.Parse(context.Request.Query);
         if (query is null)
         {
@@ -115,16 +124,21 @@ internal static class HlsEndpoints
         HlsWaitResult result;
         if (query.Msn is { } msn)
         {
-            result = await WaitAsync(window, w => w.CheckPlaylist(msn, query.Part), timeout, counters, cancel);
+            result = await WaitAsync(window, w => w.CheckPlaylist(msn, query.Part), timeout, held, cancel);
             if (result == HlsWaitResult.TooFar)
             {
-                return Problems.Validation("_HLS_msn", $"_HLS_msn={msn} is more than two segments after the playlist's last; reload without it.");
+                return Problems.Validation("_HLS_msn", $"_HLS_msn={msn}&_HLS_part={query.Part} is more than two segments after the playlist's last, "
+                    + $"or more than {window.Settings.AdvancePartLimit} parts after its last part; reload without it.");
             }
         }
         else
         {
             // A new stream's first part may be a moment away (its first keyframe): wait for it as for a blocking reload.
-            result = await WaitAsync(window, w => w.NextPartNumber > 0 || w.Ended ? HlsWaitResult.Ready : HlsWaitResult.Wait, timeout, counters, cancel);
+            result = await WaitAsync(window, w => w.NextPartNumber > 0 || w.Ended ? HlsWaitResult.Ready : HlsWaitResult.Wait, timeout, held, cancel);
+        }
+        if (result == HlsWaitResult.Busy)
+        {
+            return Busy(context);
         }
         if (result == HlsWaitResult.Wait)
         {
@@ -139,7 +153,10 @@ internal static class HlsEndpoints
         }
         // A blocking response answers its query for good (a later one only adds parts), so caches key it by the
         // query; a plain reload is fresh for a second, HTTP's finest max-age (half a part target would be below it).
-        var cache = query.Msn is null ? "public, max-age=1" : "public, max-age=60";
+        // A channel's MSNs never go back across its runs (the first is Unix time in segment targets), so a query is
+        // never answered by two runs — except an ended run's ENDLIST, which answers any near-future MSN: it is
+        // cached for a second only, or a quick restart's players would get it from caches (docs/media.md).
+        var cache = query.Msn is null || window.Ended ? "public, max-age=1" : "public, max-age=60";
         if (partReadyHeader && query.Msn is { } awaited && window.AwaitedPartWrittenAt(awaited, query.Part) is { } written)
         {
             context.Response.Headers[PartReadyHeader] = written.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
@@ -147,10 +164,15 @@ internal static class HlsEndpoints
         return Write(context, counters, query.Msn is null ? HlsRequestKind.Playlist : HlsRequestKind.BlockingPlaylist, PlaylistType, playlist.ETag, cache, [playlist.Body]);
     }
 
-    private static async Task<IResult> PartAsync(HlsChannelWindow window, long number, HttpContext context, HlsCounters counters, CancellationToken cancel)
+    private static async Task<IResult> PartAsync(HlsChannelWindow window, long number, HttpContext context, HeldRequests held, CancellationToken cancel)
     {
+        var counters = held.Counters;
         // The preload hint names the next part before it exists: its request is held until the part is written.
-        var result = await WaitAsync(window, w => w.CheckPart(number), window.Settings.BlockingTimeout, counters, cancel);
+        var result = await WaitAsync(window, w => w.CheckPart(number), window.Settings.BlockingTimeout, held, cancel);
+        if (result == HlsWaitResult.Busy)
+        {
+            return Busy(context);
+        }
         if (result == HlsWaitResult.Wait)
         {
             context.Response.Headers.RetryAfter = "1";
@@ -161,22 +183,41 @@ internal static class HlsEndpoints
             : Problems.Status(StatusCodes.Status404NotFound, "No such part.", "It is no longer in the window, or further ahead than the preload hint.");
     }
 
-    private static async Task<HlsWaitResult> WaitAsync(HlsChannelWindow window, Func<HlsChannelWindow, HlsWaitResult> check, TimeSpan timeout, HlsCounters counters, CancellationToken cancel)
+    private static async Task<HlsWaitResult> WaitAsync(HlsChannelWindow window, Func<HlsChannelWindow, HlsWaitResult> check, TimeSpan timeout, HeldRequests held, CancellationToken cancel)
     {
         var now = check(window);
-        if (now != HlsWaitResult.Wait)
+        if (now != HlsWaitResult.Wait || window.Abandoned)
         {
             return now;
         }
-        counters.WaitStarted();
+        // Held requests are capped per node and per channel: each costs a socket and a wake-up per window change.
+        if (!held.Counters.TryWaitStart(held.Options.MaxHeldRequestsPerNode))
+        {
+            held.Counters.WaitRefused();
+            return HlsWaitResult.Busy;
+        }
+        if (!held.Channel.TryWaitStart(held.Options.MaxHeldRequestsPerChannel))
+        {
+            held.Counters.WaitEnded();
+            held.Counters.WaitRefused();
+            return HlsWaitResult.Busy;
+        }
         try
         {
             return await window.WaitAsync(check, timeout, cancel);
         }
         finally
         {
-            counters.WaitEnded();
+            held.Channel.WaitEnded();
+            held.Counters.WaitEnded();
         }
+    }
+
+    private static IResult Busy(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Too many blocking requests are held.",
+            "This server holds a bounded number of blocking playlist and part requests; try again in a second.");
     }
 
     private static IResult Write(HttpContext context, HlsCounters counters, HlsRequestKind kind, string contentType, string etag, string cacheControl, ReadOnlyMemory<byte>[] body)
@@ -184,7 +225,7 @@ internal static class HlsEndpoints
         var response = context.Response;
         response.Headers.CacheControl = cacheControl;
         response.Headers.ETag = etag;
-        if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Any(tag => tag.Trim() == etag))))
+        if (HlsConditional.IfNoneMatchMatches(context.Request.Headers.IfNoneMatch, etag))
         {
             counters.Served(kind, 0);
             return Results.StatusCode(StatusCodes.Status304NotModified);
@@ -193,6 +234,9 @@ internal static class HlsEndpoints
         counters.Served(kind, HttpMethods.IsHead(context.Request.Method) ? 0 : length);
         return new BytesResult(contentType, length, body);
     }
+
+    /// <summary>What bounds the held requests of one request's channel.</summary>
+    private sealed record HeldRequests(HlsChannel Channel, HlsCounters Counters, HlsOptions Options);
 
     private static IResult Offline(string channel) =>
         Problems.Status(StatusCodes.Status404NotFound, "This channel is not live.", $"'{channel}' has no live stream with HLS on this server.");
@@ -220,7 +264,7 @@ internal static class HlsEndpoints
 /// <summary>What an HLS request needs, resolved once per request from the container.</summary>
 internal sealed class HlsRequestServices(
     HlsChannels channels, HlsMirrors mirrors, HlsAccess access, StreamDirectory directory, IOptions<StreamingOptions> options,
-    ActorSystem system, IRequiredActor<StreamRegionMarker> region)
+    ActorSystem system, IRequiredActor<StreamRegionMarker> region, IOptions<CorsOptions> cors)
 {
     private string? _self;
 
@@ -233,6 +277,12 @@ internal sealed class HlsRequestServices(
     public StreamDirectory Directory => directory;
 
     public IOptions<StreamingOptions> Options => options;
+
+    /// <summary>The media CORS policy allows any origin (then every /hls response says <c>Access-Control-Allow-Origin: *</c>).</summary>
+    public bool AnyOrigin { get; } = cors.Value.GetPolicy(MediaCors.Policy)?.AllowAnyOrigin ?? false;
+
+    /// <summary>The media policy's exposed headers, for <c>Access-Control-Expose-Headers</c> on responses to requests without Origin.</summary>
+    public string ExposedHeaders { get; } = string.Join(", ", cors.Value.GetPolicy(MediaCors.Policy)?.ExposedHeaders ?? []);
 
     public string SelfAddress => _self ??= Cluster.Get(system).SelfAddress.ToString();
 

@@ -18,12 +18,16 @@ internal sealed partial class HlsMirrors : IDisposable
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a failed link is remembered: requests meanwhile get 503 instead of each subscribing (and the publisher's node re-sending its whole window) again.</summary>
+    public static readonly TimeSpan FailedLinkMemory = TimeSpan.FromSeconds(5);
+
     private readonly HlsChannels _channels;
     private readonly ActorSystem _system;
     private readonly IMaterializer _materializer;
     private readonly TimeSpan _grace;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Lazy<Task<HlsChannel?>>> _opening = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _failedAt = new(StringComparer.Ordinal);
     private readonly Timer _idle;
 
     public HlsMirrors(HlsChannels channels, ActorSystem system, IMaterializer materializer, TimeSpan grace, ILogger<HlsMirrors> logger)
@@ -42,6 +46,14 @@ internal sealed partial class HlsMirrors : IDisposable
         if (_channels.Find(channel) is { } existing)
         {
             return existing;
+        }
+        if (_failedAt.TryGetValue(channel, out var failed))
+        {
+            if (Environment.TickCount64 - failed < FailedLinkMemory.TotalMilliseconds)
+            {
+                return null;
+            }
+            _failedAt.TryRemove(new KeyValuePair<string, long>(channel, failed));
         }
         var opening = _opening.GetOrAdd(channel, name => new Lazy<Task<HlsChannel?>>(() => OpenAsync(name, publisherNode)));
         try
@@ -107,6 +119,7 @@ internal sealed partial class HlsMirrors : IDisposable
         var assembler = new HlsWireAssembler();
         var begun = new TaskCompletionSource<HlsChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
         HlsChannel? mirror = null;
+        var closedHere = 0;
         var (link, done) = source.Source
             .ViaMaterialized(KillSwitches.Single<HlsWireChunk>(), Keep.Right)
             .ToMaterialized(Sink.ForEach<HlsWireChunk>(chunk =>
@@ -115,6 +128,9 @@ internal sealed partial class HlsMirrors : IDisposable
                 {
                     case HlsWindowBegin begin when mirror is null:
                         mirror = new HlsChannel(channel, new HlsChannelWindow(channel, begin), mirrored: true);
+                        break;
+                    case HlsSnapshotSent when mirror is not null:
+                        // Served from here on: the mirror now holds what the publisher's node held when it subscribed.
                         begun.TrySetResult(mirror);
                         break;
                     case { } change when mirror is not null:
@@ -128,14 +144,28 @@ internal sealed partial class HlsMirrors : IDisposable
         _ = done.ContinueWith(ended =>
         {
             begun.TrySetException(ended.Exception?.GetBaseException() ?? new InvalidOperationException("The HLS link ended before the window began."));
+            if (ended.IsFaulted && Volatile.Read(ref closedHere) == 0)
+            {
+                // Remembered for a while: the next requests do not make the publisher's node send its window again.
+                _failedAt[channel] = Environment.TickCount64;
+            }
             if (mirror is null)
             {
+                return;
+            }
+            if (Volatile.Read(ref closedHere) == 1)
+            {
+                // Our own kill switch (idle, or the node stopping): the stream may well be live, so no ENDLIST.
+                mirror.Window!.Abandon();
+                _channels.Remove(mirror);
                 return;
             }
             if (ended.IsFaulted)
             {
                 LogLinkFailed(_logger, ended.Exception!.GetBaseException(), channel);
                 _channels.Remove(mirror);
+                // Held requests get their 503 now rather than after the blocking timeout.
+                mirror.Window!.Abandon();
                 return;
             }
             mirror.Window!.End();
@@ -146,10 +176,17 @@ internal sealed partial class HlsMirrors : IDisposable
             var opened = await begun.Task.WaitAsync(AskTimeout).ConfigureAwait(false);
             opened.Close = () =>
             {
+                Volatile.Write(ref closedHere, 1);
                 link.Shutdown();
                 _channels.Remove(opened);
             };
             _channels.Set(opened);
+            if (done.IsCompleted)
+            {
+                // The link ended between its first event and the registration: its completion found nothing to remove.
+                _channels.Remove(opened);
+                return opened.Window!.Ended ? opened : null;
+            }
             _channels.Counters.MirrorOpened();
             return opened;
         }

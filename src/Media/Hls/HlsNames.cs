@@ -39,7 +39,9 @@ internal static class HlsNames
         }
         var body = file.AsSpan(prefix, file.Length - prefix - suffix.Length);
         var dash = body.LastIndexOf('-');
+        // Only the canonical spelling of a number (no leading zeros): another would be a free cache-busting key.
         if (dash <= 0 || body[..dash].ContainsAnyExcept(EpochDigits)
+            || (body.Length - dash > 2 && body[dash + 1] == '0')
             || !long.TryParse(body[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             || (kind == HlsResourceKind.Init && number > int.MaxValue))
         {

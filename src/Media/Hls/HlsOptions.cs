@@ -40,8 +40,28 @@ public sealed class HlsOptions
     /// </summary>
     public bool PartReadyHeader { get; set; }
 
+    /// <summary>Blocking requests (playlist reloads, preload-hint parts) this node holds at most; over it, 503 with Retry-After.</summary>
+    public int MaxHeldRequestsPerNode { get; set; } = 20_000;
+
+    /// <summary>Blocking requests one channel holds at most on this node; over it, 503 with Retry-After.</summary>
+    public int MaxHeldRequestsPerChannel { get; set; } = 10_000;
+
+    /// <summary>A part larger than this is dropped (counted) and the publisher asked for a keyframe.</summary>
+    public int MaxPartBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>A window larger than this drops its oldest complete segments early (below the retention).</summary>
+    public int MaxWindowBytes { get; set; } = 64 * 1024 * 1024;
+
     internal string? Validate()
     {
+        if (MaxHeldRequestsPerNode < 1 || MaxHeldRequestsPerChannel < 1)
+        {
+            return "Media:Hls:MaxHeldRequestsPerNode and MaxHeldRequestsPerChannel must be at least 1";
+        }
+        if (MaxPartBytes is < 64 * 1024 or > HlsWireAssembler.MaxEvent - 1024 || MaxWindowBytes < 4 * MaxPartBytes)
+        {
+            return "Media:Hls:MaxPartBytes must be 64 KiB-16 MiB less 1 KiB, and MaxWindowBytes at least 4 x MaxPartBytes";
+        }
         if (TokenSecret is { Length: > 0 } secret && (!TryDecode(secret, out var bytes) || bytes.Length < 32))
         {
             return "Media:Hls:TokenSecret must be base64 of at least 32 bytes";

@@ -18,6 +18,9 @@ internal sealed class HlsOriginActor : ReceiveActor
     /// <summary>Chunks queued for one subscriber at most (a window's snapshot fits many times); a subscriber that falls further behind is cut off and subscribes again.</summary>
     private const int SubscriberQueue = 4096;
 
+    /// <summary>Bytes queued for one subscriber at most beyond a full window (its snapshot): the bound that matters, since chunks may be small or 64 KB.</summary>
+    internal const long SubscriberSlack = 16 * 1024 * 1024;
+
     public HlsOriginActor(HlsChannels channels, IMaterializer materializer)
     {
         Receive<HlsMessages.GetStatus>(get => Sender.Tell(channels.Find(get.Channel) is { Mirrored: false } channel
@@ -43,11 +46,13 @@ internal sealed class HlsOriginActor : ReceiveActor
     private static Task<ISourceRef<HlsWireChunk>> Subscribe(HlsChannelWindow window, IMaterializer materializer)
     {
         var queue = Channel.CreateBounded<HlsWireChunk>(new BoundedChannelOptions(SubscriberQueue) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+        var maxQueued = window.Settings.MaxWindowBytes + SubscriberSlack;
+        long queued = 0;
         void Send(HlsWindowEvent change)
         {
             foreach (var chunk in HlsWireCodec.Encode(change))
             {
-                if (!queue.Writer.TryWrite(chunk))
+                if (Interlocked.Add(ref queued, chunk.Data.Length) > maxQueued || !queue.Writer.TryWrite(chunk))
                 {
                     // Too far behind: a gap would corrupt the mirror, so it ends and the node subscribes again.
                     queue.Writer.TryComplete(new InvalidOperationException("The HLS subscriber fell behind."));
@@ -61,6 +66,11 @@ internal sealed class HlsOriginActor : ReceiveActor
         }
         var subscription = window.Subscribe(Send);
         return ChannelSource.FromReader(queue.Reader)
+            .Select(chunk =>
+            {
+                Interlocked.Add(ref queued, -chunk.Data.Length);
+                return chunk;
+            })
             .WatchTermination((_, done) =>
             {
                 done.ContinueWith(_ => subscription.Dispose(), TaskScheduler.Default);

@@ -27,6 +27,8 @@ internal sealed partial class HlsPackaging(
     {
         SegmentTarget = TimeSpan.FromMilliseconds(options.Value.Hls.SegmentTargetMilliseconds),
         PartTarget = HlsPartTarget.Value,
+        MaxPartBytes = options.Value.Hls.MaxPartBytes,
+        MaxWindowBytes = options.Value.Hls.MaxWindowBytes,
     };
 
     /// <summary>Starts the channel's HLS output; null when HLS is off. <paramref name="owner"/> takes the window's keyframe requests.</summary>
@@ -43,8 +45,10 @@ internal sealed partial class HlsPackaging(
             return new Handle(() => channels.Remove(unavailable));
         }
 
-        var epoch = Epoch(DateTimeOffset.UtcNow);
-        var window = new HlsChannelWindow(feed.Channel, epoch, Settings, () => owner.Tell(SessionCommands.RequestKeyframe.Instance));
+        var now = DateTimeOffset.UtcNow;
+        var epoch = Epoch(now);
+        // MSNs continue from wall time, so a new run never answers a blocking query (cached by it) of an earlier one.
+        var window = new HlsChannelWindow(feed.Channel, epoch, Settings, () => owner.Tell(SessionCommands.RequestKeyframe.Instance), Settings.FirstMsn(now));
         var packager = packagers(feed.Tracks, new CountingOutput(window, channels.Counters), Settings);
         var entry = new HlsChannel(feed.Channel, window, mirrored: false);
         channels.Set(entry)?.Close?.Invoke();
@@ -117,7 +121,13 @@ internal sealed partial class HlsPackaging(
         public void Part(CmafPart part)
         {
             counters.PartProduced();
+            // One feeding thread: a change of the window's count during this call is this part's drop.
+            var dropped = window.PartsDropped;
             window.Part(part);
+            if (window.PartsDropped != dropped)
+            {
+                counters.PartDropped();
+            }
         }
 
         public void KeyframeWanted() => window.KeyframeWanted();

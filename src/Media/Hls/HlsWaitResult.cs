@@ -12,6 +12,9 @@ internal enum HlsWaitResult
     /// <summary>Too far ahead to wait for (the spec: more than two segments after the last one): 400.</summary>
     TooFar,
 
+    /// <summary>Too many requests are held on this node or channel already (503 with Retry-After).</summary>
+    Busy,
+
     /// <summary>Gone from the window (or never going to exist): 404.</summary>
     Gone,
 }

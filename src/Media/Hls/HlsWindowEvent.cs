@@ -31,6 +31,15 @@ internal sealed record HlsInitAdded(int Id, ReadOnlyMemory<byte> Bytes) : HlsWin
 /// <param name="Discontinuity">The part starts a segment with a new init segment (EXT-X-DISCONTINUITY).</param>
 internal sealed record HlsPartAdded(long Number, long Msn, int Index, int InitId, bool Discontinuity, CmafPart Part) : HlsWindowEvent;
 
+/// <summary>
+/// Ends a subscription's snapshot: the window as it was when the subscription began has been sent, so a mirror may
+/// serve requests from now on (before, its playlist would lack parts the publisher's node already lists).
+/// </summary>
+internal sealed record HlsSnapshotSent : HlsWindowEvent
+{
+    public static readonly HlsSnapshotSent Instance = new();
+}
+
 /// <summary>The publisher left: the live segment is complete and the playlist gets EXT-X-ENDLIST.</summary>
 internal sealed record HlsWindowEnded : HlsWindowEvent
 {

@@ -18,8 +18,14 @@ namespace CommunityStream.Media.Hls;
 /// <param name="Retain">Complete segments kept at least this long (and at least <see cref="MinSegments"/> of them).</param>
 internal sealed record HlsWindowSettings(TimeSpan SegmentTarget, TimeSpan PartTarget, TimeSpan Retain)
 {
-    /// <summary>Complete segments a window keeps at least, besides the live one.</summary>
+    /// <summary>Complete segments a window keeps at least, besides the live one (unless over <see cref="MaxWindowBytes"/>).</summary>
     public const int MinSegments = 6;
+
+    /// <summary>A part larger than this is dropped (a hostile or broken publisher); the window then waits for a keyframe.</summary>
+    public int MaxPartBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>A window holding more than this drops its oldest complete segments even below the retention and <see cref="MinSegments"/>.</summary>
+    public long MaxWindowBytes { get; init; } = 64 * 1024 * 1024;
 
     public static HlsWindowSettings Default { get; } = new(TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
 
@@ -29,7 +35,7 @@ internal sealed record HlsWindowSettings(TimeSpan SegmentTarget, TimeSpan PartTa
     /// <summary>A segment this long is cut at its next part even if that part is not independent.</summary>
     public TimeSpan HardCut => 2 * SegmentTarget - PartTarget;
 
-    /// <summary>PART-HOLD-BACK: three part targets as written (rounded up to the millisecond), the spec's minimum.</summary>
+    /// <summary>PART-HOLD-BACK: three part targets as written (rounded up to the millisecond): the spec's SHOULD (its MUST minimum is two).</summary>
     public TimeSpan PartHoldBack => 3 * TimeSpan.FromMilliseconds(Math.Ceiling(PartTarget.TotalMilliseconds));
 
     /// <summary>CAN-SKIP-UNTIL: the spec's minimum of six target durations.</summary>
@@ -37,6 +43,15 @@ internal sealed record HlsWindowSettings(TimeSpan SegmentTarget, TimeSpan PartTa
 
     /// <summary>How long a blocking request is held before the answer is 503: three target durations (the spec's bound).</summary>
     public TimeSpan BlockingTimeout => TimeSpan.FromSeconds(3 * TargetDuration);
+
+    /// <summary>
+    /// RFC 8216bis §6.2.5.2 Advance Part Limit: an <c>_HLS_part</c> more than this many parts beyond the last part
+    /// gets 400 — three divided by PART-TARGET in seconds when it is below one second, else three.
+    /// </summary>
+    public int AdvancePartLimit => PartTarget < TimeSpan.FromSeconds(1) ? (int)Math.Floor(3 / PartTarget.TotalSeconds) : 3;
+
+    /// <summary>The first MSN of a run started at <paramref name="now"/>: Unix time in segment targets, so a channel's MSNs never go back across runs (docs/media.md).</summary>
+    public long FirstMsn(DateTimeOffset now) => now.ToUnixTimeMilliseconds() / (long)SegmentTarget.TotalMilliseconds;
 
     /// <summary>Seconds rounded up to the millisecond: a bound (PART-TARGET) is never written below what it bounds.</summary>
     public static string SecondsUp(TimeSpan value) => (Math.Ceiling(value.TotalMilliseconds) / 1000).ToString("0.000", CultureInfo.InvariantCulture);

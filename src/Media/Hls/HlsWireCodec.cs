@@ -15,7 +15,7 @@ internal static class HlsWireCodec
     /// <summary>Bytes per chunk at most: half of Akka.Remote's default 128,000-byte frame.</summary>
     public const int MaxChunk = 64_000;
 
-    private const byte Begin = 1, Init = 2, Part = 3, Ended = 4;
+    private const byte Begin = 1, Init = 2, Part = 3, Ended = 4, SnapshotSent = 5;
 
     public static IEnumerable<HlsWireChunk> Encode(HlsWindowEvent change)
     {
@@ -73,6 +73,8 @@ internal static class HlsWireCodec
                 }
             case HlsWindowEnded:
                 return [Ended];
+            case HlsSnapshotSent:
+                return [SnapshotSent];
             default:
                 throw new ArgumentException($"Unknown window event {change.GetType().Name}.", nameof(change));
         }
@@ -114,6 +116,8 @@ internal static class HlsWireCodec
                     cmaf);
             case Ended when bytes.Length == 1:
                 return HlsWindowEnded.Instance;
+            case SnapshotSent when bytes.Length == 1:
+                return HlsSnapshotSent.Instance;
             default:
                 throw new SerializationException($"Not an HLS window event (kind {bytes[0]}, {bytes.Length} bytes).");
         }

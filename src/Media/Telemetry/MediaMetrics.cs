@@ -50,6 +50,8 @@ internal sealed class MediaMetrics : IDisposable
         _meter.CreateObservableUpDownCounter("communitystream.media.hls.waiting", () => counters.Waiting, "{request}", "Blocking LL-HLS requests (playlist reloads, preload-hint parts) held now.");
         _meter.CreateObservableCounter("communitystream.media.hls.sent.bytes", () => counters.BytesServed, "By", "Body bytes of LL-HLS responses (playlists, init segments, segments, parts).");
         _meter.CreateObservableCounter("communitystream.media.hls.requests", () => HlsRequests(counters), "{request}", "LL-HLS responses by kind (playlist, blocking_playlist, init, segment, part); 304s included.");
+        _meter.CreateObservableCounter("communitystream.media.hls.parts.dropped", () => counters.PartsDropped, "{part}", "Parts dropped for exceeding Media:Hls:MaxPartBytes, with the parts after them until a keyframe.");
+        _meter.CreateObservableCounter("communitystream.media.hls.waits.refused", () => counters.WaitsRefused, "{request}", "Blocking requests refused (503) because the node's or channel's cap of held requests was reached.");
         _meter.CreateObservableCounter("communitystream.media.hls.packets.dropped", () => counters.PacketsDropped, "{packet}", "Packets the HLS feeds dropped because their packager fell behind (it then waits for an IDR).");
         _meter.CreateObservableCounter("communitystream.media.hls.mirrors", () => counters.MirrorsOpened, "{subscription}", "Subscriptions this node opened to another node's LL-HLS window (one per channel while it has players).");
     }

@@ -156,8 +156,9 @@ public sealed class HlsChannelWindowTests
         Assert.Equal(HlsWaitResult.Ready, window.CheckPlaylist(0, 2));
         Assert.Equal(HlsWaitResult.Wait, window.CheckPlaylist(0, 3));
         Assert.Equal(HlsWaitResult.Wait, window.CheckPlaylist(0, null));
-        Assert.Equal(HlsWaitResult.Wait, window.CheckPlaylist(2, 0));
-        Assert.Equal(HlsWaitResult.TooFar, window.CheckPlaylist(3, 0));
+        // §6.2.5.2: more than two after the last Media Segment (none is complete yet: the one before 0) is refused.
+        Assert.Equal(HlsWaitResult.Wait, window.CheckPlaylist(1, 0));
+        Assert.Equal(HlsWaitResult.TooFar, window.CheckPlaylist(2, 0));
         Assert.Equal(HlsWaitResult.Ready, window.CheckPart(2));
         Assert.Equal(HlsWaitResult.Wait, window.CheckPart(3));
         Assert.Equal(HlsWaitResult.Gone, window.CheckPart(4));
@@ -167,6 +168,137 @@ public sealed class HlsChannelWindowTests
         // Segment 0 (2 s) is complete once segment 1 started.
         Assert.Equal(HlsWaitResult.Ready, window.CheckPlaylist(0, null));
         Assert.Equal(HlsWaitResult.Ready, window.CheckPlaylist(0, 7));
+    }
+
+    [Fact]
+    public void Should_refuse_parts_beyond_the_advance_part_limit_and_msns_beyond_the_last_media_segment_plus_two()
+    {
+        var window = new HlsChannelWindow("chan", "e1", SyntheticParts.Settings);
+        var parts = new SyntheticParts(window, Part);
+        window.InitSegment(SyntheticParts.Init(1));
+        parts.Gop(3);
+        // PART-TARGET 0.5 s: the Advance Part Limit is 3 / 0.5 = 6 parts beyond the last (part 2 of segment 0).
+        Assert.Equal(6, SyntheticParts.Settings.AdvancePartLimit);
+        Assert.Equal(HlsWaitResult.Wait, window.CheckPlaylist(0, 8));
+        Assert.Equal(HlsWaitResult.TooFar, window.CheckPlaylist(0, 9));
+        Assert.Equal(HlsWaitResult.Wait, window.CheckPlaylist(1, 5));
+        Assert.Equal(HlsWaitResult.TooFar, window.CheckPlaylist(1, 6));
+        for (var i = 0; i < 6; i++)
+        {
+            parts.Gop(3);
+        }
+        // Live segment 3 (segments of two 1.2 s GOPs): the last Media Segment is 2, so 4 is the furthest allowed.
+        Assert.Equal(3, HlsPlaylistRules.Parse(Text(window.Playlist(false)!)).Segments[^1].Msn);
+        Assert.Equal(HlsWaitResult.Wait, window.CheckPlaylist(4, 0));
+        Assert.Equal(HlsWaitResult.TooFar, window.CheckPlaylist(5, 0));
+        Assert.Equal(3, new HlsWindowSettings(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)).AdvancePartLimit);
+    }
+
+    [Fact]
+    public void Should_ignore_skip_once_the_playlist_has_an_endlist()
+    {
+        var window = new HlsChannelWindow("chan", "e1", SyntheticParts.Settings);
+        var parts = new SyntheticParts(window, Part);
+        window.InitSegment(SyntheticParts.Init(1));
+        for (var i = 0; i < 40; i++)
+        {
+            parts.Gop(3);
+        }
+        Assert.Contains("#EXT-X-SKIP", Text(window.Playlist(skip: true)!), StringComparison.Ordinal);
+        window.End();
+        // RFC 8216bis §6.2.5.1: the ended playlist is the full one, skip or not.
+        Assert.Equal(Text(window.Playlist(skip: false)!), Text(window.Playlist(skip: true)!));
+        Assert.DoesNotContain("#EXT-X-SKIP", Text(window.Playlist(skip: true)!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_never_go_back_in_msns_from_one_run_of_a_channel_to_the_next()
+    {
+        var settings = SyntheticParts.Settings;
+        var start = new DateTimeOffset(2026, 12, 7, 6, 0, 0, 500, TimeSpan.Zero);
+        var answered = new HashSet<long>();
+        long lastOfRun = 0;
+        for (var run = 0; run < 3; run++)
+        {
+            // Each run lasts 20 s of media and the next starts at once (a publisher reconnecting).
+            var window = new HlsChannelWindow("chan", $"e{run}", settings, firstMsn: settings.FirstMsn(start));
+            var parts = new SyntheticParts(window, Part);
+            window.InitSegment(SyntheticParts.Init(1));
+            for (var i = 0; i < 50; i++)
+            {
+                parts.Next(independent: i % 3 == 0);
+            }
+            var playlist = HlsPlaylistRules.Parse(Text(window.Playlist(false)!));
+            var first = playlist.MediaSequence;
+            Assert.True(run == 0 || first > lastOfRun, $"run {run} starts at MSN {first}, the previous ended at {lastOfRun}");
+            // Every (msn, part) a live run answers (Ready) is new: no earlier run answered it.
+            for (var msn = first; msn <= playlist.Segments[^1].Msn + 1; msn++)
+            {
+                for (var part = 0; part < 12; part++)
+                {
+                    if (window.CheckPlaylist(msn, part) == HlsWaitResult.Ready)
+                    {
+                        Assert.True(answered.Add((msn << 8) | (long)part), $"MSN {msn} part {part} answered by two runs");
+                    }
+                }
+            }
+            lastOfRun = playlist.Segments[^1].Msn;
+            window.End();
+            start += TimeSpan.FromSeconds(20);
+        }
+    }
+
+    [Fact]
+    public void Should_drop_a_part_over_the_byte_cap_and_what_depends_on_it_until_a_keyframe()
+    {
+        var asked = 0;
+        var window = new HlsChannelWindow("chan", "e1", SyntheticParts.Settings with { MaxPartBytes = 5000 }, () => asked++);
+        var parts = new SyntheticParts(window, Part);
+        window.InitSegment(SyntheticParts.Init(1));
+        parts.Gop(3);
+        parts.Next(independent: false, length: 5001);
+        parts.Next(independent: false);
+        Assert.Equal(2, window.PartsDropped);
+        Assert.Equal(1, asked);
+        Assert.Equal(3, window.NextPartNumber);
+        parts.Gop(2);
+        var text = Text(window.Playlist(false)!);
+        // The keyframe starts a segment behind a discontinuity (its timeline jumped over the dropped parts).
+        Assert.Equal(1, HlsPlaylistRules.Parse(text).Segments[^1].Msn);
+        Assert.Contains("#EXT-X-DISCONTINUITY\n", text, StringComparison.Ordinal);
+        Assert.Equal(5, window.NextPartNumber);
+    }
+
+    [Fact]
+    public void Should_drop_the_oldest_segments_early_when_the_window_is_over_its_byte_cap()
+    {
+        var window = new HlsChannelWindow("chan", "e1", SyntheticParts.Settings with { MaxWindowBytes = 20_000 });
+        var parts = new SyntheticParts(window, Part);
+        window.InitSegment(SyntheticParts.Init(1));
+        for (var i = 0; i < 40; i++)
+        {
+            parts.Gop(3);
+        }
+        // 1,000-byte parts, six per segment: 20 kB keep three segments (the retention alone would keep more than six).
+        Assert.InRange(window.Bytes, 1, 20_000);
+        var playlist = HlsPlaylistRules.Parse(Text(window.Playlist(false)!));
+        Assert.InRange(playlist.Segments.Count, 2, HlsWindowSettings.MinSegments - 1);
+        Assert.Null(window.FindSegment(playlist.MediaSequence - 1));
+        Assert.NotNull(window.Init(1));
+    }
+
+    [Fact]
+    public async Task Should_release_held_requests_at_once_when_a_mirror_is_abandoned()
+    {
+        var window = new HlsChannelWindow("chan", "e1", SyntheticParts.Settings);
+        var parts = new SyntheticParts(window, Part);
+        window.InitSegment(SyntheticParts.Init(1));
+        parts.Gop(2);
+        var held = window.WaitAsync(w => w.CheckPart(2), TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.False(held.IsCompleted);
+        window.Abandon();
+        Assert.Equal(HlsWaitResult.Wait, await held.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(window.Ended);
     }
 
     [Fact]
@@ -203,8 +335,10 @@ public sealed class HlsChannelWindowTests
         parts.Next(independent: false);
         HlsChannelWindow? mirror = null;
         using var assembler = new HlsWireAssembler();
+        var received = new List<HlsWindowEvent>();
         using var subscription = origin.Subscribe(change =>
         {
+            received.Add(change);
             // Through the wire form, as between nodes.
             foreach (var chunk in HlsWireCodec.Encode(change))
             {
@@ -219,6 +353,9 @@ public sealed class HlsChannelWindowTests
                 }
             }
         });
+        // The snapshot ends with its marker (a mirror node serves requests only from then on).
+        Assert.IsType<HlsSnapshotSent>(received[^1]);
+        Assert.Single(received, e => e is HlsSnapshotSent);
         Assert.Equal(origin.Playlist(false)!.Body, mirror!.Playlist(false)!.Body);
         origin.InitSegment(SyntheticParts.Init(2));
         for (var i = 0; i < 10; i++)

@@ -37,6 +37,9 @@ public sealed class HlsClusterTests
         // A blocking reload on B for the next part returns once A wrote it; a 300 KB part crosses in chunks.
         var next = HlsPlaylistRules.Parse(fromA).Segments[^1];
         var pending = b.Http.GetAsync($"/hls/hlsrelayed/index.m3u8?_HLS_msn={next.Msn}&_HLS_part={next.Parts.Count}");
+        // Held on B before A writes the part: the answer proves the request blocked.
+        await Eventually.True(() => counters.Waiting >= 1, TimeSpan.FromSeconds(20), "the blocking request held on node B");
+        Assert.False(pending.IsCompleted);
         parts.Next(independent: false, length: 300_000);
         using (var reloaded = await pending.WaitAsync(TimeSpan.FromSeconds(20)))
         {
@@ -48,6 +51,23 @@ public sealed class HlsClusterTests
         var segment = HlsPlaylistRules.Parse(fromA).Segments[0].Uri;
         Assert.Equal(await a.Http.GetByteArrayAsync($"/hls/hlsrelayed/{segment}"), await b.Http.GetByteArrayAsync($"/hls/hlsrelayed/{segment}"));
         Assert.Equal(1, counters.MirrorsOpened);
+
+        // B closes its mirror (as when idle): the stream is live, so no ENDLIST; a request held there is released
+        // (503) and the next request subscribes again.
+        var mirror = b.App.Services.GetRequiredService<HlsChannels>().Find("hlsrelayed")!;
+        var preload = HlsNames.Part(window.Epoch, window.NextPartNumber);
+        var heldOnB = b.Http.GetAsync($"/hls/hlsrelayed/{preload}");
+        await Eventually.True(() => mirror.Waiting >= 1, TimeSpan.FromSeconds(20), "a preload-hint request held on node B");
+        mirror.Close!();
+        using (var released = await heldOnB.WaitAsync(TimeSpan.FromSeconds(20)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, released.StatusCode);
+        }
+        Assert.False(mirror.Window!.Ended);
+        Assert.True(mirror.Window.Abandoned);
+        var again = await b.Http.GetStringAsync("/hls/hlsrelayed/index.m3u8");
+        Assert.DoesNotContain("#EXT-X-ENDLIST", again, StringComparison.Ordinal);
+        Assert.Equal(2, counters.MirrorsOpened);
 
         // The publisher leaves: B's playlist ends too.
         window.End();

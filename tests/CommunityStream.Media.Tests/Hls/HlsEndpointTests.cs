@@ -52,6 +52,62 @@ public sealed class HlsEndpointTests(HlsNodeFixture fixture) : IClassFixture<Hls
         Assert.Equal("application/problem+json", stale.Content.Headers.ContentType!.MediaType);
         Assert.Equal("no-store", stale.Headers.CacheControl!.ToString());
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/hls/hlsserve/what.ts")).StatusCode);
+
+        // Free cache-busting keys are refused: a token segment on a public channel, a number with a leading zero.
+        await AssertProblem(await Http.GetAsync($"/hls/hlsserve/{fixture.Access.Issue("hlsserve")}/index.m3u8"), HttpStatusCode.NotFound, "public");
+        await AssertProblem(await Http.GetAsync($"/hls/hlsserve/anything/{lastPart.Uri}"), HttpStatusCode.NotFound, "public");
+        var number = HlsNames.Parse(lastPart.Uri)!.Number;
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync($"/hls/hlsserve/part-ephlsserve-{number}.m4s")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"/hls/hlsserve/part-ephlsserve-0{number}.m4s")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_vary_every_hls_response_by_origin_when_only_some_origins_are_allowed()
+    {
+        var (_, parts) = fixture.Live("hlsvary");
+        parts.Gop(3);
+        foreach (var path in new[] { "/hls/hlsvary/index.m3u8", "/hls/hlsvary/part-ephlsvary-0.m4s", "/hls/hlsvary/part-ephlsvary-999.m4s" })
+        {
+            // Without Origin (Safari's native player, ffmpeg, a CDN's prefetch): no CORS headers, but Vary: Origin, so
+            // a shared cache never hands this response to a browser on the allowed origin.
+            using (var plain = await Http.GetAsync(path))
+            {
+                Assert.Contains("Origin", plain.Headers.Vary);
+                Assert.False(plain.Headers.Contains("Access-Control-Allow-Origin"), path);
+            }
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("Origin", HlsNodeFixture.PlayerOrigin);
+            using var cors = await Http.SendAsync(request);
+            Assert.Contains("Origin", cors.Headers.Vary);
+            Assert.Equal(HlsNodeFixture.PlayerOrigin, cors.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        }
+    }
+
+    [Fact]
+    public async Task Should_refuse_blocking_requests_over_the_channel_cap_with_503_and_retry_after()
+    {
+        var (_, parts) = fixture.Live("hlscap");
+        parts.Gop(2);
+        var held = Enumerable.Range(0, HlsNodeFixture.HeldPerChannel).Select(_ => Http.GetAsync("/hls/hlscap/part-ephlscap-2.m4s")).ToList();
+        await Eventually.True(() => fixture.Channels.Find("hlscap")!.Waiting == HlsNodeFixture.HeldPerChannel, TimeSpan.FromSeconds(10), "the cap's requests held");
+        var refusedBefore = fixture.Channels.Counters.WaitsRefused;
+        using var over = await Http.GetAsync("/hls/hlscap/index.m3u8?_HLS_msn=0&_HLS_part=2");
+        Assert.Equal("1", over.Headers.RetryAfter!.ToString());
+        await AssertProblem(over, HttpStatusCode.ServiceUnavailable, "Too many blocking requests");
+        Assert.True(fixture.Channels.Counters.WaitsRefused > refusedBefore);
+        using (var metrics = new InstrumentReader(fixture.Node.App.Services))
+        {
+            Assert.True(metrics.Count("communitystream.media.hls.waits.refused") > refusedBefore);
+        }
+        // What is already there is not held, so it is served whatever the cap.
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/hls/hlscap/index.m3u8?_HLS_msn=0&_HLS_part=1")).StatusCode);
+        parts.Next(independent: false);
+        foreach (var response in await Task.WhenAll(held).WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            response.Dispose();
+        }
+        Assert.Equal(0, fixture.Channels.Find("hlscap")!.Waiting);
     }
 
     [Fact]
@@ -65,6 +121,10 @@ public sealed class HlsEndpointTests(HlsNodeFixture fixture) : IClassFixture<Hls
         again.Headers.IfNoneMatch.Add(etag);
         using var notModified = await Http.SendAsync(again);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        // RFC 9110 §13.1.2: a weak tag in a list matches too.
+        using var weak = new HttpRequestMessage(HttpMethod.Get, "/hls/hlsetag/index.m3u8");
+        weak.Headers.TryAddWithoutValidation("If-None-Match", $"\"other\", W/{etag.Tag}");
+        Assert.Equal(HttpStatusCode.NotModified, (await Http.SendAsync(weak)).StatusCode);
 
         parts.Next(independent: false);
         using var changed = new HttpRequestMessage(HttpMethod.Get, "/hls/hlsetag/index.m3u8");
@@ -107,10 +167,13 @@ public sealed class HlsEndpointTests(HlsNodeFixture fixture) : IClassFixture<Hls
         parts.Gop(3);
         await AssertProblem(await Http.GetAsync("/hls/hlsrules/index.m3u8?_HLS_part=1"), HttpStatusCode.BadRequest, "_HLS_part needs _HLS_msn");
         await AssertProblem(await Http.GetAsync("/hls/hlsrules/index.m3u8?_HLS_msn=-1"), HttpStatusCode.BadRequest, "_HLS_msn");
-        await AssertProblem(await Http.GetAsync("/hls/hlsrules/index.m3u8?_HLS_msn=3"), HttpStatusCode.BadRequest, "more than two segments");
+        // §6.2.5.2: segment 0 is live, so no Media Segment is complete: 1 is the furthest MSN (the last plus two).
+        await AssertProblem(await Http.GetAsync("/hls/hlsrules/index.m3u8?_HLS_msn=2"), HttpStatusCode.BadRequest, "more than two segments");
+        // PART-TARGET 0.2 s: the Advance Part Limit is 15 parts beyond the last (part 2).
+        await AssertProblem(await Http.GetAsync("/hls/hlsrules/index.m3u8?_HLS_msn=0&_HLS_part=18"), HttpStatusCode.BadRequest, "15 parts");
         await AssertProblem(await Http.GetAsync("/hls/hlsrules/part-ephlsrules-9.m4s"), HttpStatusCode.NotFound, "preload hint");
         // Nothing more is written: after three target durations (3 s here) the answer is 503.
-        using var late = await Http.GetAsync("/hls/hlsrules/index.m3u8?_HLS_msn=2");
+        using var late = await Http.GetAsync("/hls/hlsrules/index.m3u8?_HLS_msn=1");
         await AssertProblem(late, HttpStatusCode.ServiceUnavailable, "did not appear");
         Assert.Equal("1", late.Headers.RetryAfter!.ToString());
     }
@@ -126,6 +189,13 @@ public sealed class HlsEndpointTests(HlsNodeFixture fixture) : IClassFixture<Hls
         var delta = HlsPlaylistRules.Parse(await Http.GetStringAsync("/hls/hlsdelta/index.m3u8?_HLS_msn=0&_HLS_skip=YES"));
         Assert.True(delta.Skipped > 0);
         window.End();
+        // §6.2.5.1: _HLS_skip is ignored once the playlist has EXT-X-ENDLIST; a blocking answer with ENDLIST is
+        // cached for a second only (a restart of the channel would answer the same query with its own playlist).
+        using var endedBlocking = await Http.GetAsync($"/hls/hlsdelta/index.m3u8?_HLS_msn={window.NextPartNumber}&_HLS_skip=YES");
+        Assert.Equal("public, max-age=1", endedBlocking.Headers.CacheControl!.ToString());
+        var endedDelta = await endedBlocking.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("#EXT-X-SKIP", endedDelta, StringComparison.Ordinal);
+        Assert.Contains("#EXT-X-ENDLIST", endedDelta, StringComparison.Ordinal);
         var ended = await Http.GetStringAsync("/hls/hlsdelta/index.m3u8");
         Assert.Contains("#EXT-X-ENDLIST", ended, StringComparison.Ordinal);
         Assert.DoesNotContain("PRELOAD-HINT", ended, StringComparison.Ordinal);

@@ -27,7 +27,25 @@ public sealed class HlsNamesTests
     [InlineData("part-abc-99999999999999999999.m4s")]
     [InlineData("init-abc-4294967296.mp4")]
     [InlineData("../seg-abc-1.m4s")]
+    [InlineData("part-abc-007.m4s")]
+    [InlineData("seg-abc-00.m4s")]
+    [InlineData("init-abc-01.mp4")]
     public void Should_refuse_names_it_never_writes(string file) => Assert.Null(HlsNames.Parse(file));
+
+    [Fact]
+    public void Should_accept_zero_and_other_canonical_numbers() =>
+        Assert.Equal([0L, 10, 700], new[] { "part-abc-0.m4s", "part-abc-10.m4s", "part-abc-700.m4s" }.Select(n => HlsNames.Parse(n)!.Number));
+
+    [Theory]
+    [InlineData("\"e-p1\"", "\"e-p1\"", true)]
+    [InlineData("W/\"e-p1\"", "\"e-p1\"", true)]
+    [InlineData("\"x\", W/\"e-p1\"", "\"e-p1\"", true)]
+    [InlineData("*", "\"e-p1\"", true)]
+    [InlineData("\"e-p2\"", "\"e-p1\"", false)]
+    [InlineData("W/\"e-p\"", "\"e-p1\"", false)]
+    [InlineData("", "\"e-p1\"", false)]
+    public void Should_match_if_none_match_weakly_and_in_lists(string header, string etag, bool matches) =>
+        Assert.Equal(matches, HlsConditional.IfNoneMatchMatches(header, etag));
 
     [Fact]
     public void Should_survive_random_and_truncated_names()

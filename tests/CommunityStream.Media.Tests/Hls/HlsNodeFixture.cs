@@ -17,7 +17,11 @@ public sealed class HlsNodeFixture : IAsyncLifetime
 
     public InProcessNode Node { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Node = await InProcessNode.StartAsync("--Media:CorsOrigins:0", PlayerOrigin);
+    /// <summary>Blocking requests one channel may hold on the fixture's node (small, so the cap can be tested).</summary>
+    public const int HeldPerChannel = 2;
+
+    public async Task InitializeAsync() => Node = await InProcessNode.StartAsync(
+        "--Media:CorsOrigins:0", PlayerOrigin, "--Media:Hls:MaxHeldRequestsPerChannel", HeldPerChannel.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public async Task DisposeAsync() => await Node.DisposeAsync();
 

@@ -34,6 +34,7 @@ public sealed class HlsWireCodecTests
         Assert.Equal(3, init.Id);
         Assert.Equal(SyntheticParts.Init(9), init.Bytes.ToArray());
         Assert.Same(HlsWindowEnded.Instance, HlsWireCodec.Deserialize(HlsWireCodec.Serialize(HlsWindowEnded.Instance)));
+        Assert.Same(HlsSnapshotSent.Instance, HlsWireCodec.Deserialize(HlsWireCodec.Serialize(HlsSnapshotSent.Instance)));
     }
 
     [Fact]

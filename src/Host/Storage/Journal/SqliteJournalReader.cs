@@ -87,7 +87,7 @@ internal sealed class SqliteJournalReader(string connectionString, string pragma
                 setup.CommandText = pragmas;
                 setup.ExecuteNonQuery();
             }
-            SqliteJournalSchema.Ensure(connection);
+            _ = SqliteJournalSchema.Ensure(connection);
             _replay = connection.CreateCommand();
             _replay.CommandText =
                 "SELECT sequence_number, message, manifest, identifier, writer_uuid, created FROM journal "

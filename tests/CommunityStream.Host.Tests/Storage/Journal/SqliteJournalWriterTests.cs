@@ -132,6 +132,36 @@ public sealed class SqliteJournalWriterTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.WriteAsync([Row("room-a", 2)]).WaitAsync(Wait));
     }
 
+    [Fact]
+    public async Task Should_let_a_replay_in_flight_finish_when_the_reader_is_disposed_and_refuse_later_reads()
+    {
+        using var data = new TempDirectory();
+        var connectionString = ConnectionString(data);
+        using (var writer = new SqliteJournalWriter(connectionString, Pragmas))
+        {
+            writer.Start();
+            await writer.WriteAsync([Row("room-a", 1), Row("room-a", 2)]).WaitAsync(Wait);
+        }
+        var reader = new SqliteJournalReader(connectionString, Pragmas);
+        using var inReplay = new ManualResetEventSlim();
+        using var goOn = new ManualResetEventSlim();
+        var replayed = new List<long>();
+        var replay = reader.ReplayAsync("room-a", 1, long.MaxValue, long.MaxValue, row =>
+        {
+            inReplay.Set();
+            Assert.True(goOn.Wait(Wait));
+            replayed.Add(row.SequenceNr);
+        });
+        Assert.True(inReplay.Wait(Wait));
+
+        reader.Dispose();
+        goOn.Set();
+
+        await replay.WaitAsync(Wait);
+        Assert.Equal([1L, 2L], replayed);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => reader.HighestSequenceNrAsync("room-a", 0).WaitAsync(Wait));
+    }
+
     internal static SqliteJournalRow Row(string persistenceId, long sequenceNr) =>
         new(persistenceId, sequenceNr, [1, 2, 3], "m", 1701, "writer", DateTime.UtcNow.Ticks);
 

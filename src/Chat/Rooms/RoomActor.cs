@@ -30,6 +30,7 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _mediator;
     private readonly ChatMetrics _metrics;
     private readonly DeferredReplies _replies = new();
+    private static readonly Rejected Unavailable = new("unavailable", "The message could not be stored; safe to retry with the same clientId.");
     // Senders of decisions still being written, oldest first: told `unavailable` when the journal fails them.
     private readonly Queue<IActorRef> _awaitingDurability = new();
     private RoomState _state;
@@ -166,7 +167,8 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
         var sender = Sender;
         if (decision.Events.Count == 0)
         {
-            _replies.Send(() => sender.Tell(decision.Reply));
+            // A duplicate's ack waits for its original; if that write fails, the sender hears so now.
+            _replies.Send(() => sender.Tell(decision.Reply), () => sender.Tell(Unavailable));
             return;
         }
         foreach (var @event in decision.Events)
@@ -196,18 +198,26 @@ internal sealed class RoomActor : ReceivePersistentActor, IWithTimers
     {
         // The journal failed the write (its transaction did not commit): nothing of it is acknowledged, and the
         // writers hear so now rather than at their ask timeout. The actor then stops and recovers from the journal.
-        while (_awaitingDurability.TryDequeue(out var waiting))
-        {
-            waiting.Tell(new Rejected("unavailable", "The message could not be stored; safe to retry with the same clientId."));
-        }
+        AnswerWaitingUnavailable();
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
-        // Later decisions built on the rejected event: start over from the journal rather than leave a hole.
+        // Later decisions built on the rejected event: start over from the journal rather than leave a hole. Its
+        // sender and those after it are answered now, not at their ask timeout.
+        AnswerWaitingUnavailable();
         base.OnPersistRejected(cause, @event, sequenceNr);
         Context.Stop(Self);
+    }
+
+    private void AnswerWaitingUnavailable()
+    {
+        while (_awaitingDurability.TryDequeue(out var waiting))
+        {
+            waiting.Tell(Unavailable);
+        }
+        _replies.Abandon();
     }
 
     private void StartCreation(Create create)

@@ -47,7 +47,8 @@ internal sealed class ChatMetrics : IDisposable
         _rejected = _meter.CreateCounter<long>("communitystream.chat.frames.rejected", "{frame}", "Client frames answered with an error, by error code.");
         _sendPass = _meter.CreateHistogram<double>("communitystream.chat.send_pass.duration", "s", "Time one send pass took over its slice of a room's sockets.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
-        // The stages of a post (docs/operations.md, "Chat stages"); recorded only while a reader listens.
+        // The stages of a post (docs/operations.md, metrics table). Recorded only while a reader listens, which in the
+        // Host is always (its MeterProvider listens to this meter); the check spares the timestamps in tests and tools.
         _toRoom = Stage("to_room", "From a post's frame read at the gateway to its room deciding it (wall clocks: across nodes, their skew too).");
         _persist = Stage("persist", "From the room deciding a post to the journal reporting it persisted (queue, transaction, reply).");
         _ack = Stage("ack", "From a post's frame read at the gateway to its ack queued to the socket.");

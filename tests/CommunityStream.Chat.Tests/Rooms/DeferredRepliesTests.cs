@@ -32,6 +32,19 @@ public sealed class DeferredRepliesTests
     }
 
     [Fact]
+    public void Should_answer_waiting_replies_with_their_abandon_action_when_the_writes_failed()
+    {
+        _replies.Persisting(1);
+        _replies.Send(() => _sent.Add("ack"), () => _sent.Add("unavailable"));
+
+        _replies.Abandon();
+        Assert.Equal(["unavailable"], _sent);
+        // Not sent later either.
+        _replies.Persisted();
+        Assert.Equal(["unavailable"], _sent);
+    }
+
+    [Fact]
     public void Should_keep_the_order_of_replies_released_together()
     {
         _replies.Persisting(1);

@@ -27,11 +27,20 @@ internal static class JournalMetrics
         "Atomic writes committed together in one transaction (group commit).",
         advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
 
+    /// <summary>A transaction that failed, timed too (its writes are retried alone or failed, not counted as a batch).</summary>
+    public static void Failed(long begun)
+    {
+        if (Transaction.Enabled)
+        {
+            Transaction.Record(Stopwatch.GetElapsedTime(begun).TotalSeconds, new KeyValuePair<string, object?>("outcome", "failed"));
+        }
+    }
+
     public static void Committed(IReadOnlyList<SqliteJournalWriter.Operation> operations, long begun)
     {
         if (Transaction.Enabled)
         {
-            Transaction.Record(Stopwatch.GetElapsedTime(begun).TotalSeconds);
+            Transaction.Record(Stopwatch.GetElapsedTime(begun).TotalSeconds, new KeyValuePair<string, object?>("outcome", "committed"));
         }
         Batch.Record(operations.Count);
         if (Queued.Enabled)

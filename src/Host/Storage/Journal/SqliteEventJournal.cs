@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Akka.Serialization;
@@ -28,8 +29,7 @@ internal sealed class SqliteEventJournal : AsyncWriteJournal
     private readonly SqliteJournalReader _reader;
     private readonly Serialization _serialization;
     private readonly ExtendedActorSystem _system;
-    // Akka.Persistence.Sql writes one per journal instance, as 32 hex digits.
-    private readonly string _writerUuid = Guid.NewGuid().ToString("N");
+    private readonly WritesInProgress _inProgress = new();
 
     public SqliteEventJournal(Config config)
     {
@@ -38,12 +38,27 @@ internal sealed class SqliteEventJournal : AsyncWriteJournal
         var pragmas = config.GetString("pragmas", "");
         _system = (ExtendedActorSystem)Context.System;
         _serialization = _system.Serialization;
-        _writer = new SqliteJournalWriter(connectionString, pragmas);
+        var log = Context.GetLogger();
+        _writer = new SqliteJournalWriter(connectionString, pragmas, message => log.Warning(message));
         _reader = new SqliteJournalReader(connectionString, pragmas);
         _writer.Start();
     }
 
-    protected override async Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var writes = messages as IReadOnlyCollection<AtomicWrite> ?? [.. messages];
+        var persistenceIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var write in writes)
+        {
+            persistenceIds.Add(write.PersistenceId);
+        }
+        // Tracked synchronously, on the journal's own thread, before a later ReplayMessages can ask for the highest number.
+        var task = WriteAsync(writes);
+        _inProgress.Track(persistenceIds, task);
+        return task;
+    }
+
+    private async Task<IImmutableList<Exception>> WriteAsync(IEnumerable<AtomicWrite> messages)
     {
         var now = DateTime.UtcNow.Ticks;
         var rows = new List<SqliteJournalRow>();
@@ -104,7 +119,9 @@ internal sealed class SqliteEventJournal : AsyncWriteJournal
             bytes,
             manifest,
             serializer.Identifier,
-            _writerUuid,
+            // The writing incarnation's id (Akka.Persistence.Sql writes its journal's): replay reads it back unchanged,
+            // and the replay filter tells an old incarnation's events from a newer one's by it.
+            representation.WriterGuid,
             representation.Timestamp == 0 ? now : representation.Timestamp);
     }
 
@@ -131,8 +148,12 @@ internal sealed class SqliteEventJournal : AsyncWriteJournal
             ActorRefs.NoSender, row.WriterUuid, row.Created);
     }
 
-    public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken) =>
-        _reader.HighestSequenceNrAsync(persistenceId, fromSequenceNr);
+    public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
+    {
+        // The id's queued or in-flight write first (its failure is the writer's to report, not this read's).
+        await _inProgress.WaitAsync(persistenceId);
+        return await _reader.HighestSequenceNrAsync(persistenceId, fromSequenceNr);
+    }
 
     protected override Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken) =>
         _writer.DeleteAsync(persistenceId, toSequenceNr);

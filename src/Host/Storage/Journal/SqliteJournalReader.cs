@@ -13,6 +13,7 @@ internal sealed class SqliteJournalReader(string connectionString, string pragma
     private SqliteConnection? _connection;
     private SqliteCommand? _replay;
     private SqliteCommand? _highest;
+    private volatile bool _disposed;
 
     /// <summary>Live events of <paramref name="persistenceId"/> in [from, to], oldest first, at most <paramref name="max"/>.</summary>
     public Task ReplayAsync(string persistenceId, long from, long to, long max, Action<SqliteJournalReadRow> onRow) =>
@@ -52,6 +53,7 @@ internal sealed class SqliteJournalReader(string connectionString, string pragma
         await _gate.WaitAsync();
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return await Task.Run(() =>
             {
                 try
@@ -69,6 +71,23 @@ internal sealed class SqliteJournalReader(string connectionString, string pragma
         finally
         {
             _gate.Release();
+            // Disposed while this read ran: Dispose could not take the gate, so the connection is closed here.
+            CloseIfDisposed();
+        }
+    }
+
+    private void CloseIfDisposed()
+    {
+        if (_disposed && _gate.Wait(0))
+        {
+            try
+            {
+                Close();
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
     }
 
@@ -87,7 +106,7 @@ internal sealed class SqliteJournalReader(string connectionString, string pragma
                 setup.CommandText = pragmas;
                 setup.ExecuteNonQuery();
             }
-            SqliteJournalSchema.Ensure(connection);
+            _ = SqliteJournalSchema.Ensure(connection);
             _replay = connection.CreateCommand();
             _replay.CommandText =
                 "SELECT sequence_number, message, manifest, identifier, writer_uuid, created FROM journal "
@@ -121,9 +140,14 @@ internal sealed class SqliteJournalReader(string connectionString, string pragma
         _connection = null;
     }
 
+    /// <summary>
+    /// Closes the connection now, or after the read in flight (never under it); later reads fail. The gate is never
+    /// disposed: a read in flight still releases it, and a SemaphoreSlim without a wait handle holds nothing to free.
+    /// </summary>
     public void Dispose()
     {
-        Close();
-        _gate.Dispose();
+        // Flag first, then try the gate; a read releases first, then looks at the flag: one of the two closes.
+        _disposed = true;
+        CloseIfDisposed();
     }
 }

@@ -8,7 +8,8 @@ namespace CommunityStream.Host.Storage.Journal;
 /// The journal's only writer: one thread with one long-lived connection. Whatever was queued while the last
 /// transaction ran goes into the next one as multi-row inserts (group commit by natural batching: nothing ever waits
 /// on a timer to batch), and each write's task completes only after its transaction committed, so an event is
-/// durable before anyone is told it is persisted. A failed transaction fails every write in it. Deletes keep their
+/// durable before anyone is told it is persisted. When a transaction of several writes fails, each is run again in a
+/// transaction of its own, so only a write that fails alone fails (one bad room never fails the others). Deletes keep their
 /// place in the queue (a prune never overtakes the events before it) and run in transactions of their own.
 /// </summary>
 internal sealed class SqliteJournalWriter : IDisposable
@@ -20,6 +21,7 @@ internal sealed class SqliteJournalWriter : IDisposable
 
     private readonly string _connectionString;
     private readonly string _pragmas;
+    private readonly Action<string>? _warn;
     private readonly ConcurrentQueue<Operation> _queue = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly SqliteCommand?[] _inserts = new SqliteCommand?[RowsPerStatement + 1];
@@ -33,10 +35,12 @@ internal sealed class SqliteJournalWriter : IDisposable
     private int _waiting;
     private volatile bool _stopping;
 
-    public SqliteJournalWriter(string connectionString, string pragmas)
+    // warn is told once per connection opened on a file whose duplicate events kept the unique index away.
+    public SqliteJournalWriter(string connectionString, string pragmas, Action<string>? warn = null)
     {
         _connectionString = connectionString;
         _pragmas = pragmas;
+        _warn = warn;
     }
 
     /// <summary>Starts the writer thread; writes queued before it start go into its first transaction together.</summary>
@@ -77,7 +81,10 @@ internal sealed class SqliteJournalWriter : IDisposable
                 {
                     break;
                 }
-                Volatile.Write(ref _waiting, 1);
+                // A full fence, not Volatile.Write: a release store may pass the load of IsEmpty below (store-load
+                // reordering, allowed even on x86), and then a producer that enqueued in between reads 0 and never
+                // wakes us while we see an empty queue: a lost wake-up, the write waiting for the next enqueue.
+                Interlocked.Exchange(ref _waiting, 1);
                 // A write queued between the check and the flag found no sleeper: take the flag back and go on.
                 if (_queue.IsEmpty || Interlocked.Exchange(ref _waiting, 0) == 0)
                 {
@@ -102,7 +109,7 @@ internal sealed class SqliteJournalWriter : IDisposable
         {
             if (batch[start] is Delete delete)
             {
-                Complete([delete], () => RunDelete(delete));
+                Complete([delete], () => RunDelete(delete), failAll: true);
                 start++;
                 continue;
             }
@@ -112,33 +119,50 @@ internal sealed class SqliteJournalWriter : IDisposable
                 end++;
             }
             var inserts = batch.GetRange(start, end - start);
-            Complete(inserts, () => RunInserts(inserts));
+            if (!Complete(inserts, () => RunInserts(inserts), failAll: inserts.Count == 1))
+            {
+                // Which write broke it is unknown: each alone, so that only the ones that fail alone fail.
+                foreach (var insert in inserts)
+                {
+                    List<Operation> alone = [insert];
+                    Complete(alone, () => RunInserts(alone), failAll: true);
+                }
+            }
             start = end;
         }
     }
 
-    private void Complete(List<Operation> operations, Action transaction)
+    /// <summary>Runs one transaction; false when it failed and <paramref name="failAll"/> left the writes to the caller.</summary>
+    private bool Complete(List<Operation> operations, Action transaction, bool failAll)
     {
+        var begun = Stopwatch.GetTimestamp();
         try
         {
-            var begun = Stopwatch.GetTimestamp();
             transaction();
-            JournalMetrics.Committed(operations, begun);
-            foreach (var operation in operations)
-            {
-                operation.Completion.TrySetResult();
-            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Whatever failed, the writes were rolled back and are failed; the thread lives on, and a possibly broken
-            // connection is opened afresh for the next batch.
+            // Whatever failed, the writes were rolled back; the thread lives on, and a possibly broken connection is
+            // opened afresh for the next transaction.
             CloseConnection();
+            JournalMetrics.Failed(begun);
+            if (!failAll)
+            {
+                return false;
+            }
             foreach (var operation in operations)
             {
                 operation.Completion.TrySetException(ex);
             }
+            return true;
         }
+        foreach (var operation in operations)
+        {
+            operation.Completion.TrySetResult();
+        }
+        // After the completions: a throwing listener must not turn committed writes into failed ones.
+        JournalMetrics.Committed(operations, begun);
+        return true;
     }
 
     private void RunInserts(List<Operation> inserts)
@@ -205,7 +229,13 @@ internal sealed class SqliteJournalWriter : IDisposable
                 setup.CommandText = _pragmas + " PRAGMA journal_mode = WAL;";
                 setup.ExecuteNonQuery();
             }
-            SqliteJournalSchema.Ensure(connection);
+            var duplicates = SqliteJournalSchema.Ensure(connection);
+            if (duplicates > 0)
+            {
+                _warn?.Invoke($"The journal holds {duplicates} (persistence_id, sequence_number) pairs stored more than once "
+                    + $"(an older writer's); the unique index {SqliteJournalSchema.UniqueIndex} was not made, so a reused "
+                    + "sequence number is not refused. Remove the duplicates to have it made at the next start.");
+            }
             _markDeleted = Prepared(connection, "UPDATE journal SET deleted = 1 WHERE persistence_id = $p AND sequence_number <= $to;");
             _deleteMarked = Prepared(connection,
                 "DELETE FROM journal WHERE persistence_id = $p AND sequence_number <= $to AND sequence_number < "

@@ -90,5 +90,67 @@ public sealed class SqliteEventJournalTests
             "SELECT count(DISTINCT persistence_id || ':' || sequence_number) FROM journal WHERE persistence_id LIKE 'counter-many-%';"));
     }
 
+    [Fact]
+    public async Task Should_answer_the_highest_sequence_number_only_after_that_ids_queued_write_committed()
+    {
+        using var data = new TempDirectory();
+        await using var node = await InProcessNode.StartOnAsync(data);
+        var journal = DefaultJournal(node);
+        var replies = System.Threading.Channels.Channel.CreateUnbounded<object>();
+        var probe = node.System.ActorOf(Props.Create(() => new ForwardingActor(replies.Writer)));
+        // Both connections open (writer and reader) before the lock, so that only the insert has to wait for it.
+        journal.Tell(Write("queued", 1, probe), probe);
+        await NextAsync<WriteMessagesSuccessful>(replies);
+        journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, "other", probe), probe);
+        Assert.Equal(0L, (await NextAsync<RecoverySuccess>(replies)).HighestSequenceNr);
+
+        await using (var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data.Path, "communitystream.db")}"))
+        {
+            await blocker.OpenAsync();
+            await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await blocker.BeginTransactionAsync();
+            await using (var take = blocker.CreateCommand())
+            {
+                // Holds the write lock: the journal's next transaction waits (busy_timeout) behind it.
+                take.CommandText = "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message) VALUES (0, 0, 'blocker', 1, x'00');";
+                take.Transaction = transaction;
+                await take.ExecuteNonQueryAsync();
+            }
+            journal.Tell(Write("queued", 2, probe), probe);
+            journal.Tell(new ReplayMessages(3, long.MaxValue, long.MaxValue, "queued", probe), probe);
+            // A read of another id, behind the first on the reader's one connection: once it is answered, an answer
+            // that did not wait for the queued write would be here too.
+            journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, "other", probe), probe);
+            Assert.Equal(0L, (await NextAsync<RecoverySuccess>(replies)).HighestSequenceNr);
+            Assert.False(replies.Reader.TryPeek(out _));
+            transaction.Rollback();
+        }
+
+        // The write commits once the lock is gone, and only then is the highest number read: 2, not 1.
+        Assert.Equal(2L, (await NextAsync<RecoverySuccess>(replies)).HighestSequenceNr);
+        Assert.Equal(2L, await SqliteJournalWriterTests.ScalarAsync($"Data Source={Path.Combine(data.Path, "communitystream.db")}",
+            "SELECT max(sequence_number) FROM journal WHERE persistence_id = 'queued';"));
+    }
+
+    private static WriteMessages Write(string persistenceId, long sequenceNr, IActorRef probe) =>
+        new([new AtomicWrite(new Persistent($"event-{sequenceNr}", sequenceNr, persistenceId, writerGuid: "test-writer"))], probe, 1);
+
+    private static async Task<T> NextAsync<T>(System.Threading.Channels.Channel<object> replies)
+    {
+        using var timeout = new CancellationTokenSource(AskTimeout);
+        while (true)
+        {
+            var message = await replies.Reader.ReadAsync(timeout.Token);
+            if (message is T typed)
+            {
+                return typed;
+            }
+        }
+    }
+
+    private sealed class ForwardingActor : ReceiveActor
+    {
+        public ForwardingActor(System.Threading.Channels.ChannelWriter<object> replies) => ReceiveAny(message => replies.TryWrite(message));
+    }
+
     private static IActorRef DefaultJournal(InProcessNode node) => Persistence.Instance.Apply(node.System).JournalFor(null);
 }

@@ -4,14 +4,14 @@ using Microsoft.Data.Sqlite;
 
 namespace CommunityStream.Host.Tests.Storage.Journal;
 
-/// <summary>The journal writer on a real SQLite file: group commit, all-or-nothing batches, Akka.Persistence.Sql's delete.</summary>
+/// <summary>The journal writer on a real SQLite file: group commit, a bad write failing alone, unique sequence numbers, Akka.Persistence.Sql's delete.</summary>
 public sealed class SqliteJournalWriterTests
 {
     private const string Pragmas = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task Should_fail_every_write_of_a_transaction_that_fails_and_keep_writing_afterwards()
+    public async Task Should_fail_only_the_write_that_fails_alone_when_a_group_transaction_fails()
     {
         using var data = new TempDirectory();
         var connectionString = ConnectionString(data);
@@ -24,14 +24,56 @@ public sealed class SqliteJournalWriterTests
         var other = writer.WriteAsync([Row("room-b", 1)]);
         writer.Start();
 
-        foreach (var write in new[] { good, poisoned, other })
-        {
-            await Assert.ThrowsAsync<SqliteException>(() => write.WaitAsync(Wait));
-        }
-        Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT count(*) FROM journal;"));
+        await Assert.ThrowsAsync<SqliteException>(() => poisoned.WaitAsync(Wait));
+        await good.WaitAsync(Wait);
+        await other.WaitAsync(Wait);
+        Assert.Equal(
+            "room-a:1,room-a:2,room-b:1",
+            string.Join(",", await RowsAsync(connectionString, "SELECT persistence_id || ':' || sequence_number FROM journal ORDER BY persistence_id, sequence_number;")));
 
+        await writer.WriteAsync([Row("room-a", 3)]).WaitAsync(Wait);
+        Assert.Equal(4L, await ScalarAsync(connectionString, "SELECT count(*) FROM journal;"));
+    }
+
+    [Fact]
+    public async Task Should_fail_a_write_that_reuses_a_sequence_number_instead_of_storing_it_twice()
+    {
+        using var data = new TempDirectory();
+        var connectionString = ConnectionString(data);
+        using var writer = new SqliteJournalWriter(connectionString, Pragmas);
+        writer.Start();
         await writer.WriteAsync([Row("room-a", 1)]).WaitAsync(Wait);
+
+        await Assert.ThrowsAsync<SqliteException>(() => writer.WriteAsync([Row("room-a", 1)]).WaitAsync(Wait));
         Assert.Equal(1L, await ScalarAsync(connectionString, "SELECT count(*) FROM journal;"));
+        Assert.Equal(1L, await ScalarAsync(connectionString, $"SELECT count(*) FROM sqlite_master WHERE name = '{SqliteJournalSchema.UniqueIndex}';"));
+    }
+
+    [Fact]
+    public async Task Should_start_on_a_file_that_holds_duplicates_keeping_a_non_unique_index_and_warning_once()
+    {
+        using var data = new TempDirectory();
+        var connectionString = ConnectionString(data);
+        await using (var connection = new SqliteConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            // An older writer's file: the tables without any index, one event stored twice.
+            command.CommandText = SqliteJournalSchema.Create + """
+                INSERT INTO journal (created, deleted, persistence_id, sequence_number, message) VALUES (0, 0, 'room-a', 1, x'00');
+                INSERT INTO journal (created, deleted, persistence_id, sequence_number, message) VALUES (0, 0, 'room-a', 1, x'00');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+        var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var writer = new SqliteJournalWriter(connectionString, Pragmas, warnings.Enqueue);
+        writer.Start();
+
+        await writer.WriteAsync([Row("room-a", 2)]).WaitAsync(Wait);
+
+        Assert.Contains("1 (persistence_id, sequence_number) pairs", Assert.Single(warnings), StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync(connectionString, $"SELECT count(*) FROM sqlite_master WHERE name = '{SqliteJournalSchema.UniqueIndex}';"));
+        Assert.Equal(1L, await ScalarAsync(connectionString, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' AND sql IS NOT NULL;"));
     }
 
     [Fact]
@@ -88,6 +130,36 @@ public sealed class SqliteJournalWriterTests
         writer.Dispose();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.WriteAsync([Row("room-a", 2)]).WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task Should_let_a_replay_in_flight_finish_when_the_reader_is_disposed_and_refuse_later_reads()
+    {
+        using var data = new TempDirectory();
+        var connectionString = ConnectionString(data);
+        using (var writer = new SqliteJournalWriter(connectionString, Pragmas))
+        {
+            writer.Start();
+            await writer.WriteAsync([Row("room-a", 1), Row("room-a", 2)]).WaitAsync(Wait);
+        }
+        var reader = new SqliteJournalReader(connectionString, Pragmas);
+        using var inReplay = new ManualResetEventSlim();
+        using var goOn = new ManualResetEventSlim();
+        var replayed = new List<long>();
+        var replay = reader.ReplayAsync("room-a", 1, long.MaxValue, long.MaxValue, row =>
+        {
+            inReplay.Set();
+            Assert.True(goOn.Wait(Wait));
+            replayed.Add(row.SequenceNr);
+        });
+        Assert.True(inReplay.Wait(Wait));
+
+        reader.Dispose();
+        goOn.Set();
+
+        await replay.WaitAsync(Wait);
+        Assert.Equal([1L, 2L], replayed);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => reader.HighestSequenceNrAsync("room-a", 0).WaitAsync(Wait));
     }
 
     internal static SqliteJournalRow Row(string persistenceId, long sequenceNr) =>

@@ -23,7 +23,7 @@ public sealed class PeerResetTests
         var admin = await node.CreateAdminAsync("root");
         var room = "r_" + Guid.NewGuid().ToString("N")[..10];
         await node.CreateRoomAsync(admin, room);
-        var logs = ErrorLogCapture.AttachTo(node.App.Services);
+        var logs = LogCapture.AttachTo(node.App.Services);
         var open = node.App.Services.GetRequiredService<OpenChatConnections>();
         var source = IPAddress.Parse("127.0.0.11");
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CommunityStream.Host.Tests.Support;
+namespace CommunityStream.Testing;
 
 /// <summary>Every line a node logs at Error or above (category, message, exception type), added to a running node's logger factory.</summary>
 public sealed class LogCapture : ILoggerProvider
